@@ -1,0 +1,41 @@
+"""Readers: one module per input format, each with `read(path) -> Document`.
+
+The registry maps the format that `pipeline.sniff` detects to the reader module that parses it.
+A reader raises `ReaderError` with a clear sentence when a file cannot be read; the run records it
+in the report's row and goes on.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from ..model import Document
+
+
+class ReaderError(Exception):
+    """A file that cannot be read, with a sentence saying why."""
+
+
+# detected format -> module under pipeline.readers
+REGISTRY = {
+    "pdf": "pdf",
+    "txt": "text",
+    "md": "markdown",
+    "html": "html",
+    "docx": "docx",
+    "doc": "legacy_word",
+    "wps": "legacy_word",
+    "ofd": "ofd",
+    "image": "image",
+}
+
+
+def read(path: Path, fmt: str) -> Document:
+    name = REGISTRY.get(fmt)
+    if name is None:
+        raise ReaderError(f"no reader for format {fmt!r}")
+    try:
+        module = importlib.import_module(f"{__name__}.{name}")
+    except ImportError as e:
+        raise ReaderError(f"the reader for {fmt} is not available: {e}") from e
+    return module.read(Path(path))

@@ -1,0 +1,60 @@
+"""Tell a file's real format from its content, not its extension.
+
+A `.pdf` that is really a saved web page, a `.doc` that is really DOCX, a `.txt` that is HTML:
+all are common on government sites. The extension only breaks ties the bytes cannot
+(a legacy OLE file is `doc` or `wps`).
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+HEAD = 8192
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta)\b", re.I)
+MD_TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{3,}", re.M)
+
+
+def sniff(path: Path) -> str:
+    """The format name the readers registry knows, or 'unknown'."""
+    path = Path(path)
+    with open(path, "rb") as f:
+        head = f.read(HEAD)
+    if not head:
+        return "empty"
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "wps" if path.suffix.lower() in (".wps", ".et") else "doc"
+    if head.startswith(IMAGE_MAGIC):
+        return "image"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "unknown"
+    return _sniff_text(head)
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except zipfile.BadZipFile:
+        return "unknown"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.lower().endswith("ofd.xml") for n in names):
+        return "ofd"
+    if names and all(n.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff", "/")) for n in names):
+        return "image"
+    return "zip"
+
+
+def _sniff_text(head: bytes) -> str:
+    if HTML_HINT.search(head[:4096]):
+        return "html"
+    text = head.decode("utf-8", errors="ignore")
+    if MD_TABLE.search(text) or re.search(r"^#{1,6} \S", text, re.M):
+        return "md"
+    return "txt"
