@@ -1,0 +1,169 @@
+"""The `ogi` command: the whole pipeline (`ogi run`) or one stage at a time."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .version import pipeline_version
+
+DESCRIPTION = """\
+Turn annual reports on open government information (政府信息公开工作年度报告) into a
+validated dataset: reports.parquet, sections.parquet, cells.parquet, flags.parquet.
+
+  ogi run REPORTS_DIR -o extracted/     all stages on every file under REPORTS_DIR
+  ogi ingest REPORTS_DIR -o OUT         catalogue: hash and sniff every file
+  ogi parse|segment|extract|check OUT   one stage over the catalogue in OUT
+  ogi publish OUT                       write the Parquet datasets from the stage results
+  ogi score OUT --truth DIR             accuracy against hand-keyed truth
+  ogi generate OUT --truth DIR          sample reports with known numbers
+"""
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args) or 0
+    except FileNotFoundError as e:
+        print(f"ogi: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ogi: interrupted; finished files are kept and will be skipped next time", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ogi", description=DESCRIPTION,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"ogi {__version__} (pipeline {pipeline_version()})")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    r = sub.add_parser("run", help="all stages on a folder of reports, then publish",
+                       description="Process every file under REPORTS_DIR (recursively) and write the datasets to -o. "
+                                   "Files whose content and pipeline version did not change since the last run are skipped.")
+    r.add_argument("input", type=Path, metavar="REPORTS_DIR")
+    _out_option(r)
+    _pool_options(r)
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    r.set_defaults(func=cmd_run)
+
+    i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
+    i.add_argument("input", type=Path, metavar="REPORTS_DIR")
+    _out_option(i)
+    i.set_defaults(func=cmd_ingest)
+
+    for stage, text in (("parse", "read each file into the document model"),
+                        ("segment", "find the six sections by their headings"),
+                        ("extract", "the three standard tables → canonical cells; office, year, format"),
+                        ("check", "reconciliation rules, within each report and across years")):
+        s = sub.add_parser(stage, help=text, description=f"{text}. Reads the previous stage's results in OUT.")
+        s.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
+        _pool_options(s)
+        s.set_defaults(func=cmd_stage, stage=stage)
+
+    pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
+    pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
+    pb.set_defaults(func=cmd_publish)
+
+    sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
+                        description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
+                                    "the format of shared/corpus/README.md). Exit 1 unless every document is exact.")
+    sc.add_argument("out", type=Path, metavar="OUT")
+    sc.add_argument("--truth", type=Path, required=True, metavar="DIR")
+    sc.add_argument("--quiet", action="store_true", help="only the per-document and total lines")
+    sc.add_argument("--min-cells", type=float, default=100.0, metavar="PCT",
+                    help="lowest share of truth cells right that still passes (default 100)")
+    sc.set_defaults(func=cmd_score)
+
+    g = sub.add_parser("generate", help="write sample reports with known numbers, and their truth")
+    g.add_argument("out", type=Path, metavar="OUT")
+    g.add_argument("rest", nargs=argparse.REMAINDER, help="options of python -m pipeline.generator (--truth DIR …)")
+    g.set_defaults(func=cmd_generate)
+    return p
+
+
+def _out_option(p):
+    p.add_argument("-o", "--out", type=Path, default=Path("extracted"), metavar="OUT",
+                   help="output folder (default: extracted/)")
+
+
+def _pool_options(p):
+    from .run import DEFAULT_TIMEOUT, default_workers
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help=f"worker processes (default: every core, {default_workers()} here)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"per-file time limit; a file that takes longer fails alone (default {DEFAULT_TIMEOUT})")
+    p.add_argument("--force", action="store_true", help="redo files even when their results are up to date")
+
+
+def cmd_run(args) -> int:
+    from .run import run, summary
+    if not args.input.exists():
+        raise FileNotFoundError(f"{args.input} does not exist")
+    run(args.input, args.out, args.workers, args.timeout, args.force, progress=not args.quiet)
+    text, failed = summary(args.out)
+    if not args.quiet:
+        print(text)
+    if failed:
+        print(f"ogi: {failed} file(s) failed; their rows in reports.parquet say why", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from .run import catalogue
+    from .store import Workspace
+    entries = catalogue(args.input, Workspace(args.out))
+    formats = {}
+    for e in entries:
+        formats[e["detected_format"]] = formats.get(e["detected_format"], 0) + 1
+    print(f"{len(entries)} files catalogued in {args.out / 'work' / 'ingest.json'}: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(formats.items())))
+    return 0
+
+
+def cmd_stage(args) -> int:
+    from .run import cross_year, run_stages
+    from .store import Workspace
+    ws = Workspace(args.out)
+    entries = ws.catalogue()
+    results = run_stages(ws, entries, (args.stage,), args.workers, args.timeout, args.force)
+    if args.stage == "check":
+        cross_year(ws)
+    errors = [r for r in results if r.get("error")]
+    print(f"{args.stage}: {len(results)} file(s) processed, {len(entries) - len(results)} up to date, "
+          f"{len(errors)} with errors")
+    for r in errors:
+        print(f"  {r['source']}: {r['error']}")
+    return 1 if errors else 0
+
+
+def cmd_publish(args) -> int:
+    from .run import summary
+    from .store import Workspace
+    from .publish import publish
+    publish(Workspace(args.out))
+    text, failed = summary(args.out)
+    print(text)
+    return 1 if failed else 0
+
+
+def cmd_score(args) -> int:
+    from .score import report, score
+    scores = score(args.out, args.truth)
+    print(report(scores, verbose=not args.quiet))
+    right = sum(s.cells_right for s in scores)
+    total = sum(s.cells_total for s in scores)
+    pct = 100.0 * right / total if total else 0.0
+    exact = all(s.format_ok and s.office_ok and s.year_ok and s.flags_ok for s in scores)
+    return 0 if scores and pct >= args.min_cells and exact else 1
+
+
+def cmd_generate(args) -> int:
+    from .generator import main as generate_main
+    return generate_main([str(args.out), *args.rest]) or 0

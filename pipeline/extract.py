@@ -1,0 +1,410 @@
+"""The three standard tables of a report → canonical cells (table, row, col) with provenance.
+
+Tables are recognised by their labels, wherever they sit; the fragments of one table split
+across pages are joined; each fragment's header gives its value columns. The format version
+(2019 or 2021) is read from which labels the tables use, never from the year.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from . import labels as L
+from .model import Cell, Document, Table
+from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows,
+                     split_label)
+from .values import amount_factor, parse
+
+STANDARD = ("active", "requests", "review_litigation")
+CLASSIFY_SCORE = 0.85
+LOW_CONFIDENCE_DEFAULT = 0.90
+
+
+@dataclass
+class Extracted:
+    table: str
+    row: str
+    col: str
+    kind: str
+    value: Optional[float]
+    raw: str
+    page: int
+    bbox: Optional[tuple]
+    grid_row: int
+    grid_col: int
+    row_label: str
+    col_label: str
+    match_score: float
+    ocr_confidence: Optional[float] = None
+    low_confidence: bool = False
+
+
+@dataclass
+class Flag:
+    rule: str
+    where: str
+    severity: str          # error | warning | unverifiable
+    expected: str = ""
+    found: str = ""
+    message_zh: str = ""
+    message_en: str = ""
+
+
+@lru_cache(maxsize=1)
+def layout() -> dict:
+    """{(format, table, row): [cols]} of the active table, from data/layout.csv."""
+    out = {}
+    with open(Path(__file__).parent / "data" / "layout.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            out[(r["format"], r["table"], r["row"])] = r["cols"].split()
+    return out
+
+
+# ---------------------------------------------------------------- finding the tables
+
+def classify(table: Table):
+    """(standard table code, number of its labels found) for a model table."""
+    hits = {code: 0 for code in STANDARD}
+    for c in table.cells:
+        if not c.text.strip() or parse(c.text).kind in ("number", "na", "blank"):
+            continue
+        best = None
+        for code in STANDARD:
+            m = L.match(c.text, [l for l in L.all_labels() if l.table == code], CLASSIFY_SCORE)
+            if m and (best is None or m.score > best[1]):
+                best = (code, m.score)
+        if best:
+            hits[best[0]] += 1
+    code = max(STANDARD, key=lambda k: hits[k])
+    return (code, hits[code]) if hits[code] else (None, 0)
+
+
+def group_tables(tables: list) -> dict:
+    """{standard code: [fragments]}: consecutive tables of one kind are one table split up."""
+    groups, runs, last = {}, [], None
+    for t in tables:
+        code, hits = classify(t)
+        if code is None or (hits < 2 and code != last):
+            last = None
+            continue
+        if code == last:
+            runs[-1][1].append(t)
+        else:
+            runs.append((code, [t]))
+        last = code
+    for code, frags in runs:
+        # the longest run of a kind wins; a second copy of a table is rare and reported
+        if code not in groups or _size(frags) > _size(groups[code]):
+            groups[code] = frags
+    return groups
+
+
+def _size(frags: list) -> int:
+    return sum(len(t.cells) for t in frags)
+
+
+# ---------------------------------------------------------------- output helpers
+
+def _cell(table, row, col, cell: Optional[Cell], row_label, col_label, score, factor=1.0):
+    if cell is None:
+        return None
+    v = parse(cell.text, factor)
+    return Extracted(table, row, col, v.kind, v.value, cell.text, cell.page,
+                     tuple(cell.bbox) if cell.bbox else None, cell.row, cell.col,
+                     row_label, col_label, round(score, 3), cell.confidence)
+
+
+class Collector:
+    """Cells and flags of one report, keeping the first reading of each (table,row,col)."""
+
+    def __init__(self):
+        self.cells, self.flags, self.seen = [], [], set()
+        self.unmatched = {}
+
+    def add(self, x: Optional[Extracted]):
+        if x is None:
+            return
+        key = (x.table, x.row, x.col)
+        if key in self.seen:
+            self.flag("extract.duplicate", f"{x.table}.{x.row}.{x.col}", "warning",
+                      found=x.raw, zh=f"{x.table} {x.row} {x.col} 出现两次，保留第一次的值",
+                      en=f"{x.table}.{x.row}.{x.col} appears twice; the first reading is kept")
+            return
+        self.seen.add(key)
+        self.cells.append(x)
+
+    def flag(self, rule, where, severity, expected="", found="", zh="", en=""):
+        self.flags.append(Flag(rule, where, severity, str(expected), str(found), zh, en))
+
+    def unmatched_label(self, table: str, text: str):
+        t = " ".join(text.split())
+        if t:
+            self.unmatched.setdefault(table, []).append(t)
+
+
+# ---------------------------------------------------------------- active (二、主动公开)
+
+def extract_active(frags: list, out: Collector) -> None:
+    header = None        # list of Leaf for the current sub-table
+    for table in frags:
+        for row in rows(table):
+            label_cells, value_cells = _active_split(row)
+            text = label_cells[0].text if label_cells else ""
+            m = L.match(text, L.labels("active", "row")) if text.strip() else None
+            if m and header is not None:
+                _active_row(row, m, value_cells, header, out)
+                continue
+            leaves = header_leaves([row], "active")
+            if leaves and not has_numbers(row):
+                header = leaves
+            elif has_numbers(row) and text.strip() and not m:
+                out.unmatched_label("active", text)
+
+
+def _active_split(row: Row):
+    cells = [c for c in row.cells if c.text.strip() or row.table.ragged]
+    if not cells:
+        return [], []
+    first = cells[0]
+    if L.match(first.text, L.labels("active", "col")) and not L.match(first.text, L.labels("active", "row")):
+        return [], row.cells
+    return [first], [c for c in row.cells if c is not first and c.col > first.col]
+
+
+def _active_row(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
+    placed, sure = place_values(row, value_cells, header)
+    if not sure:
+        out.flag("extract.alignment", f"active.{m.code}", "warning",
+                 zh=f"主动公开表“{m.label.text}”行的数值与表头列数不一致，按顺序对齐",
+                 en=f"active row {m.code}: values do not line up with the header; aligned by order")
+    for leaf, cell in zip(header, placed):
+        factor = amount_factor(leaf.cell.text) if leaf.code == "amount" else 1.0
+        out.add(_cell("active", m.code, leaf.code, cell, row.cells[0].text, leaf.cell.text,
+                      min(m.score, leaf.score), factor))
+
+
+# ---------------------------------------------------------------- requests (三、申请)
+
+REQUEST_COLS = ("natural_person", "commercial", "research", "social_welfare",
+                "legal_services", "other_org", "total")
+
+
+def extract_requests(frags: list, out: Collector) -> None:
+    leaves, first_col, pending_header = None, None, []
+    for table in frags:
+        table_rows = rows(table)
+        for row in table_rows:
+            label_cells, value_cells = split_label(row, first_col)
+            code, score, leaf = _request_row(label_cells)
+            if code is None or _looks_like_header(row):
+                if not has_numbers(row):
+                    pending_header.append(row)
+                    new = header_leaves(pending_header, "requests")
+                    if _complete_header(new):
+                        leaves, first_col = new, min(l.col for l in new)
+                elif leaf:
+                    out.unmatched_label("requests", leaf)
+                continue
+            pending_header = []
+            if leaves is None or (table.ragged and not _complete_header(leaves)):
+                leaves = _canonical_leaves(table)
+            if first_col is not None and not table.ragged and table.n_cols <= first_col:
+                out.flag("extract.alignment", f"requests.{code}", "warning",
+                         zh="申请表续表的列数与表头不一致", en="a continued requests table has fewer columns than its header")
+            label_cells, value_cells = split_label(row, None if table.ragged else first_col)
+            placed, sure = place_values(row, value_cells, leaves)
+            if not sure:
+                out.flag("extract.alignment", f"requests.{code}", "warning",
+                         zh=f"申请表“{leaf}”行的数值个数与表头列数不一致，按顺序对齐",
+                         en=f"requests row {code}: the values do not line up with the header; aligned by order")
+            for lf, cell in zip(leaves, placed):
+                out.add(_cell("requests", code, lf.code, cell, leaf, lf.cell.text if lf.cell else lf.code,
+                              min(score, lf.score)))
+
+
+def _looks_like_header(row: Row) -> bool:
+    """A row of column names (自然人 … 总计), not a data row whose label happens to match."""
+    if has_numbers(row):
+        return False
+    if any(L.match(c.text, L.labels("requests", "header")) for c in row.cells):
+        return True
+    return len(header_leaves([row], "requests")) >= 2
+
+
+def _complete_header(leaves) -> bool:
+    codes = {l.code for l in leaves or []}
+    return {"natural_person", "total"} <= codes and len(codes) >= 6
+
+
+def _canonical_leaves(table: Table) -> list:
+    """The national column order, for tables whose header could not be read."""
+    return [Leaf(code, -1, None, 0.8) for code in REQUEST_COLS]
+
+
+def _request_row(label_cells: list):
+    """(row code, score, leaf text) of a requests row from its label cells."""
+    leaf, parents = leaf_label(label_cells)
+    if not leaf:
+        return None, 0.0, ""
+    group = None
+    for p in parents:
+        g = L.match(p, L.labels("requests", "group"))
+        if g and g.code != "outcome":
+            group = g.code
+    candidates = L.labels("requests", "row", parent=group) if group else L.labels("requests", "row")
+    m = L.match(leaf, candidates)
+    if m is None and group:
+        m = L.match(leaf, L.labels("requests", "row"))
+    return (m.code, m.score, leaf) if m else (None, 0.0, leaf)
+
+
+# ---------------------------------------------------------------- review / litigation (四)
+
+REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
+REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def extract_review(frags: list, out: Collector) -> None:
+    header = []
+    for table in frags:
+        for row in rows(table):
+            if not has_numbers(row):
+                header.append(row)
+                continue
+            label_cells, value_cells = split_label(row, None)
+            leaf, _ = leaf_label(label_cells)
+            row_code = L.match(leaf, L.labels("review_litigation", "row")) if leaf else None
+            if row_code:
+                _review_tall(row, row_code, value_cells, header, out)
+            else:
+                _review_wide(row, value_cells, header, out)
+
+
+def _review_wide(row: Row, value_cells: list, header: list, out: Collector) -> None:
+    """The national layout: one row of 15 numbers under a two-level header."""
+    leaves = _with_groups(header_leaves(header, "review_litigation"), header)
+    wanted = [(g, c) for g in REVIEW_ROWS for c in REVIEW_COLS]
+    if sorted((l.group, l.code) for l in leaves) != sorted(wanted):
+        out.flag("extract.positional", "review_litigation", "warning",
+                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取",
+                 en="the review/litigation header could not be read in full; columns taken in the national order")
+        leaves = [Leaf(c, -1, None, 0.8, g) for g, c in wanted]
+    placed, sure = place_values(row, value_cells, leaves)
+    if not sure:
+        out.flag("extract.alignment", "review_litigation", "warning",
+                 zh="复议诉讼表的数值个数与表头列数不一致，按顺序对齐",
+                 en="review/litigation values do not line up with the header; aligned by order")
+    for leaf, cell in zip(leaves, placed):
+        col_label = leaf.cell.text if leaf.cell else leaf.code
+        out.add(_cell("review_litigation", leaf.group, leaf.code, cell, leaf.group, col_label,
+                      min(leaf.score, leaf.group_score)))
+
+
+def _review_tall(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
+    """A layout with one row per 复议 / 直接起诉 / 复议后起诉 and five columns."""
+    leaves = [l for l in header_leaves(header, "review_litigation")]
+    if [l.code for l in leaves] != list(REVIEW_COLS):
+        leaves = [Leaf(c, -1, None, 0.8) for c in REVIEW_COLS]
+    placed, _ = place_values(row, value_cells, leaves)
+    for leaf, cell in zip(leaves, placed):
+        out.add(_cell("review_litigation", m.code, leaf.code, cell, m.label.text,
+                      leaf.cell.text if leaf.cell else leaf.code, min(m.score, leaf.score)))
+
+
+def _with_groups(leaves: list, header: list) -> list:
+    """Give each column leaf its 复议 / 直接起诉 / 复议后起诉 group from the rows above it.
+
+    The group is the nearest header cell above the leaf that starts at or left of it, which
+    holds for spanned grids and for plain-text rows whose group label sits at the first column.
+    """
+    groups = []
+    for row in header:
+        for c in row.cells:
+            g = L.match(c.text, L.labels("review_litigation", "row"))
+            if g:
+                groups.append((row.index, c, g))
+    for leaf in leaves:
+        above = [(r, c, g) for r, c, g in groups if r < leaf.cell.row and c.col <= leaf.col]
+        if above:
+            r, c, g = max(above, key=lambda x: (x[0], x[1].col))
+            leaf.group, leaf.group_score = g.code, g.score
+    return leaves
+
+
+# ---------------------------------------------------------------- the whole report
+
+def detect_format(cells: list) -> str:
+    """2019 or 2021 from the labels the tables use; 'unknown' when they say nothing."""
+    only_2019 = {"new_made", "new_published", "total_published", "prev_items", "change", "projects"}
+    only_2021 = {"issued", "repealed", "in_force"}
+    votes = {"2019": 0, "2021": 0}
+    for x in cells:
+        if x.table == "active":
+            if x.col in only_2019 or x.row in ("other_services", "procurement"):
+                votes["2019"] += 1
+            if x.col in only_2021 or (x.row == "fees" and x.col == "amount"):
+                votes["2021"] += 1
+        if x.table == "requests" and x.row.startswith("other_"):
+            votes["2021"] += 1
+    if votes["2019"] == votes["2021"]:
+        return "unknown"
+    return max(votes, key=votes.get)
+
+
+def extract(doc: Document, item_sections: Optional[list] = None) -> dict:
+    """Cells, flags and format version of one report."""
+    out = Collector()
+    groups = group_tables(doc.tables)
+    for code, fn in (("active", extract_active), ("requests", extract_requests),
+                     ("review_litigation", extract_review)):
+        if code in groups:
+            fn(groups[code], out)
+        else:
+            out.flag("structure.missing_table", code, "warning",
+                     zh=f"未找到{_ZH[code]}表", en=f"the {code} table was not found")
+    fmt = detect_format(out.cells)
+    _check_layout(out, fmt)
+    for table, texts in out.unmatched.items():
+        out.flag("extract.unmatched_label", table, "warning", found="；".join(texts),
+                 zh=f"{_ZH[table]}表中有无法识别的行标签：{'；'.join(texts)}",
+                 en=f"{table} table: row labels not recognised: {'; '.join(texts)}")
+    _low_confidence(out)
+    return {"format_version": fmt, "cells": [asdict(c) for c in out.cells],
+            "flags": [asdict(f) for f in out.flags]}
+
+
+_ZH = {"active": "主动公开政府信息情况", "requests": "收到和处理政府信息公开申请情况",
+       "review_litigation": "政府信息公开行政复议、行政诉讼情况"}
+
+
+def _check_layout(out: Collector, fmt: str) -> None:
+    """Warn about active-table cells the detected format does not have, and ones missing."""
+    if fmt == "unknown":
+        return
+    expected = {(row, col) for (f, t, row), cols in layout().items() if f == fmt for col in cols}
+    got = {(x.row, x.col) for x in out.cells if x.table == "active"}
+    for row, col in sorted(got - expected):
+        out.flag("extract.unexpected_cell", f"active.{row}.{col}", "warning",
+                 zh=f"{fmt}年格式的主动公开表没有此单元格（{row} {col}）",
+                 en=f"the {fmt} format has no active cell {row}.{col}")
+    missing = sorted({row for row, col in expected - got})
+    if missing and got:
+        out.flag("extract.missing_rows", "active", "warning", found=" ".join(missing),
+                 zh=f"主动公开表缺少行：{' '.join(missing)}", en=f"active table rows missing: {' '.join(missing)}")
+
+
+def _low_confidence(out: Collector) -> None:
+    try:
+        from .ocr import LOW_CONFIDENCE as threshold
+    except ImportError:
+        threshold = LOW_CONFIDENCE_DEFAULT
+    for x in out.cells:
+        if x.ocr_confidence is not None and x.kind == "number" and x.ocr_confidence < threshold:
+            x.low_confidence = True
+            out.flag("ocr.low_confidence", f"{x.table}.{x.row}.{x.col}", "warning",
+                     expected=f">= {threshold}", found=f"{x.raw} ({x.ocr_confidence:.2f})",
+                     zh=f"第{x.page}页 {x.table}.{x.row}.{x.col} 识别置信度低（{x.ocr_confidence:.2f}），读作“{x.raw}”，请核对原件 {x.bbox}",
+                     en=f"page {x.page} {x.table}.{x.row}.{x.col}: low OCR confidence {x.ocr_confidence:.2f}, read as {x.raw!r}; check the scan at {x.bbox}")

@@ -1,0 +1,125 @@
+"""Tolerant matching of printed labels to the canonical codes of SCHEMA.md.
+
+The label knowledge (canonical wording and synonyms per table, axis and format) is the data
+table `data/labels.csv`. Real labels have typos, spaces inside words, truncations and notes in
+parentheses, so a match is scored: exact after normalisation, else a character similarity
+(rapidfuzz), helped by jieba word overlap when the characters alone are inconclusive.
+Every match returns its score so the extractor can record how sure it was.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+DATA = Path(__file__).parent / "data"
+ACCEPT = 0.70        # lowest score taken as a match
+SURE = 0.85          # character similarity above which jieba is not consulted
+NUMBERING = re.compile(r"^\s*(?:[(（]?\s*[一二三四五六七八九十]+\s*[)）、.．,，]|[(（]?\s*\d+\s*[)）、.．,，]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
+NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Label:
+    table: str
+    axis: str
+    code: str
+    formats: tuple
+    parent: str
+    text: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    score: float
+    label: Label
+
+
+def normalize(text: str) -> str:
+    """Comparable form of a label: half-width, no numbering, no spaces or punctuation."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"\s+", "", t)
+    while True:
+        stripped = NUMBERING.sub("", t, count=1)
+        if stripped == t:
+            break
+        t = stripped
+    return NON_WORD.sub("", t)
+
+
+def numbering(text: str) -> str:
+    """The leading numbering of a label ('（三）', '3.') in comparable form, or ''."""
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    m = NUMBERING.match(t)
+    return NON_WORD.sub("", m.group(0)) if m else ""
+
+
+@lru_cache(maxsize=1)
+def all_labels() -> tuple:
+    with open(DATA / "labels.csv", encoding="utf-8") as f:
+        return tuple(Label(r["table"], r["axis"], r["code"], tuple(r["formats"].split()),
+                           r["parent"], r["label"], normalize(r["label"]))
+                     for r in csv.DictReader(f))
+
+
+def labels(table: str, axis: str, parent: str | None = None) -> tuple:
+    return tuple(l for l in all_labels() if l.table == table and l.axis == axis
+                 and (parent is None or l.parent == parent))
+
+
+def match(text: str, candidates, accept: float = ACCEPT):
+    """The best-scoring candidate label for `text`, or None below `accept`."""
+    key = normalize(text)
+    if not key:
+        return None
+    best = None
+    for label in candidates:
+        s = _char_score(key, label.key)
+        if best is None or s > best.score:
+            best = Match(label.code, s, label)
+    if best is None:
+        return None
+    if best.score < SURE:
+        best = _with_words(key, candidates, best)
+    return best if best.score >= accept else None
+
+
+def _char_score(key: str, label: str) -> float:
+    if key == label:
+        return 1.0
+    score = fuzz.ratio(key, label) / 100.0
+    shorter, longer = sorted((key, label), key=len)
+    if len(shorter) >= 4 and longer.startswith(shorter):
+        score = max(score, 0.86)  # a truncated label, or one followed by a note
+    return score
+
+
+def _with_words(key: str, candidates, best: Match) -> Match:
+    """Rescore by characters and jieba words together when characters alone are unsure."""
+    words = _words(key)
+    for label in candidates:
+        s = 0.5 * _char_score(key, label.key) + 0.5 * _overlap(words, _words(label.key))
+        if s > best.score:
+            best = Match(label.code, s, label)
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _words(key: str) -> frozenset:
+    import jieba  # loaded only when a label is hard to match: it takes a second to start
+    jieba.setLogLevel(60)
+    return frozenset(w for w in jieba.lcut(key) if w.strip())
+
+
+def _overlap(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    return 2.0 * common / (len(a) + len(b))

@@ -1,0 +1,135 @@
+"""Office, reporting year and region of a report, from its title and opening paragraph.
+
+`office` is the full name, qualified with its city where the title leaves out a district's
+city (淮安市洪泽区人民政府, not 洪泽区人民政府); counties and cities stand alone as they are
+written. `year` is the reporting year named in the title, never the publication date.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from . import gazetteer as G
+from .model import Document, TextBlock
+
+TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")
+YEAR = r"((?:19|20)\d{2})"
+YEAR_AT = r"(?P<year>(?:19|20)\d{2})"
+SUBJECT = r"(?:关于)?(?:政府信息公开|政务公开|信息公开)"
+TITLE_PATTERNS = (  # office, year; year alone; year, office; year in brackets at the end
+    re.compile(rf"^(?P<office>.+?){YEAR_AT}年度?{SUBJECT}"),
+    re.compile(rf"^{YEAR_AT}年度?{SUBJECT}"),
+    re.compile(rf"^{YEAR_AT}年度?(?P<office>.+?){SUBJECT}"),
+    re.compile(rf"^(?P<office>.+?){SUBJECT}.*?[(（]{YEAR_AT}年?度?[)）]"),
+)
+OFFICE_TAIL = re.compile(r"(关于|的)$")
+PERIOD = re.compile(rf"统计期限?.{{0,6}}?自?{YEAR}年")
+TEXT_YEAR = re.compile(rf"{YEAR}年度?(?:政府信息公开|政务公开)")
+PREAMBLE_LINES = 8
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).replace("(", "（").replace(")", "）")
+
+
+def find_title(doc: Document, item_sections: list) -> str:
+    """The report's title: the line naming 政府信息公开…报告, with a short line above it."""
+    lines = [flat(i.text) for i, s in zip(doc.items, item_sections)
+             if isinstance(i, TextBlock) and s is None][:PREAMBLE_LINES]
+    for k, line in enumerate(lines):
+        if TITLE_HINT.search(line) and len(line) < 80:
+            office_above = k > 0 and len(lines[k - 1]) < 30 and not TITLE_HINT.search(lines[k - 1])
+            if office_above and parse_title(line)[0] is None:
+                return lines[k - 1] + line
+            return line
+    return flat(doc.meta.get("title", ""))
+
+
+def parse_title(title: str):
+    """(office, year) as the title writes them; either may be None."""
+    t = re.sub(r"[-_|—].*$", "", title) if re.search(r"报告[-_|—]", title) else title
+    for pat in TITLE_PATTERNS:
+        m = pat.search(t)
+        if m:
+            office = m.groupdict().get("office") or ""
+            office = OFFICE_TAIL.sub("", office).strip("：:“”\"《》【】 ")
+            return office or None, int(m.group("year"))
+    return None, None
+
+
+def find_year(title_year, text: str):
+    if title_year:
+        return title_year
+    for pat in (TEXT_YEAR, PERIOD):
+        m = pat.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def qualify(office: str, text: str) -> str:
+    """The office name with the city (and district) its title left out, when the text says so."""
+    places = G.leading_places(office)
+    if not places:
+        prefix = _places_before(office, text)
+        if not prefix:
+            return office
+        office = "".join(prefix) + office
+        places = prefix
+    first = G.named(places[0])
+    if len(places) == 1 and first and all(p.is_district for p in first):
+        city = _city_before(places[0], text)
+        if city is None and len({G.city_of(p) for p in first}) == 1:
+            city = G.city_of(first[0]).name if G.city_of(first[0]) else None
+        if city:
+            return city + office
+    return office
+
+
+def _places_before(office: str, text: str) -> list:
+    """Place names printed right before the office name somewhere in the text."""
+    best = []
+    for m in re.finditer(re.escape(office), text):
+        names = G.trailing_places(text[max(0, m.start() - 24): m.start()])
+        if len(names) > len(best):
+            best = names
+    return best
+
+
+def _city_before(district: str, text: str):
+    """A city printed right before the district's name in the text (淮安市洪泽区…)."""
+    for m in re.finditer(re.escape(district), text):
+        names = G.trailing_places(text[max(0, m.start() - 12): m.start()])
+        for name in reversed(names):
+            if any(p.rank == 1 or p.adcode[:2] in G.MUNICIPALITIES for p in G.named(name)):
+                return name
+    return None
+
+
+def region_of(office: str):
+    return G.region(G.resolve(G.leading_places(office)))
+
+
+def report_meta(doc: Document, item_sections: list) -> dict:
+    """office, year, province, city, county, title, and the flags for what could not be found."""
+    title = find_title(doc, item_sections)
+    office, year = parse_title(title)
+    text = flat(doc.text()[:6000])
+    if not office and doc.meta.get("publisher"):
+        office = flat(doc.meta["publisher"])
+    year = find_year(year, text)
+    if office:
+        office = qualify(office, flat(title) + text)
+    province, city, county = region_of(office) if office else ("", "", "")
+    flags = []
+    if not office:
+        flags.append(_flag("meta.no_office", "未能从标题或正文中识别发布机关", "the office could not be found in the title or text"))
+    if not year:
+        flags.append(_flag("meta.no_year", "未能识别报告年度", "the reporting year could not be found"))
+    return {"title": title, "office": office, "year": year, "province": province,
+            "city": city, "county": county, "flags": flags}
+
+
+def _flag(rule, zh, en) -> dict:
+    return {"rule": rule, "where": "report", "severity": "warning", "expected": "", "found": "",
+            "message_zh": zh, "message_en": en}

@@ -1,0 +1,166 @@
+"""Text PDFs (born-digital, mostly WPS or Word exports) with pdfplumber.
+
+One pass per page: `find_tables` for ruled tables, `extract_text_lines` for running text outside
+them. Ruled "tables" that are really page frames or text boxes (one column of prose, as WPS
+draws them) are not tables: their rows fall back to text. Pages whose text layer is missing or
+garbage go to the OCR path when it is installed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from ..model import Cell, Document, Table, TextBlock
+from . import ReaderError
+
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+SNAP = 1.0  # points: grid coordinates closer than this are the same line
+
+
+def read(path: Path) -> Document:
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as e:  # pdfminer raises many types for broken files
+        raise ReaderError(f"not a readable PDF: {type(e).__name__}: {e}") from e
+    with pdf:
+        doc = Document(source=str(path), format="pdf", pages=len(pdf.pages))
+        doc.meta.update(_metadata(pdf))
+        ocr_needed = {}
+        for number, page in enumerate(pdf.pages, start=1):
+            reason = _ocr_reason(page)
+            if reason:
+                ocr_needed[number] = reason
+                continue
+            doc.items.extend(read_page(page, number))
+        if ocr_needed:
+            _ocr_into(doc, path, ocr_needed)
+    return doc
+
+
+def read_page(page, number: int) -> list:
+    """Tables and text lines of one page, in reading order (top to bottom)."""
+    tables = [t for t in (_table(ft, number) for ft in page.find_tables(TABLE_SETTINGS)) if t]
+    boxes = [t.bbox for t in tables]
+    items = list(tables)
+    for line in page.extract_text_lines(layout=False, strip=True, return_chars=False):
+        text = line["text"].strip()
+        if not text or _inside_any(line, boxes):
+            continue
+        items.append(TextBlock(text=text, page=number,
+                               bbox=(line["x0"], line["top"], line["x1"], line["bottom"])))
+    items.sort(key=lambda it: it.bbox[1])
+    return items
+
+
+def _table(found, number: int):
+    """A model Table from a pdfplumber table, with spans; None when it is only a frame."""
+    boxes = [c for row in found.rows for c in row.cells if c is not None]
+    xs = _snap(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
+    ys = _snap(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
+    texts = found.extract()
+    cells = []
+    for r, row in enumerate(found.rows):
+        for k, bbox in enumerate(row.cells):
+            if bbox is None:
+                continue
+            c0, c1 = _index(xs, bbox[0]), _index(xs, bbox[2])
+            r0, r1 = _index(ys, bbox[1]), _index(ys, bbox[3])
+            cells.append(Cell(text=texts[r][k] or "", row=r0, col=c0, rowspan=max(1, r1 - r0),
+                              colspan=max(1, c1 - c0), page=number, bbox=tuple(bbox)))
+    cells = _drop_frame_rows(cells, len(xs) - 1)
+    if not cells:
+        return None
+    top = min(c.bbox[1] for c in cells)
+    bottom = max(c.bbox[3] for c in cells)
+    return Table(cells=_renumber(cells), page=number,
+                 bbox=(found.bbox[0], top, found.bbox[2], bottom))
+
+
+def _drop_frame_rows(cells: list, n_cols: int) -> list:
+    """Drop the leading and trailing rows made of one full-width cell (page frames, prose).
+
+    What remains is a table only if some row has two or more cells.
+    """
+    by_row = {}
+    for c in cells:
+        by_row.setdefault(c.row, []).append(c)
+    rows = sorted(by_row)
+
+    def full_width(r):
+        cs = by_row[r]
+        return len(cs) == 1 and cs[0].colspan >= n_cols
+
+    while rows and full_width(rows[0]):
+        rows.pop(0)
+    while rows and full_width(rows[-1]):
+        rows.pop()
+    if not any(len(by_row[r]) >= 2 for r in rows):
+        return []
+    keep = set(rows)
+    return [c for c in cells if c.row in keep]
+
+
+def _renumber(cells: list) -> list:
+    """Make row and column indexes start at 0 after frame rows were dropped."""
+    r0 = min(c.row for c in cells)
+    c0 = min(c.col for c in cells)
+    for c in cells:
+        c.row -= r0
+        c.col -= c0
+    return cells
+
+
+def _snap(values: list) -> list:
+    out = []
+    for v in values:
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _index(grid: list, v: float) -> int:
+    return min(range(len(grid)), key=lambda i: abs(grid[i] - v))
+
+
+def _inside_any(line: dict, boxes: list) -> bool:
+    cx = (line["x0"] + line["x1"]) / 2
+    cy = (line["top"] + line["bottom"]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def _metadata(pdf) -> dict:
+    meta = {}
+    title = pdf.metadata.get("Title")
+    if isinstance(title, str) and title.strip() and "ÿþ" not in title:
+        meta["title"] = title.strip()
+    return meta
+
+
+def _ocr_reason(page):
+    try:
+        from ..ocr import page_ocr_reason
+    except ImportError:
+        return "no text layer" if not page.chars else None
+    return page_ocr_reason(page)
+
+
+def _ocr_into(doc: Document, path: Path, needed: dict) -> None:
+    """Replace the pages that need it by their OCR reading, keeping page order."""
+    try:
+        from ..ocr import ocr_pdf_pages
+    except ImportError as e:
+        pages = ", ".join(str(p) for p in sorted(needed))
+        raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
+                          f"is not installed: {e}") from e
+    read = ocr_pdf_pages(path, sorted(needed))
+    for number, items in read.items():
+        doc.items.extend(items)
+    doc.items.sort(key=lambda it: (_page_of(it), it.bbox[1] if it.bbox else 0))
+    doc.ocr_pages = sorted(needed)
+    for number, reason in sorted(needed.items()):
+        doc.warnings.append(("ocr.page", f"page {number} OCR'd: {reason}"))
+
+
+def _page_of(item) -> int:
+    return item.page

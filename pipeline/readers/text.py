@@ -1,0 +1,46 @@
+"""Plain-text copies of reports: paragraphs, and tables as tab-separated rows.
+
+Tabs are the only table structure plain text has, and exporters drift: a label split into two
+fields, a missing trailing tab. Such tables are emitted `ragged`, so the extractor aligns their
+values by count, not by field position.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import Document, TextBlock, table_from_rows
+from .textfile import read_text
+
+MAX_GAP = 2  # blank lines a table may contain before it is taken to have ended
+
+
+def read(path: Path) -> Document:
+    doc = Document(source=str(path), format="txt")
+    doc.items = parse_lines(read_text(path).splitlines())
+    return doc
+
+
+def parse_lines(lines: list) -> list:
+    """Text blocks for prose lines, one ragged table for each run of tab-separated lines."""
+    items, run, gap = [], [], 0
+    for line in lines:
+        if "\t" in line and line.strip():
+            run.append(line.rstrip("\r").split("\t"))
+            gap = 0
+            continue
+        if run and not line.strip() and gap < MAX_GAP:
+            gap += 1
+            continue
+        _flush(items, run)
+        run, gap = [], 0
+        if line.strip():
+            items.append(TextBlock(text=line.strip()))
+    _flush(items, run)
+    return items
+
+
+def _flush(items: list, run: list) -> None:
+    if len(run) >= 2:
+        items.append(table_from_rows([[f.strip() for f in row] for row in run], ragged=True))
+    else:
+        items.extend(TextBlock(text=" ".join(f.strip() for f in row if f.strip())) for row in run)

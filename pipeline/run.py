@@ -1,0 +1,137 @@
+"""Run stages over every catalogued file in isolated worker processes, then publish.
+
+Each file is processed in a worker from a pebble process pool: a crash, a hang (per-file
+timeout) or a bad file costs that file alone. Results already computed for the same content
+and pipeline version are skipped.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+from .ingest import ingest
+from .publish import publish
+from .rules import check_cross_year
+from .stages import STAGES, process
+from .store import Workspace, read_json, write_json
+from .version import pipeline_version
+
+DEFAULT_TIMEOUT = 600   # seconds per file: generous for long scans that need OCR
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def catalogue(input_dir: Path, ws: Workspace) -> list:
+    entries = ingest(input_dir)
+    write_json(ws.catalogue_path, {"version": pipeline_version(), "input": str(Path(input_dir).resolve()),
+                                   "files": entries})
+    return entries
+
+
+def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES, workers: int = 0,
+               timeout: float = DEFAULT_TIMEOUT, force: bool = False, progress: bool = True) -> list:
+    """Process every distinct file through `stages`; returns one summary per file."""
+    todo = [e for e in entries if not e.get("duplicate_of")]
+    if not force:
+        todo = [e for e in todo if not all(ws.fresh(s, e) for s in stages)]
+    if not todo:
+        return []
+    workers = workers or default_workers()
+    results = []
+    bar = _bar(len(todo), progress)
+    if workers == 1 and timeout <= 0:
+        for e in todo:
+            results.append(process(str(ws.out), e, stages, force))
+            bar.update(1)
+    else:
+        results = _in_pool(ws, todo, stages, workers, timeout, force, bar)
+    bar.close()
+    return results
+
+
+def _in_pool(ws, todo, stages, workers, timeout, force, bar) -> list:
+    from pebble import ProcessPool
+    from pebble.common import ProcessExpired
+
+    results = []
+    with ProcessPool(max_workers=min(workers, len(todo))) as pool:
+        futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, force),
+                                     timeout=timeout if timeout > 0 else None)) for e in todo]
+        for entry, fut in futures:
+            try:
+                results.append(fut.result())
+            except FutureTimeout:
+                results.append(_record_failure(ws, entry, stages, f"timed out after {timeout:g} s"))
+            except ProcessExpired as e:
+                results.append(_record_failure(ws, entry, stages, f"the worker died (exit code {e.exitcode})"))
+            except Exception as e:
+                results.append(_record_failure(ws, entry, stages, f"{type(e).__name__}: {e}"))
+            bar.update(1)
+    return results
+
+
+def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str) -> dict:
+    message = f"{stages[0]} failed: {why} while processing {entry['source']}"
+    for stage in stages:
+        ws.save(stage, entry, {"error": message})
+    return {"report_id": entry["report_id"], "source": entry["source"], "ran": list(stages), "error": message}
+
+
+def cross_year(ws: Workspace) -> dict:
+    """Cross-year flags over every report of the run whose office and year are known."""
+    reports = []
+    for e in ws.catalogue():
+        ex = ws.load("extract", e["report_id"])
+        if ex and not ex.get("error") and not e.get("duplicate_of"):
+            reports.append({"report_id": e["report_id"], "source": e["source"], "cells": ex["cells"],
+                            "office": ex["meta"].get("office"), "year": ex["meta"].get("year")})
+    flags = check_cross_year(reports)
+    write_json(ws.work / "cross_year.json", flags)
+    return flags
+
+
+def run(input_dir: Path, out: Path, workers: int = 0, timeout: float = DEFAULT_TIMEOUT,
+        force: bool = False, progress: bool = True) -> dict:
+    """The whole pipeline: ingest, per-file stages, cross-year checks, publish."""
+    ws = Workspace(out)
+    entries = catalogue(input_dir, ws)
+    ran = run_stages(ws, entries, STAGES, workers, timeout, force, progress)
+    cross_year(ws)
+    paths = publish(ws)
+    return {"entries": entries, "ran": ran, "paths": paths}
+
+
+def _bar(total: int, enabled: bool):
+    from tqdm import tqdm
+    return tqdm(total=total, unit="file", desc="reports", disable=not enabled or None,
+                file=sys.stderr, leave=False)
+
+
+def summary(out: Path) -> tuple:
+    """(text, number of failed files) describing the published datasets."""
+    import pandas as pd
+    out = Path(out)
+    reports = pd.read_parquet(out / "reports.parquet")
+    cells = pd.read_parquet(out / "cells.parquet")
+    flags = pd.read_parquet(out / "flags.parquet")
+    status = Counter(reports["status"])
+    failed = int(status.get("failed", 0))
+    lines = [f"reports found: {len(reports)} · parsed: {len(reports) - failed} "
+             f"(ok {status.get('ok', 0)}, partial {status.get('partial', 0)}) · failed: {failed}",
+             f"cells extracted: {len(cells)} "
+             f"(number {int((cells['kind'] == 'number').sum())}, blank {int((cells['kind'] == 'blank').sum())}, "
+             f"na {int((cells['kind'] == 'na').sum())}, text {int((cells['kind'] == 'text').sum())})"]
+    for sev in ("error", "warning", "unverifiable"):
+        f = flags[flags["severity"] == sev]
+        by_rule = ", ".join(f"{r} {n}" for r, n in Counter(f["rule"]).most_common())
+        lines.append(f"flags {sev}: {len(f)}" + (f" ({by_rule})" if by_rule else ""))
+    if failed:
+        for r in reports[reports["status"] == "failed"].itertuples():
+            lines.append(f"FAILED {r.source}: {r.error}")
+    lines.append("outputs: " + ", ".join(str(out / f"{n}.parquet") for n in ("reports", "sections", "cells", "flags")))
+    return "\n".join(lines), failed

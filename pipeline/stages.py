@@ -1,0 +1,108 @@
+"""The per-file stages, each reading the previous stage's result from the workspace.
+
+    parse    file → Document (pipeline.readers)
+    segment  Document → the six sections (pipeline.segment)
+    extract  Document + sections → office, year, format, canonical cells (pipeline.extract, .meta)
+    check    cells → within-report reconciliation flags (pipeline.rules)
+
+A stage that fails records its error in its result, and the later stages pass it on: one bad
+file never stops the others.
+"""
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+from .extract import extract
+from .meta import report_meta
+from .model import Document
+from .readers import ReaderError, read
+from .rules import check_report
+from .segment import segment
+from .store import STAGES, Workspace
+
+UNSUPPORTED = {"empty": "the file is empty", "unknown": "the file's format was not recognised",
+               "zip": "a zip archive that holds no report pages"}
+
+
+def parse_stage(ws: Workspace, entry: dict) -> None:
+    fmt = entry["detected_format"]
+    if fmt in UNSUPPORTED:
+        ws.save("parse", entry, {"error": f"{UNSUPPORTED[fmt]} ({entry['source']})"})
+        return
+    try:
+        doc = read(Path(entry["path"]), fmt)
+    except ReaderError as e:
+        ws.save("parse", entry, {"error": str(e)})
+        return
+    doc.source = entry["source"]
+    ws.save("parse", entry, {"error": None, "document": doc.to_dict()})
+
+
+def segment_stage(ws: Workspace, entry: dict) -> None:
+    parsed = ws.load("parse", entry["report_id"])
+    if _failed(ws, "segment", entry, parsed):
+        return
+    doc = Document.from_dict(parsed["document"])
+    ws.save("segment", entry, {"error": None, **segment(doc)})
+
+
+def extract_stage(ws: Workspace, entry: dict) -> None:
+    parsed = ws.load("parse", entry["report_id"])
+    seg = ws.load("segment", entry["report_id"])
+    if _failed(ws, "extract", entry, parsed) or _failed(ws, "extract", entry, seg):
+        return
+    doc = Document.from_dict(parsed["document"])
+    meta = report_meta(doc, seg["item_sections"])
+    result = extract(doc, seg["item_sections"])
+    flags = meta.pop("flags") + result["flags"]
+    for code in ("overview", "active", "requests", "review_litigation", "problems", "other"):
+        if code not in {s["code"] for s in seg["sections"]}:
+            flags.append({"rule": "structure.missing_section", "where": code, "severity": "warning",
+                          "expected": code, "found": "", "message_zh": f"未找到“{code}”部分的标题",
+                          "message_en": f"no heading found for the {code} section"})
+    ws.save("extract", entry, {"error": None, "meta": meta, "format_version": result["format_version"],
+                               "cells": result["cells"], "flags": flags,
+                               "pages": parsed["document"]["pages"],
+                               "ocr_pages": parsed["document"].get("ocr_pages", []),
+                               "reader_warnings": parsed["document"].get("warnings", [])})
+
+
+def check_stage(ws: Workspace, entry: dict) -> None:
+    ex = ws.load("extract", entry["report_id"])
+    if _failed(ws, "check", entry, ex):
+        return
+    ws.save("check", entry, {"error": None, "flags": check_report(ex["cells"])})
+
+
+FUNCTIONS = {"parse": parse_stage, "segment": segment_stage, "extract": extract_stage, "check": check_stage}
+
+
+def _failed(ws: Workspace, stage: str, entry: dict, previous) -> bool:
+    """Pass an earlier stage's error on (or note that it never ran)."""
+    if previous is None:
+        ws.save(stage, entry, {"error": f"the previous stage has no result for {entry['source']}: run it first"})
+        return True
+    if previous.get("error"):
+        ws.save(stage, entry, {"error": previous["error"]})
+        return True
+    return False
+
+
+def process(out: str, entry: dict, stages: tuple = STAGES, force: bool = False) -> dict:
+    """Run `stages` on one file (in a worker process); returns what the progress line needs."""
+    ws = Workspace(Path(out))
+    done = []
+    for stage in stages:
+        if not force and ws.fresh(stage, entry):
+            continue
+        try:
+            FUNCTIONS[stage](ws, entry)
+        except Exception as e:  # a bug or a file no reader expected: record it, go on
+            detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+            ws.save(stage, entry, {"error": f"{stage} failed: {detail}",
+                                   "traceback": traceback.format_exc(limit=8)})
+        done.append(stage)
+    last = ws.load(stages[-1], entry["report_id"]) or {}
+    return {"report_id": entry["report_id"], "source": entry["source"], "ran": done,
+            "error": last.get("error")}

@@ -1,0 +1,87 @@
+"""The output folder: stage results per report under `work/`, datasets at the top.
+
+    OUT/work/ingest.json             the catalogue (ingest)
+    OUT/work/<stage>/<report_id>.json  one file per report and stage (parse, segment, extract, check)
+    OUT/work/cross_year.json         cross-year flags (check)
+    OUT/*.parquet                    the published datasets (publish)
+
+Every write goes to a temporary file first and is renamed into place, so an interrupted run
+never leaves a half-written result behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .version import pipeline_version
+
+STAGES = ("parse", "segment", "extract", "check")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: Path, obj) -> None:
+    write_atomic(path, json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8"))
+
+
+def read_json(path: Path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _jsonable(o):
+    if isinstance(o, tuple):
+        return list(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+class Workspace:
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.work = self.out / "work"
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.work / "ingest.json"
+
+    def catalogue(self) -> list:
+        if not self.catalogue_path.exists():
+            raise FileNotFoundError(f"{self.catalogue_path} not found: run `ogi ingest DIR -o {self.out}` first")
+        return read_json(self.catalogue_path)["files"]
+
+    def path(self, stage: str, report_id: str) -> Path:
+        return self.work / stage / f"{report_id}.json"
+
+    def save(self, stage: str, entry: dict, payload: dict) -> None:
+        payload = {"version": pipeline_version(), "sha256": entry["sha256"],
+                   "report_id": entry["report_id"], **payload}
+        write_json(self.path(stage, entry["report_id"]), payload)
+
+    def load(self, stage: str, report_id: str):
+        p = self.path(stage, report_id)
+        return read_json(p) if p.exists() else None
+
+    def fresh(self, stage: str, entry: dict) -> bool:
+        """Whether this stage's result for the file is from the same content and pipeline."""
+        p = self.path(stage, entry["report_id"])
+        if not p.exists():
+            return False
+        try:
+            d = read_json(p)
+        except (OSError, ValueError):
+            return False
+        return d.get("version") == pipeline_version() and d.get("sha256") == entry["sha256"]

@@ -1,0 +1,148 @@
+"""Format-blind views of a model Table: rows of distinct cells, header leaves, value alignment.
+
+Everything here works on the document model only. Grid tables (PDF, HTML, DOCX, OCR) place
+values by column; `ragged` tables (plain text) only by order, so their value fields are
+aligned by count (`align_by_count`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import labels as L
+from .model import Cell, Table
+from .values import parse
+
+
+@dataclass
+class Row:
+    """One grid row: its distinct cells left to right (a spanned cell appears once)."""
+    table: Table
+    index: int
+    cells: list
+
+    def texts(self) -> list:
+        return [c.text for c in self.cells]
+
+
+@dataclass
+class Leaf:
+    """A column header that names a value column: its code and where it sits."""
+    code: str
+    col: int
+    cell: Cell
+    score: float
+    group: Optional[str] = None   # e.g. review_litigation row code for the wide review table
+    group_score: float = 1.0
+
+
+def rows(table: Table) -> list:
+    grid = table.grid()
+    out = []
+    for r, line in enumerate(grid):
+        seen, cells = set(), []
+        for c in line:
+            if c is not None and id(c) not in seen:
+                seen.add(id(c))
+                cells.append(c)
+        out.append(Row(table, r, cells))
+    return out
+
+
+def is_value_text(text: str) -> bool:
+    """A cell that holds a value (number, na marker) rather than a label."""
+    return parse(text).kind in ("number", "na")
+
+
+def has_numbers(row: Row) -> bool:
+    return any(parse(c.text).kind == "number" for c in row.cells)
+
+
+def split_label(row: Row, first_value_col: Optional[int]):
+    """(label cells, value cells) of a row.
+
+    With a known first value column (grid tables) the split is by position; otherwise the label
+    is every cell up to the last one that is non-empty text rather than a value.
+    """
+    if first_value_col is not None and not row.table.ragged:
+        label = [c for c in row.cells if c.col < first_value_col]
+        value = [c for c in row.cells if c.col >= first_value_col]
+        return label, value
+    last = -1
+    for i, c in enumerate(row.cells):
+        if c.text.strip() and not is_value_text(c.text):
+            last = i
+    return row.cells[: last + 1], row.cells[last + 1:]
+
+
+def leaf_label(label_cells: list):
+    """(leaf text, parent texts): the rightmost non-empty label is the row's own label."""
+    texts = [c.text for c in label_cells if c.text and c.text.strip()]
+    if not texts:
+        return "", []
+    return texts[-1], texts[:-1]
+
+
+def header_leaves(header_rows: list, table_code: str) -> list:
+    """Value-column headers found in `header_rows`, left to right.
+
+    A header cell naming a column code is a leaf unless another such cell sits below it within
+    its span (法人或其他组织 over 商业企业 … is a parent, not a column).
+    """
+    found, seen = [], set()
+    for row in header_rows:
+        for c in row.cells:
+            if id(c) in seen:
+                continue
+            seen.add(id(c))
+            m = L.match(c.text, L.labels(table_code, "col"))
+            if m:
+                found.append((row.index, c, m))
+    leaves = []
+    for r, c, m in found:
+        below = [c2 for r2, c2, _ in found
+                 if r2 > r and c2 is not c and c.col <= c2.col < c.col + c.colspan]
+        if not below:
+            leaves.append(Leaf(m.code, c.col, c, m.score))
+    # two leaves on one column: keep the lower one (the more specific header)
+    by_col = {}
+    for leaf in leaves:
+        if leaf.col not in by_col or leaf.cell.row > by_col[leaf.col].cell.row:
+            by_col[leaf.col] = leaf
+    leaves = list(by_col.values())
+    leaves.sort(key=lambda l: l.col)
+    return leaves
+
+
+def align_by_count(values: list, n: int):
+    """Value fields of a ragged row aligned to `n` columns: (cells or None per column, sure).
+
+    Exporters add empty fields on either side of the values; they are dropped from the end
+    first, then from the front. A row with fewer fields than columns cannot be placed for
+    certain: it is padded at the end and reported unsure.
+    """
+    vals = list(values)
+    while len(vals) > n and not vals[-1].text.strip():
+        vals.pop()
+    while len(vals) > n and not vals[0].text.strip():
+        vals.pop(0)
+    if len(vals) == n:
+        return vals, True
+    if len(vals) > n:
+        return vals[-n:], False
+    return vals + [None] * (n - len(vals)), False
+
+
+def place_values(row: Row, value_cells: list, leaves: list):
+    """Each leaf's cell in this row: (list of Cell|None aligned with leaves, sure?)."""
+    if row.table.ragged:
+        return align_by_count(value_cells, len(leaves))
+    if len(value_cells) == len(leaves):
+        return list(value_cells), True
+    by_col = {}
+    for c in value_cells:
+        for k in range(c.col, c.col + c.colspan):
+            by_col[k] = c
+    placed = [by_col.get(l.col) for l in leaves]
+    shared = len({id(c) for c in placed if c is not None}) < len([c for c in placed if c is not None])
+    return placed, not shared
