@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _out_option(p):
     p.add_argument("-o", "--out", type=Path, default=Path("extracted"), metavar="OUT",
                    help="output folder (default: extracted/)")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="leave out files whose name or relative path matches (repeatable), e.g. --exclude '*_scan.pdf'")
 
 
 def _pool_options(p):
@@ -105,7 +107,8 @@ def cmd_run(args) -> int:
     from .run import run, summary
     if not args.input.exists():
         raise FileNotFoundError(f"{args.input} does not exist")
-    run(args.input, args.out, args.workers, args.timeout, args.force, progress=not args.quiet)
+    run(args.input, args.out, args.workers, args.timeout, args.force, progress=not args.quiet,
+        exclude=tuple(args.exclude))
     text, failed = summary(args.out)
     if not args.quiet:
         print(text)
@@ -118,7 +121,7 @@ def cmd_run(args) -> int:
 def cmd_ingest(args) -> int:
     from .run import catalogue
     from .store import Workspace
-    entries = catalogue(args.input, Workspace(args.out))
+    entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude))
     formats = {}
     for e in entries:
         formats[e["detected_format"]] = formats.get(e["detected_format"], 0) + 1

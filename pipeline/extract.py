@@ -73,13 +73,18 @@ def classify(table: Table):
             continue
         best = None
         for code in STANDARD:
-            m = L.match(c.text, [l for l in L.all_labels() if l.table == code], CLASSIFY_SCORE)
+            m = L.match(c.text, _table_labels(code), CLASSIFY_SCORE, words=False)
             if m and (best is None or m.score > best[1]):
                 best = (code, m.score)
         if best:
             hits[best[0]] += 1
     code = max(STANDARD, key=lambda k: hits[k])
     return (code, hits[code]) if hits[code] else (None, 0)
+
+
+@lru_cache(maxsize=None)
+def _table_labels(code: str) -> tuple:
+    return tuple(l for l in L.all_labels() if l.table == code)
 
 
 def group_tables(tables: list) -> dict:
@@ -135,6 +140,11 @@ class Collector:
             return
         self.seen.add(key)
         self.cells.append(x)
+
+    def drop(self, table: str, row: str) -> None:
+        """Forget a row read too early (its values turned up after a page break)."""
+        self.cells = [c for c in self.cells if (c.table, c.row) != (table, row)]
+        self.seen = {k for k in self.seen if (k[0], k[1]) != (table, row)}
 
     def flag(self, rule, where, severity, expected="", found="", zh="", en=""):
         self.flags.append(Flag(rule, where, severity, str(expected), str(found), zh, en))
@@ -192,37 +202,66 @@ REQUEST_COLS = ("natural_person", "commercial", "research", "social_welfare",
                 "legal_services", "other_org", "total")
 
 
+@dataclass
+class _Columns:
+    """What the requests header said so far: value columns, where they start, rows read."""
+    leaves: Optional[list] = None
+    first_col: Optional[int] = None
+    header_rows: list = None
+
+    def add_header_row(self, row: Row) -> None:
+        self.header_rows = (self.header_rows or []) + [row]
+        found = header_leaves(self.header_rows, "requests")
+        if _complete_header(found):
+            self.leaves, self.first_col = found, min(l.col for l in found)
+
+
 def extract_requests(frags: list, out: Collector) -> None:
-    leaves, first_col, pending_header = None, None, []
+    cols = _Columns()
+    carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
+    cut = None        # the row code of a fragment's last row when all its values were blank
     for table in frags:
-        table_rows = rows(table)
-        for row in table_rows:
-            label_cells, value_cells = split_label(row, first_col)
-            code, score, leaf = _request_row(label_cells)
-            if code is None or _looks_like_header(row):
-                if not has_numbers(row):
-                    pending_header.append(row)
-                    new = header_leaves(pending_header, "requests")
-                    if _complete_header(new):
-                        leaves, first_col = new, min(l.col for l in new)
-                elif leaf:
-                    out.unmatched_label("requests", leaf)
+        for i, row in enumerate(rows(table)):
+            label_cells, _ = split_label(row, cols.first_col)
+            leaf, parents = leaf_label(label_cells)
+            code, score = _request_row(leaf, parents)
+            if _looks_like_header(row) or (code is None and not has_numbers(row)):
+                cols.add_header_row(row)
+                carry = leaf if code is None else ""
                 continue
-            pending_header = []
-            if leaves is None or (table.ragged and not _complete_header(leaves)):
-                leaves = _canonical_leaves(table)
-            if first_col is not None and not table.ragged and table.n_cols <= first_col:
-                out.flag("extract.alignment", f"requests.{code}", "warning",
-                         zh="申请表续表的列数与表头不一致", en="a continued requests table has fewer columns than its header")
-            label_cells, value_cells = split_label(row, None if table.ragged else first_col)
-            placed, sure = place_values(row, value_cells, leaves)
-            if not sure:
-                out.flag("extract.alignment", f"requests.{code}", "warning",
-                         zh=f"申请表“{leaf}”行的数值个数与表头列数不一致，按顺序对齐",
-                         en=f"requests row {code}: the values do not line up with the header; aligned by order")
-            for lf, cell in zip(leaves, placed):
-                out.add(_cell("requests", code, lf.code, cell, leaf, lf.cell.text if lf.cell else lf.code,
-                              min(score, lf.score)))
+            if code is None and carry:                       # a label broken over two lines
+                code, score = _request_row(carry + leaf, parents)
+                leaf = carry + leaf
+            if code is None and cut:        # a row cut by a page break, or a label on its own line
+                code, score, leaf = cut[0], cut[1], cut[2] + leaf
+                out.drop("requests", code)
+            carry, cut = "", None
+            if code is None:
+                out.unmatched_label("requests", leaf)
+                continue
+            cols.header_rows = []
+            placed = _request_values(table, row, code, score, leaf, cols, out)
+            last_of_fragment = i == table.n_rows - 1
+            label_only = table.ragged and len(row.cells) <= len(label_cells)
+            if (last_of_fragment or label_only) and all(c is None or not c.text.strip() for c in placed):
+                cut = (code, score, leaf)
+
+
+def _request_values(table: Table, row: Row, code: str, score: float, leaf: str, cols: _Columns,
+                    out: Collector) -> list:
+    leaves = cols.leaves
+    if leaves is None or (table.ragged and not _complete_header(leaves)):
+        leaves = _canonical_leaves(table)
+    _, value_cells = split_label(row, None if table.ragged else cols.first_col)
+    placed, sure = place_values(row, value_cells, leaves)
+    if not sure:
+        out.flag("extract.alignment", f"requests.{code}", "warning",
+                 zh=f"申请表“{leaf}”行的数值个数与表头列数不一致，按顺序对齐",
+                 en=f"requests row {code}: the values do not line up with the header; aligned by order")
+    for lf, cell in zip(leaves, placed):
+        out.add(_cell("requests", code, lf.code, cell, leaf, lf.cell.text if lf.cell else lf.code,
+                      min(score, lf.score)))
+    return placed
 
 
 def _looks_like_header(row: Row) -> bool:
@@ -244,11 +283,10 @@ def _canonical_leaves(table: Table) -> list:
     return [Leaf(code, -1, None, 0.8) for code in REQUEST_COLS]
 
 
-def _request_row(label_cells: list):
-    """(row code, score, leaf text) of a requests row from its label cells."""
-    leaf, parents = leaf_label(label_cells)
+def _request_row(leaf: str, parents: list):
+    """(row code, score) of a requests row from its own label and its parents' labels."""
     if not leaf:
-        return None, 0.0, ""
+        return None, 0.0
     group = None
     for p in parents:
         g = L.match(p, L.labels("requests", "group"))
@@ -258,7 +296,7 @@ def _request_row(label_cells: list):
     m = L.match(leaf, candidates)
     if m is None and group:
         m = L.match(leaf, L.labels("requests", "row"))
-    return (m.code, m.score, leaf) if m else (None, 0.0, leaf)
+    return (m.code, m.score) if m else (None, 0.0)
 
 
 # ---------------------------------------------------------------- review / litigation (四)

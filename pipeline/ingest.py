@@ -1,6 +1,7 @@
 """Catalogue the input folder: every file, its content hash, its real format."""
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 from pathlib import Path
@@ -19,7 +20,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def candidates(root: Path):
+def candidates(root: Path, exclude: tuple = ()):
     """Input files under `root`, recursively, in a stable order; hidden and output files skipped."""
     root = Path(root)
     if root.is_file():
@@ -31,15 +32,17 @@ def candidates(root: Path):
             p = Path(dirpath) / name
             if name.startswith(".") or p.suffix.lower() in SKIP_SUFFIXES:
                 continue
+            if any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(str(p.relative_to(root)), pat) for pat in exclude):
+                continue
             yield p
 
 
-def ingest(root: Path) -> list:
+def ingest(root: Path, exclude: tuple = ()) -> list:
     """One entry per input file: report_id, source, path, sha256, size, detected_format."""
     root = Path(root)
     base = root if root.is_dir() else root.parent
     entries, first_of = [], {}
-    for p in candidates(root):
+    for p in candidates(root, exclude):
         digest = sha256_of(p)
         entry = {
             "report_id": digest[:16],

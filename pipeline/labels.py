@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 DATA = Path(__file__).parent / "data"
 ACCEPT = 0.70        # lowest score taken as a match
 SURE = 0.85          # character similarity above which jieba is not consulted
+HOPELESS = 0.45      # ... and below which words cannot lift a label to ACCEPT
 NUMBERING = re.compile(r"^\s*(?:[(（]?\s*[一二三四五六七八九十]+\s*[)）、.．,，]|[(（]?\s*\d+\s*[)）、.．,，]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -74,8 +75,11 @@ def labels(table: str, axis: str, parent: str | None = None) -> tuple:
                  and (parent is None or l.parent == parent))
 
 
-def match(text: str, candidates, accept: float = ACCEPT):
-    """The best-scoring candidate label for `text`, or None below `accept`."""
+def match(text: str, candidates, accept: float = ACCEPT, words: bool = True):
+    """The best-scoring candidate label for `text`, or None below `accept`.
+
+    `words=False` skips the jieba rescoring (for quick screening of many cells).
+    """
     key = normalize(text)
     if not key:
         return None
@@ -86,7 +90,7 @@ def match(text: str, candidates, accept: float = ACCEPT):
             best = Match(label.code, s, label)
     if best is None:
         return None
-    if best.score < SURE:
+    if words and HOPELESS <= best.score < SURE:
         best = _with_words(key, candidates, best)
     return best if best.score >= accept else None
 

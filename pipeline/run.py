@@ -26,8 +26,8 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def catalogue(input_dir: Path, ws: Workspace) -> list:
-    entries = ingest(input_dir)
+def catalogue(input_dir: Path, ws: Workspace, exclude: tuple = ()) -> list:
+    entries = ingest(input_dir, exclude)
     write_json(ws.catalogue_path, {"version": pipeline_version(), "input": str(Path(input_dir).resolve()),
                                    "files": entries})
     return entries
@@ -43,6 +43,7 @@ def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES, workers: in
         return []
     workers = workers or default_workers()
     results = []
+    _warm_up({e["detected_format"] for e in todo})
     bar = _bar(len(todo), progress)
     if workers == 1 and timeout <= 0:
         for e in todo:
@@ -59,7 +60,7 @@ def _in_pool(ws, todo, stages, workers, timeout, force, bar) -> list:
     from pebble.common import ProcessExpired
 
     results = []
-    with ProcessPool(max_workers=min(workers, len(todo))) as pool:
+    with ProcessPool(max_workers=min(workers, len(todo)), context=_context()) as pool:
         futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, force),
                                      timeout=timeout if timeout > 0 else None)) for e in todo]
         for entry, fut in futures:
@@ -73,6 +74,25 @@ def _in_pool(ws, todo, stages, workers, timeout, force, bar) -> list:
                 results.append(_record_failure(ws, entry, stages, f"{type(e).__name__}: {e}"))
             bar.update(1)
     return results
+
+
+def _warm_up(formats: set) -> None:
+    """Import the readers this run needs before the workers fork, so each starts ready."""
+    from .readers import REGISTRY
+    import importlib
+    for fmt in formats:
+        if fmt in REGISTRY:
+            try:
+                importlib.import_module(f"pipeline.readers.{REGISTRY[fmt]}")
+            except ImportError:
+                pass     # the worker will report it for the files that need it
+
+
+def _context():
+    """fork where the platform has it: workers start at once, with the modules already loaded."""
+    import multiprocessing
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
 def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str) -> dict:
@@ -96,10 +116,10 @@ def cross_year(ws: Workspace) -> dict:
 
 
 def run(input_dir: Path, out: Path, workers: int = 0, timeout: float = DEFAULT_TIMEOUT,
-        force: bool = False, progress: bool = True) -> dict:
+        force: bool = False, progress: bool = True, exclude: tuple = ()) -> dict:
     """The whole pipeline: ingest, per-file stages, cross-year checks, publish."""
     ws = Workspace(out)
-    entries = catalogue(input_dir, ws)
+    entries = catalogue(input_dir, ws, exclude)
     ran = run_stages(ws, entries, STAGES, workers, timeout, force, progress)
     cross_year(ws)
     paths = publish(ws)

@@ -16,6 +16,7 @@ from pathlib import Path
 from .extract import extract
 from .meta import report_meta
 from .model import Document
+from .narrative import check_narrative
 from .readers import ReaderError, read
 from .rules import check_report
 from .segment import segment
@@ -70,9 +71,12 @@ def extract_stage(ws: Workspace, entry: dict) -> None:
 
 def check_stage(ws: Workspace, entry: dict) -> None:
     ex = ws.load("extract", entry["report_id"])
+    seg = ws.load("segment", entry["report_id"])
     if _failed(ws, "check", entry, ex):
         return
-    ws.save("check", entry, {"error": None, "flags": check_report(ex["cells"])})
+    overview = " ".join(s["text"] for s in (seg or {}).get("sections", []) if s["code"] == "overview")
+    flags = check_report(ex["cells"]) + check_narrative(overview, ex["cells"])
+    ws.save("check", entry, {"error": None, "flags": flags})
 
 
 FUNCTIONS = {"parse": parse_stage, "segment": segment_stage, "extract": extract_stage, "check": check_stage}

@@ -11,7 +11,8 @@ from pathlib import Path
 from ..model import Document, TextBlock, table_from_rows
 from .textfile import read_text
 
-MAX_GAP = 2  # blank lines a table may contain before it is taken to have ended
+MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
+MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label
 
 
 def read(path: Path) -> Document:
@@ -21,21 +22,36 @@ def read(path: Path) -> Document:
 
 
 def parse_lines(lines: list) -> list:
-    """Text blocks for prose lines, one ragged table for each run of tab-separated lines."""
-    items, run, gap = [], [], 0
+    """Text blocks for prose lines, one ragged table for each run of tab-separated lines.
+
+    A short line without tabs between two table rows is a label broken over two lines: it
+    stays in the table as a row of its own.
+    """
+    items, run, gap, held = [], [], 0, None
     for line in lines:
         if "\t" in line and line.strip():
+            if held is not None:
+                run.append([held])
+                held = None
             run.append(line.rstrip("\r").split("\t"))
             gap = 0
             continue
         if run and not line.strip() and gap < MAX_GAP:
             gap += 1
             continue
+        if run and held is None and 0 < len(line.strip()) <= MAX_HELD:
+            held = line.strip()
+            continue
         _flush(items, run)
         run, gap = [], 0
+        if held is not None:
+            items.append(TextBlock(text=held))
+            held = None
         if line.strip():
             items.append(TextBlock(text=line.strip()))
     _flush(items, run)
+    if held is not None:
+        items.append(TextBlock(text=held))
     return items
 
 

@@ -1,0 +1,38 @@
+"""narrative.* rules: numbers stated in 一、总体情况 should equal the tables.
+
+The sentences are matched with the patterns of `data/narrative.csv`. Prose is free, so a
+mismatch is a warning for a person to read, not an error.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def patterns() -> tuple:
+    with open(Path(__file__).parent / "data" / "narrative.csv", encoding="utf-8") as f:
+        return tuple((r["what"], r["table"], r["row"], r["col"], re.compile(r["pattern"]))
+                     for r in csv.DictReader(f))
+
+
+def check_narrative(overview_text: str, cells: list) -> list:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", overview_text or ""))
+    index = {(c["table"], c["row"], c["col"]): c for c in cells}
+    flags = []
+    for what, table, row, col, pat in patterns():
+        m = pat.search(text)
+        cell = index.get((table, row, col))
+        if not m or cell is None or cell["kind"] != "number":
+            continue
+        stated = int(m.group(1))
+        if abs(stated - cell["value"]) > 1e-6:
+            sentence = text[max(0, m.start() - 10): m.end() + 5]
+            flags.append({"rule": f"narrative.{what}", "where": f"{table}.{row}.{col}", "severity": "warning",
+                          "expected": str(stated), "found": cell["raw"],
+                          "message_zh": f"一、总体情况写“…{sentence}…”（{stated}），而表中为 {cell['raw']}",
+                          "message_en": f"the overview states {stated} ({what}) but the table has {cell['raw']!r}"})
+    return flags
