@@ -23,6 +23,7 @@ from .model import Document, TextBlock
 CODES = ("overview", "active", "requests", "review_litigation", "problems", "other")
 TOP_NUMBER = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
 MAX_HEADING = 40       # characters: a longer line is prose, not a heading
+PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 NUMBERED_ACCEPT = 0.72
 BARE_ACCEPT = 0.90
 
@@ -77,7 +78,7 @@ def segment(doc: Document) -> dict:
                 sections.append(current)
                 item_sections.append(code)
                 continue
-            if current is not None:
+            if current is not None and not PAGE_NUMBER.match(item.text.strip()):
                 current.text = f"{current.text}\n{item.text}" if current.text else item.text
         if current is not None:
             current.last_page = max(current.last_page, _last_page(item))
