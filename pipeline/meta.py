@@ -26,6 +26,8 @@ OFFICE_TAIL = re.compile(r"(关于|的)$")
 PERIOD = re.compile(rf"统计期限?.{{0,6}}?自?{YEAR}年")
 TEXT_YEAR = re.compile(rf"{YEAR}年度?(?:政府信息公开|政务公开)")
 PREAMBLE_LINES = 8
+TITLE_LINE = 40                       # characters: a longer line is a paragraph, not a title line
+SENTENCE = re.compile(r"[，。；]")
 
 
 def flat(text: str) -> str:
@@ -33,15 +35,20 @@ def flat(text: str) -> str:
 
 
 def find_title(doc: Document, item_sections: list) -> str:
-    """The report's title: the line naming 政府信息公开…报告, with a short line above it."""
+    """The report's title: the first line, or run of up to three short lines (a wrapped title,
+    or the office on the line above the year), that names 政府信息公开…报告 and is not a sentence."""
     lines = [flat(i.text) for i, s in zip(doc.items, item_sections)
              if isinstance(i, TextBlock) and s is None][:PREAMBLE_LINES]
-    for k, line in enumerate(lines):
-        if TITLE_HINT.search(line) and len(line) < 80:
-            office_above = k > 0 and len(lines[k - 1]) < 30 and not TITLE_HINT.search(lines[k - 1])
-            if office_above and parse_title(line)[0] is None:
-                return lines[k - 1] + line
-            return line
+    for k in range(len(lines)):
+        for n in (1, 2, 3):
+            parts = lines[k:k + n]
+            if len(parts) < n or any(len(p) > TITLE_LINE for p in parts):
+                break
+            title = "".join(parts)
+            if TITLE_HINT.search(title) and not SENTENCE.search(title):
+                if n == 1 and parse_title(title)[0] is None and k + 1 < len(lines):
+                    continue      # the office may follow on the next line
+                return title
     return flat(doc.meta.get("title", ""))
 
 

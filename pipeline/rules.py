@@ -44,7 +44,7 @@ def all_rules() -> tuple:
 def _terms(expr: str) -> tuple:
     """'a + b - c@-1' → ((+1, 'a'), (+1, 'b'), (-1, 'c@-1'))."""
     out, sign = [], 1
-    for tok in re.findall(r"[+\-]|[^\s+\-]+(?:@-\d+)?", expr):
+    for tok in re.findall(r"[+\-]|[^\s+\-@]+(?:@-?\d+)?", expr):
         if tok in "+-":
             sign = 1 if tok == "+" else -1
         else:
@@ -154,7 +154,10 @@ def _side(ops: list, with_values: bool = False, table: str = "") -> str:
 
 
 def _side_en(ops: list) -> str:
-    return " + ".join(f"{code}{'@-1' if off else ''}" for _, code, off, _ in ops).replace("+ -", "-")
+    s = ""
+    for i, (sign, code, off, _) in enumerate(ops):
+        s += ("" if i == 0 else (" + " if sign > 0 else " - ")) + f"{code}{'@-1' if off else ''}"
+    return s
 
 
 def _name(code: str, table: str = "") -> str:
@@ -211,35 +214,45 @@ def check_report(cells: list) -> list:
 def check_cross_year(reports: list) -> dict:
     """{report_id: [flags]} for consecutive years of the same office.
 
-    `reports`: dicts with report_id, office, year, cells. A relation is only checked when the
-    office's report of the year before was found in the same run.
+    `reports`: dicts with report_id, source, office, year, cells. A relation is only checked
+    when the office's report of the year before was found in the same run; where that year has
+    several copies (a PDF and its web page), the one with the most numbers is the reference.
     """
     by_office = {}
     for r in reports:
         if r.get("office") and r.get("year"):
-            by_office.setdefault(r["office"], {})[int(r["year"])] = r
+            by_office.setdefault(r["office"], {}).setdefault(int(r["year"]), []).append(r)
     out = {}
     for years in by_office.values():
-        for year, r in years.items():
-            prev = years.get(year - 1)
-            if prev is None:
+        for year, copies in years.items():
+            if year - 1 not in years:
                 continue
-            now = {(c["table"], c["row"], c["col"]): c for c in r["cells"]}
-            before = {(c["table"], c["row"], c["col"]): c for c in prev["cells"]}
-
-            def lookup(table, row, col, offset, now=now, before=before):
-                return (now if offset == 0 else before).get((table, row, col))
-
-            flags = []
-            for rule in all_rules():
-                if rule.id.startswith("cross_year."):
-                    flags.extend(f for f in evaluate(rule, r["cells"], lookup) if f.severity == "error"
-                                 or _prev_has(rule, f, before))
-            for f in flags:
-                f.message_zh += f"（对照 {prev.get('source', prev['report_id'])} {year - 1}年）"
-                f.message_en += f" (against {prev.get('source', prev['report_id'])}, {year - 1})"
-            out[r["report_id"]] = [asdict(f) for f in flags]
+            prev = max(years[year - 1], key=_numbers)
+            for r in copies:
+                out[r["report_id"]] = [asdict(f) for f in _cross_flags(r, prev, year)]
     return out
+
+
+def _numbers(report: dict) -> int:
+    return sum(c["kind"] == "number" for c in report["cells"])
+
+
+def _cross_flags(r: dict, prev: dict, year: int) -> list:
+    now = {(c["table"], c["row"], c["col"]): c for c in r["cells"]}
+    before = {(c["table"], c["row"], c["col"]): c for c in prev["cells"]}
+
+    def lookup(table, row, col, offset):
+        return (now if offset == 0 else before).get((table, row, col))
+
+    flags = []
+    for rule in all_rules():
+        if rule.id.startswith("cross_year."):
+            flags.extend(f for f in evaluate(rule, r["cells"], lookup)
+                         if f.severity == "error" or _prev_has(rule, f, before))
+    for f in flags:
+        f.message_zh += f"（对照 {prev.get('source', prev['report_id'])} {year - 1}年）"
+        f.message_en += f" (against {prev.get('source', prev['report_id'])}, {year - 1})"
+    return flags
 
 
 def _prev_has(rule: Rule, flag: Flag, before: dict) -> bool:

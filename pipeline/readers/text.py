@@ -24,35 +24,33 @@ def read(path: Path) -> Document:
 def parse_lines(lines: list) -> list:
     """Text blocks for prose lines, one ragged table for each run of tab-separated lines.
 
-    A short line without tabs between two table rows is a label broken over two lines: it
-    stays in the table as a row of its own.
+    A short line without tabs squeezed between two table rows (no blank line on either side)
+    is a label broken over two lines: it stays in the table as a row of its own.
     """
-    items, run, gap, held = [], [], 0, None
-    for line in lines:
+    items, run, gap = [], [], 0
+    for k, line in enumerate(lines):
         if "\t" in line and line.strip():
-            if held is not None:
-                run.append([held])
-                held = None
             run.append(line.rstrip("\r").split("\t"))
             gap = 0
             continue
         if run and not line.strip() and gap < MAX_GAP:
             gap += 1
             continue
-        if run and held is None and 0 < len(line.strip()) <= MAX_HELD:
-            held = line.strip()
+        if run and gap == 0 and _squeezed(lines, k):
+            run.append([line.strip()])
             continue
         _flush(items, run)
         run, gap = [], 0
-        if held is not None:
-            items.append(TextBlock(text=held))
-            held = None
         if line.strip():
             items.append(TextBlock(text=line.strip()))
     _flush(items, run)
-    if held is not None:
-        items.append(TextBlock(text=held))
     return items
+
+
+def _squeezed(lines: list, k: int) -> bool:
+    line = lines[k].strip()
+    following = lines[k + 1] if k + 1 < len(lines) else ""
+    return 0 < len(line) <= MAX_HELD and "\t" in following and following.strip() != ""
 
 
 def _flush(items: list, run: list) -> None:

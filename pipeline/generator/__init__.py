@@ -1,0 +1,81 @@
+"""Sample reports with known numbers: the official 2019 and 2021 layouts filled in, written as
+PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, with ground truth in exactly the
+shared corpus's format.
+
+    generate(out_dir, truth_dir)            -> the written report paths
+    python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N]
+
+Modules: `layouts` (the forms as data), `content` (offices, numbers, how they are written, prose),
+`truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
+`markdown`). Every form of one report has the same truth; the same seed gives the same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import content, truth
+
+DEFAULT_FORMS = ("pdf", "txt", "docx", "html", "html_word", "md")
+
+
+def _writers() -> dict:
+    """form -> (file name suffix, writer); imported lazily so that `content` alone stays light."""
+    from . import docx, html, markdown, pdf, text
+    return {
+        "pdf": (".pdf", pdf.write),
+        "txt": (".txt", text.write),
+        "docx": (".docx", docx.write),
+        "html": (".html", html.write_clean),
+        "html_word": ("_word.html", html.write_word),
+        "md": (".md", markdown.write),
+    }
+
+
+def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Optional[int] = None,
+             seed: int = 0) -> list:
+    """Write `count` reports (default: the fixed set of 12) in each of `forms` to `out_dir`, and
+    their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
+
+    Returns the written report paths, in order: report by report, form by form.
+    """
+    writers = _writers()
+    unknown = [f for f in forms if f not in writers]
+    if unknown:
+        raise ValueError(f"unknown form(s) {unknown}; known: {sorted(writers)}")
+    out_dir, truth_dir = Path(out_dir), Path(truth_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (truth_dir / "cells").mkdir(parents=True, exist_ok=True)
+    reports = content.build_reports(seed, count)
+    for r in reports:
+        r.flags = truth.within_report_flags(r.cells)
+    paths, rows = [], []
+    for r in reports:
+        for form in forms:
+            suffix, write = writers[form]
+            path = out_dir / f"{r.stem}{suffix}"
+            write(r, path)
+            paths.append(path)
+            rows.append(truth.report_row(path.name, r))
+            truth.write_cells(truth_dir / "cells" / f"{path.name}.csv", r)
+    truth.write_reports(truth_dir / "reports.csv", rows)
+    truth.write_cross_year(truth_dir / "cross_year.csv", truth.cross_year_rows(reports))
+    return paths
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Command line: python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [options]."""
+    ap = argparse.ArgumentParser(prog="python -m pipeline.generator",
+                                 description="Generate sample annual reports with known truth.")
+    ap.add_argument("out_dir", help="where the report files go")
+    ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
+    ap.add_argument("--forms", nargs="+", default=list(DEFAULT_FORMS), choices=list(DEFAULT_FORMS),
+                    help="forms to write (default: all)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--count", type=int, default=None,
+                    help=f"number of reports (default: the fixed set of {len(content.CORE)})")
+    a = ap.parse_args(argv)
+    paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed)
+    print(f"wrote {len(paths)} files to {a.out_dir}, truth to {a.truth}")
+    return 0
