@@ -61,3 +61,36 @@ def test_cross_year_message_names_both_years(samples_run):
     flags = pd.read_parquet(samples_run / "flags.parquet")
     f = flags[flags["flag"] == "cross_year.in_force@normative_docs"].iloc[0]
     assert f["severity"] == "error" and "2022" in f["message_zh"] and "in_force@-1" in f["message_en"]
+
+
+def test_a_doc_made_by_libreoffice_reads_like_its_docx(tmp_path):
+    from pipeline.readers.legacy_word import find_soffice
+    import shutil
+    import subprocess
+    exe = find_soffice()
+    if exe is None:
+        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    name = "南京市玄武区人民政府_2021"
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(RAW / f"{name}.docx", src / f"{name}.docx")
+    inp = tmp_path / "in"
+    subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--convert-to", "doc", "--outdir", str(inp), str(src / f"{name}.docx")],
+                   check=True, capture_output=True, timeout=180)
+    truth = tmp_path / "truth"
+    (truth / "cells").mkdir(parents=True)
+    with open(TRUTH / "reports.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["file"] == f"{name}.docx"]
+    rows[0]["file"] = f"{name}.doc"
+    with open(truth / "reports.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    shutil.copy(TRUTH / "cells" / f"{name}.docx.csv", truth / "cells" / f"{name}.doc.csv")
+    out = tmp_path / "out"
+    run(inp, out, workers=1, progress=False)
+    reports = pd.read_parquet(out / "reports.parquet")
+    assert reports["detected_format"].tolist() == ["doc"]
+    [s] = score(out, truth)
+    assert s.perfect, s.problems
