@@ -40,7 +40,7 @@ def read(path: Path) -> Document:
 
 def read_page(page, number: int) -> list:
     """Tables and text lines of one page, in reading order (top to bottom)."""
-    tables = [t for t in (_table(ft, number) for ft in page.find_tables(TABLE_SETTINGS)) if t]
+    tables = [t for found in page.find_tables(TABLE_SETTINGS) for t in _tables(found, number)]
     boxes = [t.bbox for t in tables]
     items = list(tables)
     for line in page.extract_text_lines(layout=False, strip=True, return_chars=False):
@@ -53,8 +53,33 @@ def read_page(page, number: int) -> list:
     return items
 
 
-def _table(found, number: int):
-    """A model Table from a pdfplumber table, with spans; None when it is only a frame."""
+def _tables(found, number: int):
+    """Model Tables from one pdfplumber table, split at its full-width rows.
+
+    WPS and Word draw page frames and text boxes as ruled cells: prose and headings arrive as
+    rows of one cell spanning the whole width, before, between or after the real tables. Those
+    rows are left to the text lines; each run of real rows between them is a table.
+    """
+    cells = _cells(found, number)
+    n_cols = max((c.col + c.colspan for c in cells), default=0)
+    by_row = {}
+    for c in cells:
+        by_row.setdefault(c.row, []).append(c)
+    runs, run = [], []
+    for r in sorted(by_row):
+        row = by_row[r]
+        if len(row) == 1 and row[0].colspan >= n_cols:
+            runs.append(run)
+            run = []
+        else:
+            run.append(row)
+    runs.append(run)
+    return [_table([c for row in run for c in row], number) for run in runs
+            if any(len(row) >= 2 for row in run)]
+
+
+def _cells(found, number: int) -> list:
+    """The cells of a pdfplumber table with their grid spans, from the cell rectangles."""
     boxes = [c for row in found.rows for c in row.cells if c is not None]
     xs = _snap(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
     ys = _snap(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
@@ -68,41 +93,19 @@ def _table(found, number: int):
             r0, r1 = _index(ys, bbox[1]), _index(ys, bbox[3])
             cells.append(Cell(text=texts[r][k] or "", row=r0, col=c0, rowspan=max(1, r1 - r0),
                               colspan=max(1, c1 - c0), page=number, bbox=tuple(bbox)))
-    cells = _drop_frame_rows(cells, len(xs) - 1)
-    if not cells:
-        return None
+    return cells
+
+
+def _table(cells: list, number: int) -> Table:
     top = min(c.bbox[1] for c in cells)
     bottom = max(c.bbox[3] for c in cells)
-    return Table(cells=_renumber(cells), page=number,
-                 bbox=(found.bbox[0], top, found.bbox[2], bottom))
-
-
-def _drop_frame_rows(cells: list, n_cols: int) -> list:
-    """Drop the leading and trailing rows made of one full-width cell (page frames, prose).
-
-    What remains is a table only if some row has two or more cells.
-    """
-    by_row = {}
-    for c in cells:
-        by_row.setdefault(c.row, []).append(c)
-    rows = sorted(by_row)
-
-    def full_width(r):
-        cs = by_row[r]
-        return len(cs) == 1 and cs[0].colspan >= n_cols
-
-    while rows and full_width(rows[0]):
-        rows.pop(0)
-    while rows and full_width(rows[-1]):
-        rows.pop()
-    if not any(len(by_row[r]) >= 2 for r in rows):
-        return []
-    keep = set(rows)
-    return [c for c in cells if c.row in keep]
+    x0 = min(c.bbox[0] for c in cells)
+    x1 = max(c.bbox[2] for c in cells)
+    return Table(cells=_renumber(cells), page=number, bbox=(x0, top, x1, bottom))
 
 
 def _renumber(cells: list) -> list:
-    """Make row and column indexes start at 0 after frame rows were dropped."""
+    """Make row and column indexes start at 0 in a table cut out of a larger grid."""
     r0 = min(c.row for c in cells)
     c0 = min(c.col for c in cells)
     for c in cells:
