@@ -1,13 +1,14 @@
 """Sample reports with known numbers: the official 2019 and 2021 layouts filled in, written as
-PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, with ground truth in exactly the
-shared corpus's format.
+PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as image-only scans
+(PDF, TIFF, zip of PNGs), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
     python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N]
 
 Modules: `layouts` (the forms as data), `content` (offices, numbers, how they are written, prose),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
-`markdown`). Every form of one report has the same truth; the same seed gives the same bytes.
+`markdown`, `scan`). Every form of one report has the same truth; the same seed gives the same
+bytes.
 """
 from __future__ import annotations
 
@@ -18,11 +19,15 @@ from typing import Optional, Sequence
 from . import content, truth
 
 DEFAULT_FORMS = ("pdf", "txt", "docx", "html", "html_word", "md")
+# Scans are written only on request (--forms scan): they are large, slow to make and need a CJK
+# system font for pdfium; see `scan`.
+SCAN_FORMS = ("scan", "scan_tif", "scan_png")
+FORMS = DEFAULT_FORMS + SCAN_FORMS
 
 
 def _writers() -> dict:
     """form -> (file name suffix, writer); imported lazily so that `content` alone stays light."""
-    from . import docx, html, markdown, pdf, text
+    from . import docx, html, markdown, pdf, scan, text
     return {
         "pdf": (".pdf", pdf.write),
         "txt": (".txt", text.write),
@@ -30,6 +35,9 @@ def _writers() -> dict:
         "html": (".html", html.write_clean),
         "html_word": ("_word.html", html.write_word),
         "md": (".md", markdown.write),
+        "scan": ("_scan.pdf", scan.write),
+        "scan_tif": ("_scan.tif", scan.write_tif),
+        "scan_png": ("_scan.zip", scan.write_png_zip),
     }
 
 
@@ -70,8 +78,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                  description="Generate sample annual reports with known truth.")
     ap.add_argument("out_dir", help="where the report files go")
     ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
-    ap.add_argument("--forms", nargs="+", default=list(DEFAULT_FORMS), choices=list(DEFAULT_FORMS),
-                    help="forms to write (default: all)")
+    ap.add_argument("--forms", nargs="+", default=list(DEFAULT_FORMS), choices=list(FORMS),
+                    help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS) + ")")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None,
                     help=f"number of reports (default: the fixed set of {len(content.CORE)})")

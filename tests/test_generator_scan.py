@@ -1,0 +1,119 @@
+"""Image-only scans of generated reports (`pipeline.generator.scan`): stable bytes, no text layer,
+the text PDF's page size, skew and dpi in the stated ranges, and truth rows like any other form.
+
+pdfium draws the text PDF's Chinese only with a CJK system font (Debian: fonts-wqy-microhei);
+without one the scans are skipped, and `scan.write` must refuse rather than drop the Chinese.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import numpy as np
+import pdfplumber
+import pytest
+from PIL import Image
+
+from pipeline.generator import content, generate, scan
+from pipeline.sniff import sniff
+
+needs_font = pytest.mark.skipif(not scan.cjk_font_available(),
+                                reason=f"no CJK font for pdfium (apt-get install {scan.FONT_PACKAGE})")
+
+
+def _seed_at_150_dpi() -> int:
+    """A seed whose first report is scanned at 150 dpi: the smallest, fastest scan."""
+    return next(s for s in range(100) if scan.params(content.build_reports(s, 1)[0]).dpi == 150)
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    """One report as its text PDF and in the three scan forms, through `generate`."""
+    out, truth = tmp_path_factory.mktemp("scan_out"), tmp_path_factory.mktemp("scan_truth")
+    seed = _seed_at_150_dpi()
+    paths = generate(out, truth, forms=("pdf", "scan", "scan_tif", "scan_png"), count=1, seed=seed)
+    report = content.build_reports(seed, 1)[0]
+    return report, {p.name[len(report.stem):]: p for p in paths}, truth
+
+
+def _skew(im: Image.Image) -> float:
+    """The rotation (degrees, counter-clockwise) that the page's text lines show: undoing it
+    makes the rows' ink profile sharpest."""
+    im = im.reduce(4)
+    def sharpness(a):
+        ink = 255 - np.asarray(im.rotate(-a, resample=Image.Resampling.BILINEAR, fillcolor=255), dtype=np.float32)
+        return float(np.square(np.diff(ink.sum(axis=1))).sum())
+    return max(np.arange(-1.5, 1.51, 0.1), key=sharpness)
+
+
+def test_params_in_range():
+    for seed in range(3):
+        for r in content.build_reports(seed):
+            p = scan.params(r)
+            assert 150 <= p.dpi <= 300
+            assert scan.ANGLE_RANGE[0] <= abs(p.angle) <= scan.ANGLE_RANGE[1]
+            assert p == scan.params(r)
+
+
+def test_missing_cjk_font_is_an_error_naming_the_package(monkeypatch, tmp_path):
+    monkeypatch.setattr(scan, "cjk_font_available", lambda: False)
+    report = content.build_reports(0, 1)[0]
+    with pytest.raises(scan.MissingCJKFont, match="fonts-wqy-microhei"):
+        scan.write(report, tmp_path / "x_scan.pdf")
+    assert not (tmp_path / "x_scan.pdf").exists()
+
+
+@needs_font
+def test_same_report_same_bytes(scanned, tmp_path):
+    report, files, _ = scanned
+    again = scan.write(report, tmp_path / files["_scan.pdf"].name)
+    assert again.read_bytes() == files["_scan.pdf"].read_bytes()
+    assert b"CreationDate" not in again.read_bytes()
+
+
+@needs_font
+def test_scan_pdf_is_images_only_at_the_text_pdfs_page_size(scanned):
+    report, files, _ = scanned
+    p = scan.params(report)
+    with pdfplumber.open(files[".pdf"]) as text, pdfplumber.open(files["_scan.pdf"]) as img:
+        assert len(img.pages) == len(text.pages)
+        for tp, ip in zip(text.pages, img.pages):
+            assert ip.chars == [] and ip.extract_text() == ""
+            assert abs(ip.width - tp.width) < 0.01 and abs(ip.height - tp.height) < 0.01
+            [im] = ip.images
+            assert abs(im["srcsize"][0] / (ip.width / 72) - p.dpi) < 1
+        page = Image.open(io.BytesIO(img.pages[0].images[0]["stream"].get_rawdata()))
+    assert page.mode == "L"
+    assert abs(_skew(page) - p.angle) <= 0.15
+    assert sniff(files["_scan.pdf"]) == "pdf"
+
+
+@needs_font
+def test_tif_and_png_zip_record_the_dpi(scanned):
+    report, files, _ = scanned
+    p = scan.params(report)
+    with pdfplumber.open(files[".pdf"]) as text:
+        n = len(text.pages)
+    with Image.open(files["_scan.tif"]) as tif:
+        assert tif.n_frames == n and tif.mode == "L"
+        assert tuple(round(d) for d in tif.info["dpi"]) == (p.dpi, p.dpi)
+    with zipfile.ZipFile(files["_scan.zip"]) as z:
+        names = z.namelist()
+        assert names == [f"{report.stem}_scan_p{k}.png" for k in range(1, n + 1)]
+        with Image.open(io.BytesIO(z.read(names[0]))) as png:
+            assert png.mode == "L" and round(png.info["dpi"][0]) == p.dpi
+    assert sniff(files["_scan.zip"]) == "image"
+
+
+@needs_font
+def test_every_scan_form_gets_the_reports_truth(scanned):
+    report, files, truth = scanned
+    with open(truth / "reports.csv", encoding="utf-8", newline="") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    pdf_row = rows[files[".pdf"].name]
+    for suffix in ("_scan.pdf", "_scan.tif", "_scan.zip"):
+        name = files[suffix].name
+        assert {**rows[name], "file": ""} == {**pdf_row, "file": ""}
+        cells = (truth / "cells" / f"{name}.csv").read_bytes()
+        assert cells == (truth / "cells" / f"{files['.pdf'].name}.csv").read_bytes()
