@@ -9,7 +9,7 @@ geometry (PDF, OFD, OCR'd images); None elsewhere. `page` is 1-based; formats wi
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Optional, Union
 
 BBox = Optional[tuple]
@@ -98,7 +98,10 @@ class Document:
         return "\n".join(i.text for i in self.items if isinstance(i, TextBlock))
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data for JSON (dataclasses.asdict deep-copies everything; this does not)."""
+        d = {k: v for k, v in self.__dict__.items() if k != "items"}
+        d["items"] = [_item_dict(i) for i in self.items]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Document":
@@ -113,6 +116,14 @@ class Document:
         return cls(source=d["source"], format=d["format"], pages=d.get("pages", 1), items=items,
                    meta=d.get("meta", {}), ocr_pages=d.get("ocr_pages", []),
                    warnings=[tuple(w) for w in d.get("warnings", [])])
+
+
+def _item_dict(item) -> dict:
+    if isinstance(item, Table):
+        d = {k: v for k, v in item.__dict__.items() if k != "cells"}
+        d["cells"] = [dict(c.__dict__) for c in item.cells]
+        return d
+    return dict(item.__dict__)
 
 
 def _tuple(b):

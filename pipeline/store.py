@@ -76,12 +76,14 @@ class Workspace:
         return read_json(p) if p.exists() else None
 
     def fresh(self, stage: str, entry: dict) -> bool:
-        """Whether this stage's result for the file is from the same content and pipeline."""
+        """Whether this stage's result for the file is from the same content and pipeline.
+
+        Only the head of the file is read: `save` writes version and sha256 first.
+        """
         p = self.path(stage, entry["report_id"])
-        if not p.exists():
-            return False
         try:
-            d = read_json(p)
-        except (OSError, ValueError):
+            with open(p, encoding="utf-8") as f:
+                head = f.read(512)
+        except OSError:
             return False
-        return d.get("version") == pipeline_version() and d.get("sha256") == entry["sha256"]
+        return head.startswith(f'{{"version": "{pipeline_version()}", "sha256": "{entry["sha256"]}"')
