@@ -232,9 +232,9 @@ def extract_requests(frags: list, out: Collector) -> None:
             if code is None and carry:                       # a label broken over two lines
                 code, score = _request_row(carry + leaf, parents)
                 leaf = carry + leaf
-            if code is None and cut:        # a row cut by a page break, or a label on its own line
-                code, score, leaf = cut[0], cut[1], cut[2] + leaf
-                out.drop("requests", code)
+            if cut and has_numbers(row) and _continues(cut, leaf, parents, code, score):
+                code, score, leaf = cut[0], cut[1], cut[2] + leaf   # a row cut by a page break,
+                out.drop("requests", code)                          # or a label on lines of its own
             carry, cut = "", None
             if code is None:
                 out.unmatched_label("requests", leaf)
@@ -245,6 +245,14 @@ def extract_requests(frags: list, out: Collector) -> None:
             label_only = table.ragged and len(row.cells) <= len(label_cells)
             if (last_of_fragment or label_only) and all(c is None or not c.text.strip() for c in placed):
                 cut = (code, score, leaf)
+
+
+def _continues(cut: tuple, leaf: str, parents: list, code, score: float) -> bool:
+    """Whether this row carries on the cut row before it rather than being a row of its own."""
+    if code is None:
+        return True
+    joined, joined_score = _request_row(cut[2] + leaf, parents)
+    return joined == cut[0] and joined_score >= score
 
 
 def _request_values(table: Table, row: Row, code: str, score: float, leaf: str, cols: _Columns,
