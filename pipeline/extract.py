@@ -208,12 +208,35 @@ class _Columns:
     leaves: Optional[list] = None
     first_col: Optional[int] = None
     header_rows: list = None
+    inferred: tuple = ()
 
     def add_header_row(self, row: Row) -> None:
         self.header_rows = (self.header_rows or []) + [row]
         found = header_leaves(self.header_rows, "requests")
         if _complete_header(found):
+            found, self.inferred = _infer_unread(found)
             self.leaves, self.first_col = found, min(l.col for l in found)
+
+
+def _infer_unread(leaves: list):
+    """Fill value columns whose header could not be read (a smudged scan, a typo beyond
+    matching) when they sit exactly where the national column order puts the missing codes.
+    Returns (leaves, codes inferred)."""
+    order = [c for c in REQUEST_COLS]
+    present = [l for l in leaves if l.code in order]
+    if [l.code for l in present] != [c for c in order if c in {l.code for l in present}]:
+        return leaves, ()
+    taken = {k for l in leaves for k in range(l.col, l.col + (l.cell.colspan if l.cell else 1))}
+    added = []
+    for a, b in zip(present, present[1:]):
+        gap_codes = order[order.index(a.code) + 1: order.index(b.code)]
+        gap_cols = [k for k in range(a.col + 1, b.col) if k not in taken]
+        if len(gap_codes) != len(gap_cols):
+            return leaves, ()
+        added += [Leaf(code, col, None, 0.5) for code, col in zip(gap_codes, gap_cols)]
+    if not added:
+        return leaves, ()
+    return sorted(leaves + added, key=lambda l: l.col), tuple(l.code for l in added)
 
 
 def extract_requests(frags: list, out: Collector) -> None:
@@ -241,6 +264,11 @@ def extract_requests(frags: list, out: Collector) -> None:
                 continue
             cols.header_rows = []
             placed = _request_values(table, row, code, score, leaf, cols, out)
+            if cols.inferred:
+                out.flag("extract.inferred_column", "requests", "warning", found=" ".join(cols.inferred),
+                         zh=f"申请表有列标题无法识别，按国家格式的列顺序推定为：{' '.join(cols.inferred)}",
+                         en=f"requests table: unreadable column headers taken from the national order: {' '.join(cols.inferred)}")
+                cols.inferred = ()
             last_of_fragment = i == table.n_rows - 1
             label_only = table.ragged and len(row.cells) <= len(label_cells)
             if (last_of_fragment or label_only) and all(c is None or not c.text.strip() for c in placed):
@@ -443,12 +471,13 @@ def _check_layout(out: Collector, fmt: str) -> None:
 
 
 def _low_confidence(out: Collector) -> None:
+    """Flag OCR'd numbers below the threshold, and blanks where ink was seen but not read."""
     try:
         from .ocr import LOW_CONFIDENCE as threshold
     except ImportError:
         threshold = LOW_CONFIDENCE_DEFAULT
     for x in out.cells:
-        if x.ocr_confidence is not None and x.kind == "number" and x.ocr_confidence < threshold:
+        if x.ocr_confidence is not None and x.kind in ("number", "blank") and x.ocr_confidence < threshold:
             x.low_confidence = True
             out.flag("ocr.low_confidence", f"{x.table}.{x.row}.{x.col}", "warning",
                      expected=f">= {threshold}", found=f"{x.raw} ({x.ocr_confidence:.2f})",

@@ -59,7 +59,7 @@ def parse_title(title: str):
         m = pat.search(t)
         if m:
             office = m.groupdict().get("office") or ""
-            office = OFFICE_TAIL.sub("", office).strip("：:“”\"《》【】 ")
+            office = OFFICE_TAIL.sub("", office).strip("：:“”\"《》【】 ·•.。、，,")
             return office or None, int(m.group("year"))
     return None, None
 

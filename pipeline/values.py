@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
-NA = {"/", "//", "\\", "-", "--", "---", "—", "——", "–", "――", "─", "无", "不适用", "暂无", "N/A", "n/a", "NA", "×"}
+NA = {"/", "//", "\\", "-", "--", "---", "—", "——", "–", "――", "─", "无", "不适用", "暂无", "N/A", "n/a", "NA", "×",
+      "一", "一一"}   # a dash that OCR (or a typist) turned into the character 一
+SPECKS = "·•‧∙'`‘’"   # dust a scan or a careless typist leaves beside a number
 COUNT_UNITS = ("件", "条", "个", "项", "次", "人")
 NUMBER = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 LEADING = re.compile(r"^\s*([+\-]?\d[\d,]*(?:\.\d+)?)")
@@ -29,7 +31,7 @@ def clean(raw: str) -> str:
     """Half-width, no spaces of any kind (NBSP, ideographic), unified dashes."""
     t = unicodedata.normalize("NFKC", raw or "")
     t = t.replace("\u2212", "-").replace("\ufe63", "-").replace("\uff0b", "+")
-    return re.sub(r"\s+", "", t)
+    return re.sub(r"\s+", "", t).strip(SPECKS)
 
 
 def parse(raw: str, amount_factor: float = 1.0) -> Value:

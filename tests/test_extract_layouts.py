@@ -76,3 +76,15 @@ def test_review_table_one_row_per_kind():
     cells, _ = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
     assert cells[("review_litigation", "review", "total")]["value"] == 2
     assert cells[("review_litigation", "litigation_after_review", "corrected")]["value"] == 1
+
+
+def test_an_unreadable_column_header_is_inferred_from_the_national_order():
+    rows = [["", "", "申请人情况", "", "", "", "", "", ""],
+            ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ["", "", "", "商业企业", "机木勾", "社会公益组织", "法律服务机构", "其他", ""],  # smudged 科研机构
+            ["", "一、本年新收政府信息公开申请数量", "3", "1", "2", "0", "0", "0", "6"]]
+    cells, out = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
+    assert cells[("requests", "new", "research")]["value"] == 2
+    assert cells[("requests", "new", "research")]["match_score"] <= 0.5
+    [f] = [f for f in out["flags"] if f["rule"] == "extract.inferred_column"]
+    assert f["found"] == "research"

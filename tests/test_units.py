@@ -83,3 +83,9 @@ def test_district_is_qualified_with_its_city_but_county_is_not():
 ])
 def test_headings(line, after, code):
     assert heading_code(line, after) == code
+
+
+@pytest.mark.parametrize("raw,kind,value", [("一", "na", None), ("·0", "number", 0), ("12·", "number", 12)])
+def test_scan_artefacts_in_cells(raw, kind, value):
+    v = parse(raw)
+    assert (v.kind, v.value) == (kind, value)

@@ -1,0 +1,119 @@
+"""Page images: .jpg / .png / .tif (multi-page TIFF → pages), other single images PIL opens, and a
+.zip of page images (pages in natural name order: p2 before p10).
+
+Every page is OCR'd (`ocr_pages` lists them all). Bounding boxes are in points at the image's own
+resolution when the file records one (a 200-dpi scan maps to its paper size), else one point per
+pixel.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..model import Document
+from . import ReaderError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+MAX_PAGES = 500          # a zip or TIFF with more is not one report
+DEFAULT_DPI = 72.0       # no recorded resolution: one point per pixel
+_PLAUSIBLE_DPI = (50, 1200)
+
+
+def read(path: Path) -> Document:
+    path = Path(path)
+    try:
+        from ..ocr import ocr_image
+    except ImportError as e:
+        raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}") from e
+    pages = list(_pages(path))
+    if not pages:
+        raise ReaderError("no page images found")
+    doc = Document(source=str(path), format="image", pages=len(pages),
+                   ocr_pages=list(range(1, len(pages) + 1)))
+    for number, (name, image) in enumerate(pages, start=1):
+        items = ocr_image(image, page=number, dpi=_dpi(image))
+        if not items:
+            doc.warnings.append(("ocr.empty_page", f"page {number} ({name}): no text found"))
+        doc.items.extend(items)
+    return doc
+
+
+def _pages(path: Path):
+    """(name, PIL image in RGB or L) for each page, in order."""
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = sorted((n for n in z.namelist() if _is_page(n)), key=natural_key)
+                if len(names) > MAX_PAGES:
+                    raise ReaderError(f"{len(names)} images in the archive; at most {MAX_PAGES}")
+                for n in names:
+                    for k, im in enumerate(_frames(z.read(n), n)):
+                        yield (n if k == 0 else f"{n}#{k + 1}"), im
+        except zipfile.BadZipFile as e:
+            raise ReaderError(f"a damaged zip archive: {e}") from e
+        return
+    yield from ((path.name if k == 0 else f"{path.name}#{k + 1}", im)
+                for k, im in enumerate(_frames(path.read_bytes(), path.name)))
+
+
+def _is_page(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return (name.lower().endswith(IMAGE_SUFFIXES) and not base.startswith((".", "._"))
+            and "__MACOSX/" not in name)
+
+
+def _frames(data: bytes, name: str):
+    """Each frame of an image file (TIFF pages), upright per its EXIF orientation, one at a time
+    (a long TIFF need not sit in memory whole)."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    try:
+        im = Image.open(io.BytesIO(data))
+        for k, frame in enumerate(ImageSequence.Iterator(im)):
+            if k >= MAX_PAGES:
+                raise ReaderError(f"{name}: more than {MAX_PAGES} pages")
+            dpi = frame.info.get("dpi")
+            page = _flatten(ImageOps.exif_transpose(frame))
+            if dpi:
+                page.info["dpi"] = dpi
+            yield page
+    except ReaderError:
+        raise
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        raise ReaderError(f"{name}: not a readable image: {e}") from e
+
+
+def _flatten(im):
+    """Any PIL mode → 8-bit grey or RGB: bilevel fax TIFFs, 16-bit scans (scaled, not clipped to
+    white), palette images, and transparent PNGs (laid on white, not on black)."""
+    import numpy as np
+    from PIL import Image
+
+    if im.mode in ("1", "L", "RGB"):
+        return im.convert("L") if im.mode == "1" else im
+    if im.mode.startswith("I") or im.mode == "F":
+        a = np.asarray(im, dtype=np.float64)
+        top = 65535.0 if a.max(initial=0) > 255 else 255.0
+        return Image.fromarray((a * (255.0 / top)).clip(0, 255).astype(np.uint8))
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return im.convert("RGB")
+
+
+def _dpi(image) -> float:
+    dpi = image.info.get("dpi")
+    try:
+        value = float(dpi[1] if isinstance(dpi, (tuple, list)) else dpi)
+    except (TypeError, ValueError, IndexError):
+        return DEFAULT_DPI
+    return value if _PLAUSIBLE_DPI[0] <= value <= _PLAUSIBLE_DPI[1] else DEFAULT_DPI
+
+
+def natural_key(name: str) -> list:
+    """'page10.png' after 'page2.png': digit runs compare as numbers."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower())
+            for t in re.split(r"(\d+)", name) if t]
