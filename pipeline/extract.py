@@ -446,8 +446,8 @@ def extract(doc: Document, item_sections: Optional[list] = None) -> dict:
                  zh=f"{_ZH[table]}表中有无法识别的行标签：{'；'.join(texts)}",
                  en=f"{table} table: row labels not recognised: {'; '.join(texts)}")
     _low_confidence(out)
-    return {"format_version": fmt, "cells": [asdict(c) for c in out.cells],
-            "flags": [asdict(f) for f in out.flags]}
+    return {"format_version": fmt, "cells": [dict(c.__dict__) for c in out.cells],
+            "flags": [dict(f.__dict__) for f in out.flags]}
 
 
 _ZH = {"active": "主动公开政府信息情况", "requests": "收到和处理政府信息公开申请情况",

@@ -5,6 +5,10 @@ table `data/labels.csv`. Real labels have typos, spaces inside words, truncation
 parentheses, so a match is scored: exact after normalisation, else a character similarity
 (rapidfuzz), helped by jieba word overlap when the characters alone are inconclusive.
 Every match returns its score so the extractor can record how sure it was.
+
+jieba segments with `data/words.txt`, the vocabulary of the labels themselves (with jieba's
+own frequencies): it loads at once, where jieba's full dictionary costs a second in every
+worker process. After editing labels.csv, regenerate it with `python -m pipeline.labels`.
 """
 from __future__ import annotations
 
@@ -43,6 +47,7 @@ class Match:
     label: Label
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Comparable form of a label: half-width, no numbering, no spaces or punctuation."""
     t = unicodedata.normalize("NFKC", text or "")
@@ -83,16 +88,21 @@ def match(text: str, candidates, accept: float = ACCEPT, words: bool = True):
     key = normalize(text)
     if not key:
         return None
+    best = _best(key, tuple(candidates), words)
+    return best if best is not None and best.score >= accept else None
+
+
+@lru_cache(maxsize=65536)
+def _best(key: str, candidates: tuple, words: bool):
+    """The best candidate for a normalised label (cached: reports repeat the same labels)."""
     best = None
     for label in candidates:
         s = _char_score(key, label.key)
         if best is None or s > best.score:
             best = Match(label.code, s, label)
-    if best is None:
-        return None
-    if words and HOPELESS <= best.score < SURE:
+    if best is not None and words and HOPELESS <= best.score < SURE:
         best = _with_words(key, candidates, best)
-    return best if best.score >= accept else None
+    return best
 
 
 def _char_score(key: str, label: str) -> float:
@@ -117,9 +127,36 @@ def _with_words(key: str, candidates, best: Match) -> Match:
 
 @lru_cache(maxsize=4096)
 def _words(key: str) -> frozenset:
-    import jieba  # loaded only when a label is hard to match: it takes a second to start
+    return frozenset(w for w in _tokenizer().lcut(key) if w.strip())
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import jieba
     jieba.setLogLevel(60)
-    return frozenset(w for w in jieba.lcut(key) if w.strip())
+    tk = jieba.Tokenizer(dictionary=str(DATA / "words.txt"))
+    tk.initialize()
+    return tk
+
+
+def vocabulary() -> dict:
+    """{word: frequency} of every label and heading, segmented with jieba's full dictionary."""
+    import jieba
+    jieba.setLogLevel(60)
+    texts = [l.text for l in all_labels()]
+    with open(DATA / "sections.csv", encoding="utf-8") as f:
+        texts += [r["label"] for r in csv.DictReader(f)]
+    words = {}
+    for t in texts:
+        for w in jieba.lcut(normalize(t)):
+            if w.strip():
+                words[w] = jieba.dt.FREQ.get(w) or 1
+    return dict(sorted(words.items()))
+
+
+if __name__ == "__main__":
+    with open(DATA / "words.txt", "w", encoding="utf-8") as f:
+        f.writelines(f"{w} {n}\n" for w, n in vocabulary().items())
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:

@@ -160,6 +160,7 @@ def _side_en(ops: list) -> str:
     return s
 
 
+@lru_cache(maxsize=None)
 def _name(code: str, table: str = "") -> str:
     for l in L.all_labels():
         if l.code == code and l.axis in ("row", "col") and (not table or l.table == table):

@@ -1,0 +1,93 @@
+"""Scanned reports end to end: OCR'd pages give the same cells as text reports, and no wrong
+number goes out without a low-confidence flag on it."""
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import REAL, TRUTH, need_corpus
+from pipeline.run import run
+from pipeline.score import score
+
+pytest.importorskip("rapidocr")
+SCAN = "淮安市洪泽区人民政府_2023_scan.pdf"
+GENERATED = ("合肥市包河区人民政府_2019", "成都市武侯区民政局_2021", "泗阳县市场监督管理局_2022",
+             "重庆市渝中区人民政府_2023")
+
+
+def unflagged_wrong_numbers(out, truth_dir, source) -> list:
+    """Cells whose number differs from the truth and carry no low-confidence mark."""
+    with open(truth_dir / "cells" / f"{source}.csv", encoding="utf-8") as f:
+        truth = {(r["table"], r["row"], r["col"]): r for r in csv.DictReader(f)}
+    cells = pd.read_parquet(out / "cells.parquet")
+    bad = []
+    for c in cells[cells["source"] == source].itertuples():
+        t = truth.get((c.table, c.row, c.col))
+        if t is None or c.kind != "number" or c.low_confidence:
+            continue
+        if t["kind"] != "number" or abs(float(t["value"]) - c.value) > 1e-6:
+            bad.append((c.table, c.row, c.col, c.raw, t["kind"], t["value"], c.ocr_confidence))
+    return bad
+
+
+@pytest.fixture(scope="module")
+def real_scan(tmp_path_factory):
+    need_corpus()
+    inp = tmp_path_factory.mktemp("scan_in")
+    (inp / SCAN).symlink_to(REAL / SCAN)       # read in place
+    out = tmp_path_factory.mktemp("scan_out")
+    run(inp, out, workers=1, progress=False)
+    return out
+
+
+def test_real_scan_matches_the_truth_of_its_text_pdf(real_scan):
+    [s] = score(real_scan, TRUTH, only={SCAN})
+    assert s.cells_total == 186
+    assert s.cells_right / s.cells_total >= 0.995, s.problems
+    assert s.format_ok and s.office_ok and s.year_ok, s.problems
+    assert s.flags_ok, s.problems                       # the same two review_litigation flags
+    assert unflagged_wrong_numbers(real_scan, TRUTH, SCAN) == []
+
+
+def test_reports_say_which_pages_were_ocrd(real_scan):
+    r = pd.read_parquet(real_scan / "reports.parquet").iloc[0]
+    assert list(r["ocr_pages"]) == [1, 2, 3, 4, 5]
+    cells = pd.read_parquet(real_scan / "cells.parquet")
+    assert cells["ocr_confidence"].notna().all()
+
+
+@pytest.fixture(scope="module")
+def generated_scans(tmp_path_factory):
+    from pipeline.generator import generate
+    from pipeline.generator.scan import MissingCJKFont
+    made = tmp_path_factory.mktemp("gen_scans")
+    truth = tmp_path_factory.mktemp("gen_scans_truth")
+    try:
+        generate(made, truth, forms=("scan",))
+    except MissingCJKFont as e:
+        pytest.skip(str(e))
+    inp = tmp_path_factory.mktemp("gen_scans_in")
+    for stem in GENERATED:
+        shutil.copy(made / f"{stem}_scan.pdf", inp / f"{stem}_scan.pdf")
+    out = tmp_path_factory.mktemp("gen_scans_out")
+    run(inp, out, workers=2, progress=False)
+    return out, truth
+
+
+def test_generated_scans_read_at_least_995_percent(generated_scans):
+    out, truth = generated_scans
+    scores = score(out, truth)
+    assert len(scores) == len(GENERATED)
+    right = sum(s.cells_right for s in scores)
+    total = sum(s.cells_total for s in scores)
+    assert right / total >= 0.995, [(s.file, s.problems[:5]) for s in scores]
+    assert all(s.format_ok and s.office_ok and s.year_ok for s in scores)
+
+
+def test_generated_scans_never_give_an_unflagged_wrong_number(generated_scans):
+    out, truth = generated_scans
+    for stem in GENERATED:
+        assert unflagged_wrong_numbers(out, truth, f"{stem}_scan.pdf") == [], stem
