@@ -149,6 +149,13 @@ class Collector:
     def flag(self, rule, where, severity, expected="", found="", zh="", en=""):
         self.flags.append(Flag(rule, where, severity, str(expected), str(found), zh, en))
 
+    def misaligned(self, table: str, row: str, label: str) -> None:
+        """A row whose values did not line up with its header and were aligned by order."""
+        where = f"{table}.{row}" if row else table
+        self.flag("extract.alignment", where, "warning",
+                  zh=f"{_ZH[table]}表“{' '.join(label.split())}”行的数值与表头列数不一致，按顺序对齐",
+                  en=f"{where}: the values do not line up with the header; aligned by order")
+
     def unmatched_label(self, table: str, text: str):
         t = " ".join(text.split())
         if t:
@@ -187,9 +194,7 @@ def _active_split(row: Row):
 def _active_row(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
     placed, sure = place_values(row, value_cells, header)
     if not sure:
-        out.flag("extract.alignment", f"active.{m.code}", "warning",
-                 zh=f"主动公开表“{m.label.text}”行的数值与表头列数不一致，按顺序对齐",
-                 en=f"active row {m.code}: values do not line up with the header; aligned by order")
+        out.misaligned("active", m.code, row.cells[0].text)
     for leaf, cell in zip(header, placed):
         factor = amount_factor(leaf.cell.text) if leaf.code == "amount" else 1.0
         out.add(_cell("active", m.code, leaf.code, cell, row.cells[0].text, leaf.cell.text,
@@ -291,9 +296,7 @@ def _request_values(table: Table, row: Row, code: str, score: float, leaf: str, 
     _, value_cells = split_label(row, None if table.ragged else cols.first_col)
     placed, sure = place_values(row, value_cells, leaves)
     if not sure:
-        out.flag("extract.alignment", f"requests.{code}", "warning",
-                 zh=f"申请表“{leaf}”行的数值个数与表头列数不一致，按顺序对齐",
-                 en=f"requests row {code}: the values do not line up with the header; aligned by order")
+        out.misaligned("requests", code, leaf)
     for lf, cell in zip(leaves, placed):
         out.add(_cell("requests", code, lf.code, cell, leaf, lf.cell.text if lf.cell else lf.code,
                       min(score, lf.score)))
@@ -368,9 +371,7 @@ def _review_wide(row: Row, value_cells: list, header: list, out: Collector) -> N
         leaves = [Leaf(c, -1, None, 0.8, g) for g, c in wanted]
     placed, sure = place_values(row, value_cells, leaves)
     if not sure:
-        out.flag("extract.alignment", "review_litigation", "warning",
-                 zh="复议诉讼表的数值个数与表头列数不一致，按顺序对齐",
-                 en="review/litigation values do not line up with the header; aligned by order")
+        out.misaligned("review_litigation", "", "")
     for leaf, cell in zip(leaves, placed):
         col_label = leaf.cell.text if leaf.cell else leaf.code
         out.add(_cell("review_litigation", leaf.group, leaf.code, cell, leaf.group, col_label,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..model import Cell, Document, Table, TextBlock
 from . import ReaderError
+from .textfile import join_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -160,15 +161,7 @@ def _row_cells(tr) -> list:
 def cell_text(tc) -> str:
     """A cell's paragraphs joined without line breaks: a label Word wrapped ('商业' / '企业') reads
     as one word; a space only between two Latin letters or digits."""
-    out = ""
-    for p in _cell_paragraphs(tc):
-        for line in paragraph_lines(p):
-            if not line:
-                continue
-            if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-                out += " "
-            out += line
-    return out
+    return join_lines(line for p in _cell_paragraphs(tc) for line in paragraph_lines(p))
 
 
 def _cell_paragraphs(el) -> list:

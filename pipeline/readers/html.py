@@ -17,34 +17,9 @@ from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruct
 
 from ..model import Cell, Document, Table, TextBlock
 from . import ReaderError
-from .textfile import decode_bytes
+from .textfile import WHITESPACE, clean_text, decode_bytes, join_lines
 
 # ---------------------------------------------------------------- text cleaning
-
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
-_WS = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
-
-
-def clean_text(s: str) -> str:
-    """Collapse whitespace (incl. &nbsp; and full-width spaces) and drop it between CJK characters,
-    where it is an artefact of the HTML source's line breaks, never of the report."""
-    s = _WS.sub(" ", s).strip()
-    return _SPACE_BETWEEN_CJK.sub("", s)
-
-
-def join_lines(lines) -> str:
-    """Lines of one cell or label joined without the line break: '商业' + '企业' → '商业企业';
-    a space only between two Latin letters/digits, so 'Times New' + 'Roman' stays two words."""
-    out = ""
-    for line in (clean_text(x) for x in lines):
-        if not line:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            out += " "
-        out += line
-    return out
-
 
 # ---------------------------------------------------------------- page structure
 
@@ -210,7 +185,7 @@ def _block_of(node):
 
 def _label_values(text: str, base: int) -> dict:
     found = {}
-    for m in _LABEL_VALUE.finditer(_WS.sub(" ", text).strip()):
+    for m in _LABEL_VALUE.finditer(WHITESPACE.sub(" ", text).strip()):
         key, prio = _META_LABELS[m.group(1)]
         _merge_meta(found, {key: (base + prio, _meta_value(key, m.group(2)))})
     return found

@@ -1,4 +1,5 @@
-"""Decoding text and web files whatever their encoding: UTF-8, GBK, GB18030, GB2312, UTF-16.
+"""Text helpers the readers share: decoding whatever the encoding (UTF-8, GBK, GB18030, GB2312,
+UTF-16), and joining the wrapped lines of one cell.
 
 A declared charset (meta tag, XML declaration) is trusted when it decodes cleanly; gb2312 and
 gbk are read as gb18030, their superset, since pages declare gb2312 and then use characters
@@ -74,3 +75,28 @@ def _mostly_clean(text: str) -> bool:
 
 def read_text(path: Path) -> str:
     return decode_bytes(Path(path).read_bytes())
+
+
+def join_lines(lines) -> str:
+    """Lines of one cell or label joined without the line break: '商业' + '企业' → '商业企业';
+    a space only between two Latin letters/digits, so 'Times New' + 'Roman' stays two words."""
+    out = ""
+    for line in (clean_text(x) for x in lines):
+        if not line:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            out += " "
+        out += line
+    return out
+
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
+
+
+def clean_text(s: str) -> str:
+    """Collapse whitespace (incl. &nbsp; and full-width spaces) and drop it between CJK characters,
+    where it is an artefact of the HTML source's line breaks, never of the report."""
+    s = WHITESPACE.sub(" ", s).strip()
+    return _SPACE_BETWEEN_CJK.sub("", s)
