@@ -60,6 +60,8 @@ def _in_pool(ws, todo, stages, workers, timeout, force, bar) -> list:
     from pebble.common import ProcessExpired
 
     results = []
+    # workers that OCR share the cores instead of each taking them all (same output either way)
+    os.environ.setdefault("OGI_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     with ProcessPool(max_workers=min(workers, len(todo)), context=_context()) as pool:
         futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, force),
                                      timeout=timeout if timeout > 0 else None)) for e in todo]

@@ -296,6 +296,77 @@ def test_vertical_label_joins():
     assert join_lines(group_lines([word("22", 0, 0), word("15", 0, 40)])) == "22 15"
 
 
+def _cell_with(draw, size=(70, 90)):
+    """A Cell over a blank ink mask of `size` (h, w) on which `draw(mask)` puts the cell's ink,
+    with the masks and lazy rules that assign's checks take (no ruling lines)."""
+    from pipeline.model import Cell
+    from pipeline.ocr.grid import LineMasks
+
+    binary = np.zeros(size, np.uint8)
+    draw(binary)
+    none = np.zeros_like(binary)
+    masks = LineMasks(binary, none, none)
+    cell = Cell(text="", row=0, col=0, page=1, bbox=(0.0, 0.0, float(size[1]), float(size[0])))
+    return cell, masks, lambda: none
+
+
+def test_slash_read_as_one_is_told_by_its_lean():
+    from pipeline.ocr import LOW_CONFIDENCE
+    from pipeline.ocr.assign import _slash_or_one
+
+    def slash(m):
+        cv2.line(m, (38, 46), (48, 24), 255, 3)              # top to the right: "/"
+        cv2.circle(m, (20, 30), 2, 255, -1)                   # a speck beside it
+
+    def one(m):
+        cv2.putText(m, "1", (35, 46), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 255, 2)  # upright, flag, foot
+
+    def dash(m):
+        cv2.line(m, (35, 35), (55, 35), 255, 3)
+
+    def tilted(m):
+        cv2.line(m, (42, 46), (45, 24), 255, 3)              # leans a little: neither
+
+    for draw, text, score, want_text, doubtful in [
+            (slash, "1", 0.96, "/", False),   # a confident wrong "1" becomes "/"
+            (slash, "/", 0.52, "/", False),   # a doubtful right "/" is confirmed
+            (one, "1", 0.99, "1", False),
+            (one, "/", 0.99, "/", True),      # a "/" that does not lean is doubtful
+            (dash, "1", 0.97, "1", True),     # no stroke to measure
+            (tilted, "l", 0.98, "l", True)]:
+        cell, masks, rules = _cell_with(draw)
+        cell.text, cell.confidence = text, score
+        _slash_or_one(cell, masks, rules)
+        assert cell.text == want_text, (draw.__name__, text)
+        assert (cell.confidence < LOW_CONFIDENCE) == doubtful, (draw.__name__, text, cell.confidence)
+
+
+def test_small_dash_counts_as_ink_and_specks_do_not():
+    from pipeline.ocr.assign import _ink_box, _without_specks
+
+    cell, masks, rules = _cell_with(lambda m: cv2.rectangle(m, (40, 33), (48, 36), 255, -1))
+    assert _ink_box(masks, rules, cell.bbox) is not None              # "-": 9 × 4 px, 36 px of ink
+    cell, masks, rules = _cell_with(lambda m: cv2.rectangle(m, (40, 33), (44, 37), 255, -1))
+    assert _ink_box(masks, rules, cell.bbox) is None                  # a 5 × 5 speck
+    assert [_without_specks(t) for t in ("2.", "·0", "1,234.", "2.5", ".5", "一", "20 1")] == [
+        "2", "0", "1,234", "2.5", ".5", "一", "20 1"]
+
+
+def test_short_line_turned_by_the_classifier_is_read_again(monkeypatch):
+    from pipeline.ocr import engine
+
+    crops = [np.zeros((30, 60, 3), np.uint8) for _ in range(4)]
+    again = iter([("科研", 0.9999), ("日", 0.2)])
+    monkeypatch.setattr(engine, "recognise_crops", lambda cs: [next(again) for _ in cs])
+    reads = [("", 0.0, True),            # turned, read as nothing: upright it reads 科研
+             ("0", 1.0, True),           # turned but read well: left alone
+             ("本年度", 0.98, False),
+             ("三", 0.5, True)]          # turned, doubtful, and worse upright: stays turned
+    engine._unturn_doubtful(reads, crops)
+    assert reads == [("科研", 0.9999, False), ("0", 1.0, True), ("本年度", 0.98, False),
+                     ("三", 0.5, True)]
+
+
 def test_table_pasted_as_image_is_found_and_read(tmp_path):
     """A text PDF page whose table is a picture: the triage sends it to OCR, OCR gives the table
     in the page's own coordinates, around the text the page already had."""

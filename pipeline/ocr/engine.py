@@ -7,7 +7,8 @@ Why this wrapper exists:
   the download branch is never reached and a missing file is a clear error instead of a fetch.
 - We need more than the public call returns: the text-direction classifier's verdict per line
   (0° / 180°) tells us whether a page is upside down or sideways, so `read` runs the engine's
-  own det → cls → rec steps and keeps that verdict with each word.
+  own det → cls → rec steps and keeps that verdict with each word. The verdict is wrong now and
+  then on short upright lines (科研, 尚未), so a turned line that reads badly is read again unturned.
 - Low-scoring lines are kept (`text_score` 0): inside a table a doubtful number must surface with
   its low confidence, not vanish into a blank cell. Callers filter text outside tables.
 
@@ -34,6 +35,9 @@ ENGINE_PARAMS = {
     "Global.log_level": "error",
     "Global.text_score": 0.0,
 }
+
+# A line the classifier turned by 180° that then reads below this is read again unturned.
+REREAD_TURNED = 0.9
 
 _lock = threading.Lock()
 
@@ -119,20 +123,28 @@ def read(img: np.ndarray) -> list:
     with _lock:
         eng.update_params(use_det=True, use_cls=True, use_rec=True)
         prepared, record = eng.preprocess_img(img)
-        det, cls, rec, _ = eng.run_ocr_steps(prepared, record)
+        det, cls, rec, crops = eng.run_ocr_steps(prepared, record)
     if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
         return []
     boxes = map_boxes_to_original(np.array(det.boxes, dtype=np.float64), record,
                                   img.shape[0], img.shape[1])
     labels = cls.cls_res or [("0", 0.0)] * len(boxes)
     thresh = float(eng.cfg.Cls.cls_thresh)
-    words = []
-    for quad, text, score, (label, lscore) in zip(boxes, rec.txts, rec.scores, labels):
-        text = text.strip()
-        if text:
-            words.append(Word(np.asarray(quad, dtype=np.float64), text, float(score),
-                              "180" in str(label) and lscore > thresh))
-    return words
+    reads = [(t.strip(), float(s), "180" in str(label) and lscore > thresh)
+             for t, s, (label, lscore) in zip(rec.txts, rec.scores, labels)]
+    _unturn_doubtful(reads, crops)
+    return [Word(np.asarray(quad, dtype=np.float64), text, score, flipped)
+            for quad, (text, score, flipped) in zip(boxes, reads) if text]
+
+
+def _unturn_doubtful(reads: list, crops: list) -> None:
+    """The classifier turns some short upright lines by 180° (科研, 尚未 in table headers), and
+    the turned crop then reads as nothing: a doubtful reading of a turned line is redone on the
+    crop as detected, and the better of the two kept, with its orientation."""
+    redo = [i for i, (_, score, flipped) in enumerate(reads) if flipped and score < REREAD_TURNED]
+    for i, (text, score) in zip(redo, recognise_crops([crops[i] for i in redo])):
+        if score > reads[i][1]:
+            reads[i] = (text, score, False)
 
 
 def recognise_crops(crops: list) -> list:
