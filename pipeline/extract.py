@@ -347,7 +347,10 @@ REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
 def extract_review(frags: list, out: Collector) -> None:
     header = []
     for table in frags:
-        for row in rows(table):
+        table_rows = rows(table)
+        if table_rows and not has_numbers(table_rows[0]):
+            header = []        # a table of its own (复议 and 诉讼 are sometimes printed apart)
+        for row in table_rows:
             if not has_numbers(row):
                 header.append(row)
                 continue
@@ -361,10 +364,14 @@ def extract_review(frags: list, out: Collector) -> None:
 
 
 def _review_wide(row: Row, value_cells: list, header: list, out: Collector) -> None:
-    """The national layout: one row of 15 numbers under a two-level header."""
+    """The national layout: one row of 15 numbers under a two-level header (or a part of it,
+    when 行政复议 and 行政诉讼 are printed as two tables)."""
     leaves = _with_groups(header_leaves(header, "review_litigation"), header)
     wanted = [(g, c) for g in REVIEW_ROWS for c in REVIEW_COLS]
-    if sorted((l.group, l.code) for l in leaves) != sorted(wanted):
+    pairs = [(l.group, l.code) for l in leaves]
+    readable = bool(leaves) and set(pairs) <= set(wanted) and len(set(pairs)) == len(pairs) \
+        and len(leaves) % len(REVIEW_COLS) == 0
+    if not readable:
         out.flag("extract.positional", "review_litigation", "warning",
                  zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取",
                  en="the review/litigation header could not be read in full; columns taken in the national order")

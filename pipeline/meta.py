@@ -64,6 +64,21 @@ def parse_title(title: str):
     return None, None
 
 
+NAMED_REPORT = re.compile(rf"{YEAR_AT}年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告")
+
+
+def office_in_text(text: str):
+    """The office a sentence names as the report's author ("现公布重庆市渝中区人民政府2023年
+    政府信息公开工作年度报告"): the words before the report's name, from the first place name on.
+    For reports whose title is an image or says no office."""
+    for m in NAMED_REPORT.finditer(text):
+        before = re.split(r"[，。；：、,;:“”《》（）()]", text[max(0, m.start() - 40): m.start()])[-1]
+        for i in range(len(before)):
+            if G.leading_places(before[i:]):
+                return before[i:] or None
+    return None
+
+
 def find_year(title_year, text: str):
     if title_year:
         return title_year
@@ -124,6 +139,8 @@ def report_meta(doc: Document, item_sections: list) -> dict:
     text = flat(doc.text()[:6000])
     if not office and doc.meta.get("publisher"):
         office = flat(doc.meta["publisher"])
+    if not office:
+        office = office_in_text(text)
     year = find_year(year, text)
     if office:
         office = qualify(office, flat(title) + text)

@@ -88,3 +88,27 @@ def test_an_unreadable_column_header_is_inferred_from_the_national_order():
     assert cells[("requests", "new", "research")]["match_score"] <= 0.5
     [f] = [f for f in out["flags"] if f["rule"] == "extract.inferred_column"]
     assert f["found"] == "research"
+
+
+def test_review_and_litigation_printed_as_two_tables():
+    review = [["行政复议", "", "", "", ""],
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+              ["2", "1", "0", "0", "3"]]
+    litigation = [["行政诉讼"] + [""] * 9,
+                  ["未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+                  ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+                  ["1", "0", "0", "0", "1", "0", "0", "1", "0", "1"]]
+    t1, t2 = grid_table(review), grid_table(litigation)
+    for t in (t1, t2):          # the group labels span their five columns
+        for c in t.cells:
+            if c.text in ("行政复议", "行政诉讼"):
+                c.colspan = 5 if c.text == "行政复议" else 10
+            if c.text in ("未经复议直接起诉", "复议后起诉"):
+                c.colspan = 5
+    t1.cells = [c for c in t1.cells if not (c.row == 0 and c.col > 0)]
+    t2.cells = [c for c in t2.cells if not (c.row == 0 and c.col > 0) and not (c.row == 1 and c.col not in (0, 5))]
+    cells, out = cells_of(Document("x", "pdf", items=[t1, t2]))
+    assert cells[("review_litigation", "review", "total")]["value"] == 3
+    assert cells[("review_litigation", "litigation_direct", "upheld")]["value"] == 1
+    assert cells[("review_litigation", "litigation_after_review", "other")]["value"] == 1
+    assert not [f for f in out["flags"] if f["rule"] == "extract.positional"]

@@ -89,3 +89,10 @@ def test_headings(line, after, code):
 def test_scan_artefacts_in_cells(raw, kind, value):
     v = parse(raw)
     assert (v.kind, v.value) == (kind, value)
+
+
+def test_office_from_the_opening_sentence_when_the_title_has_none():
+    from pipeline.meta import office_in_text
+    assert office_in_text("根据《条例》规定，现公布重庆市渝中区人民政府2023年政府信息公开工作年度报告。") \
+        == "重庆市渝中区人民政府"
+    assert office_in_text("现将本机关2023年政府信息公开工作年度报告公布如下") is None
