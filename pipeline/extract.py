@@ -7,7 +7,7 @@ across pages are joined; each fragment's header gives its value columns. The for
 from __future__ import annotations
 
 import csv
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional

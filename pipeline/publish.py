@@ -5,7 +5,6 @@ The column lists here are the dataset schema documented in docs/outputs.md.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
 

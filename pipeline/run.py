@@ -16,7 +16,7 @@ from .ingest import ingest
 from .publish import publish
 from .rules import check_cross_year
 from .stages import STAGES, process
-from .store import Workspace, read_json, write_json
+from .store import Workspace, write_json
 from .version import pipeline_version
 
 DEFAULT_TIMEOUT = 600   # seconds per file: generous for long scans that need OCR

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline.extract import extract
-from pipeline.model import Cell, Document, Table, TextBlock, table_from_rows
+from pipeline.model import Document, TextBlock, table_from_rows
 from pipeline.readers.text import parse_lines
 
 HEADER = [["申请人情况", "", "", "", "", "", "", "", ""],

@@ -409,7 +409,6 @@ def test_image_reader_zip_and_tiff(tmp_path):
     need_engine()
     from PIL import Image
 
-    from pipeline.model import Table
     from pipeline.readers import read
     from pipeline.readers.image import natural_key
 
