@@ -112,3 +112,18 @@ def test_review_and_litigation_printed_as_two_tables():
     assert cells[("review_litigation", "litigation_direct", "upheld")]["value"] == 1
     assert cells[("review_litigation", "litigation_after_review", "other")]["value"] == 1
     assert not [f for f in out["flags"] if f["rule"] == "extract.positional"]
+
+
+def test_a_legal_entity_subtotal_column_is_read_and_checked():
+    from pipeline.rules import check_report
+    rows = [["", "申请人情况", "", "", "", "", "", "", "", ""],
+            ["", "自然人", "法人或其他组织", "", "", "", "", "", "总计"],
+            ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "小计", ""],
+            ["一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "2", "3", "6"],
+            ["二、上年结转政府信息公开申请数量", "3", "1", "0", "0", "0", "1", "3", "5"]]
+    cells, _ = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
+    assert cells[("requests", "new", "legal_entity_subtotal")]["value"] == 3
+    assert cells[("requests", "new", "total")]["value"] == 6
+    flags = {f"{f['rule']}@{f['where']}": f for f in check_report(list(cells.values()))
+             if f["severity"] == "error"}
+    assert set(flags) == {"requests.subtotal@carried_over"}          # 1 + 0 + 0 + 0 + 1 ≠ 3
