@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -63,10 +65,23 @@ def test_cross_year_message_names_both_years(samples_run):
     assert f["severity"] == "error" and "2022" in f["message_zh"] and "in_force@-1" in f["message_en"]
 
 
+def truth_for(folder: Path, renamed: dict) -> Path:
+    """A truth folder for converted copies: {new file name: the raw/ file it was made from}."""
+    (folder / "cells").mkdir(parents=True)
+    with open(TRUTH / "reports.csv", encoding="utf-8") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    out = [{**rows[src], "file": new} for new, src in renamed.items()]
+    with open(folder / "reports.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(out[0]))
+        w.writeheader()
+        w.writerows(out)
+    for new, src in renamed.items():
+        shutil.copy(TRUTH / "cells" / f"{src}.csv", folder / "cells" / f"{new}.csv")
+    return folder
+
+
 def test_a_doc_made_by_libreoffice_reads_like_its_docx(tmp_path):
     from pipeline.readers.legacy_word import find_soffice
-    import shutil
-    import subprocess
     exe = find_soffice()
     if exe is None:
         pytest.skip("LibreOffice is not installed (.ci/run installs it)")
@@ -78,19 +93,26 @@ def test_a_doc_made_by_libreoffice_reads_like_its_docx(tmp_path):
     subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
                     "--convert-to", "doc", "--outdir", str(inp), str(src / f"{name}.docx")],
                    check=True, capture_output=True, timeout=180)
-    truth = tmp_path / "truth"
-    (truth / "cells").mkdir(parents=True)
-    with open(TRUTH / "reports.csv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["file"] == f"{name}.docx"]
-    rows[0]["file"] = f"{name}.doc"
-    with open(truth / "reports.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    shutil.copy(TRUTH / "cells" / f"{name}.docx.csv", truth / "cells" / f"{name}.doc.csv")
+    truth = truth_for(tmp_path / "truth", {f"{name}.doc": f"{name}.docx"})
     out = tmp_path / "out"
     run(inp, out, workers=1, progress=False)
     reports = pd.read_parquet(out / "reports.parquet")
     assert reports["detected_format"].tolist() == ["doc"]
     [s] = score(out, truth)
     assert s.perfect, s.problems
+
+
+def test_ofd_made_from_the_sample_pdfs_reads_exactly(tmp_path):
+    from pdf_to_ofd import pdf_to_ofd
+    inp = tmp_path / "in"
+    inp.mkdir()
+    renamed = {}
+    for stem in ("南京市玄武区人民政府_2021", "合肥市包河区人民政府_2019", "成都市武侯区民政局_2021"):
+        pdf_to_ofd(RAW / f"{stem}.pdf", inp / f"{stem}.ofd", title=stem)
+        renamed[f"{stem}.ofd"] = f"{stem}.pdf"
+    truth = truth_for(tmp_path / "truth", renamed)
+    out = tmp_path / "out"
+    run(inp, out, workers=2, progress=False)
+    assert set(pd.read_parquet(out / "reports.parquet")["detected_format"]) == {"ofd"}
+    scores = score(out, truth)
+    assert len(scores) == 3 and all(s.perfect for s in scores), [s.problems for s in scores]
