@@ -9,24 +9,43 @@ from pathlib import Path
 from .sniff import sniff
 
 SKIP_DIRS = {".git", "__pycache__", ".venv", "work"}
+PAGE_IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
 SKIP_SUFFIXES = {".parquet", ".json", ".csv", ".py", ".pyc", ".ipynb", ".md5", ".sha256"}
 
 
 def sha256_of(path: Path) -> str:
+    """The content hash of a file, or of a page folder (its file names and contents)."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if path.is_dir() else [path]
+    for p in files:
+        if path.is_dir():
+            h.update(p.name.encode("utf-8") + b"\0")
+        with open(p, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
     return h.hexdigest()
 
 
+def is_page_folder(folder: Path, filenames: list) -> bool:
+    """A folder holding nothing but two or more images: the scanned pages of one report."""
+    files = [f for f in filenames if not f.startswith(".")]
+    return len(files) >= 2 and all(Path(f).suffix.lower() in PAGE_IMAGES for f in files)
+
+
 def candidates(root: Path, exclude: tuple = ()):
-    """Input files under `root`, recursively, in a stable order; hidden and output files skipped."""
+    """Input files under `root`, recursively, in a stable order; hidden and output files skipped.
+
+    A sub-folder of page images is one candidate (the report those pages make up).
+    """
     root = Path(root)
     if root.is_file():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
+        if Path(dirpath) != root and not dirnames and is_page_folder(Path(dirpath), filenames):
+            yield Path(dirpath)
+            continue
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             p = Path(dirpath) / name
@@ -49,10 +68,14 @@ def ingest(root: Path, exclude: tuple = ()) -> list:
             "source": str(p.relative_to(base)),
             "path": str(p.resolve()),
             "sha256": digest,
-            "size": p.stat().st_size,
-            "detected_format": sniff(p),
+            "size": _size(p),
+            "detected_format": "image" if p.is_dir() else sniff(p),
             "duplicate_of": first_of.get(digest),
         }
         first_of.setdefault(digest, entry["source"])
         entries.append(entry)
     return entries
+
+
+def _size(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.iterdir() if f.is_file()) if p.is_dir() else p.stat().st_size

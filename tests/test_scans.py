@@ -8,12 +8,13 @@ import shutil
 import pandas as pd
 import pytest
 
-from conftest import REAL, TRUTH, need_corpus
+from conftest import REAL, ROOT, TRUTH, need_corpus
 from pipeline.run import run
 from pipeline.score import score
 
 pytest.importorskip("rapidocr")
 SCAN = "淮安市洪泽区人民政府_2023_scan.pdf"
+RAW_TRUTH = ROOT / "raw" / "truth"
 GENERATED = ("合肥市包河区人民政府_2019", "成都市武侯区民政局_2021", "泗阳县市场监督管理局_2022",
              "重庆市渝中区人民政府_2023")
 
@@ -91,3 +92,48 @@ def test_generated_scans_never_give_an_unflagged_wrong_number(generated_scans):
     out, truth = generated_scans
     for stem in GENERATED:
         assert unflagged_wrong_numbers(out, truth, f"{stem}_scan.pdf") == [], stem
+
+
+@pytest.fixture(scope="module")
+def image_forms(tmp_path_factory):
+    """One report as a multi-page TIFF, another as a folder of page PNGs (from the PNG zip)."""
+    import zipfile
+    from pipeline.generator import content, scan
+    if not scan.cjk_font_available():
+        pytest.skip("no CJK font for rendering the sample pages (Debian fonts-wqy-microhei)")
+    reports = {r.stem: r for r in content.build_reports(seed=0)}
+    inp = tmp_path_factory.mktemp("images_in")
+    scan.write_tif(reports["合肥市包河区人民政府_2019"], inp / "合肥市包河区人民政府_2019_scan.tif")
+    z = scan.write_png_zip(reports["南京市玄武区人民政府_2022"], tmp_path_factory.mktemp("zip") / "p.zip")
+    folder = inp / "南京市玄武区人民政府_2022_pages"
+    with zipfile.ZipFile(z) as zf:
+        zf.extractall(folder)
+    out = tmp_path_factory.mktemp("images_out")
+    run(inp, out, workers=2, progress=False)
+    truth = tmp_path_factory.mktemp("images_truth")
+    (truth / "cells").mkdir()
+    with open(RAW_TRUTH / "reports.csv", encoding="utf-8") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    made = {"合肥市包河区人民政府_2019_scan.tif": "合肥市包河区人民政府_2019.pdf",
+            "南京市玄武区人民政府_2022_pages": "南京市玄武区人民政府_2022.pdf"}
+    with open(truth / "reports.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows["合肥市包河区人民政府_2019.pdf"]))
+        w.writeheader()
+        for new, src in made.items():
+            w.writerow({**rows[src], "file": new})
+            shutil.copy(RAW_TRUTH / "cells" / f"{src}.csv", truth / "cells" / f"{new}.csv")
+    return out, truth
+
+
+def test_tiff_and_a_folder_of_pages_are_reports(image_forms):
+    out, truth = image_forms
+    reports = pd.read_parquet(out / "reports.parquet").set_index("source")
+    assert set(reports.index) == {"合肥市包河区人民政府_2019_scan.tif", "南京市玄武区人民政府_2022_pages"}
+    assert (reports["detected_format"] == "image").all()
+    assert all(len(p) == n for p, n in zip(reports["ocr_pages"], reports["pages"]))
+    scores = score(out, truth)
+    right = sum(s.cells_right for s in scores)
+    total = sum(s.cells_total for s in scores)
+    assert right / total >= 0.995, [(s.file, s.problems[:5]) for s in scores]
+    for s in scores:
+        assert unflagged_wrong_numbers(out, truth, s.file) == []

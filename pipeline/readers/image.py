@@ -1,5 +1,5 @@
 """Page images: .jpg / .png / .tif (multi-page TIFF → pages), other single images PIL opens, and a
-.zip of page images (pages in natural name order: p2 before p10).
+.zip or a folder of page images (pages in natural name order: p2 before p10).
 
 Every page is OCR'd (`ocr_pages` lists them all). Bounding boxes are in points at the image's own
 resolution when the file records one (a 200-dpi scan maps to its paper size), else one point per
@@ -42,6 +42,11 @@ def read(path: Path) -> Document:
 
 def _pages(path: Path):
     """(name, PIL image in RGB or L) for each page, in order."""
+    if path.is_dir():
+        for p in sorted((p for p in path.iterdir() if _is_page(p.name)), key=lambda p: natural_key(p.name)):
+            for k, im in enumerate(_frames(p.read_bytes(), p.name)):
+                yield (p.name if k == 0 else f"{p.name}#{k + 1}"), im
+        return
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as z:
