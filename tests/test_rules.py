@@ -1,0 +1,49 @@
+"""Reconciliation rules on hand-made cells: what breaks, what cannot be verified, what it says."""
+from __future__ import annotations
+
+from pipeline.narrative import check_narrative
+from pipeline.rules import check_cross_year, check_report
+
+
+def cell(table, row, col, value, kind="number"):
+    return {"table": table, "row": row, "col": col, "kind": kind, "value": value,
+            "raw": "" if value is None else str(value)}
+
+
+def flags_of(flags, severity="error"):
+    return {f"{f['rule']}@{f['where']}" for f in flags if f["severity"] == severity}
+
+
+def test_prev_items_across_years():
+    y2019 = {"report_id": "a", "office": "某局", "year": 2019,
+             "cells": [cell("active", "licensing", "prev_items", 10), cell("active", "licensing", "change", 2),
+                       cell("active", "penalty", "prev_items", 5), cell("active", "penalty", "change", None, "blank")]}
+    y2020 = {"report_id": "b", "office": "某局", "year": 2020,
+             "cells": [cell("active", "licensing", "prev_items", 13), cell("active", "licensing", "change", 0),
+                       cell("active", "penalty", "prev_items", 5), cell("active", "penalty", "change", 0)]}
+    out = check_cross_year([y2019, y2020])
+    assert flags_of(out["b"]) == {"cross_year.prev_items@licensing"}          # 10 + 2 ≠ 13
+    assert "cross_year.prev_items@penalty" in flags_of(out["b"], "unverifiable")  # last year's change blank
+    assert "a" not in out                                                       # nothing before 2019
+
+
+def test_other_office_or_gap_year_is_not_compared():
+    a = {"report_id": "a", "office": "甲", "year": 2020, "cells": [cell("requests", "carried_forward", "total", 3)]}
+    b = {"report_id": "b", "office": "乙", "year": 2021, "cells": [cell("requests", "carried_over", "total", 9)]}
+    c = {"report_id": "c", "office": "甲", "year": 2022, "cells": [cell("requests", "carried_over", "total", 9)]}
+    assert check_cross_year([a, b, c]) == {}
+
+
+def test_values_rules_and_signed_change():
+    cells = [cell("requests", "new", "natural_person", -1), cell("active", "licensing", "change", -3),
+             cell("active", "fees", "amount", 12.5), cell("active", "penalty", "decisions", 2.5)]
+    assert flags_of(check_report(cells)) == {"values.non_negative@requests.new.natural_person",
+                                             "values.integer@active.penalty.decisions"}
+
+
+def test_narrative_numbers_against_the_table():
+    cells = [cell("requests", "new", "total", 21)]
+    assert check_narrative("2023年全区受理政府信息公开申请 21 件，均在法定期限答复。", cells) == []
+    [f] = check_narrative("2023年共收到政府信息公开申请30件。", cells)
+    assert f["rule"] == "narrative.new_requests" and f["severity"] == "warning"
+    assert (f["expected"], f["found"]) == ("30", "21")
