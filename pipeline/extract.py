@@ -6,12 +6,11 @@ across pages are joined; each fragment's header gives its value columns. The for
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
+from . import data
 from . import labels as L
 from .model import Cell, Document, Table
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows,
@@ -56,11 +55,7 @@ class Flag:
 @lru_cache(maxsize=1)
 def layout() -> dict:
     """{(format, table, row): [cols]} of the active table, from data/layout.csv."""
-    out = {}
-    with open(Path(__file__).parent / "data" / "layout.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            out[(r["format"], r["table"], r["row"])] = r["cols"].split()
-    return out
+    return {(r["format"], r["table"], r["row"]): r["cols"].split() for r in data.rows("layout.csv")}
 
 
 # ---------------------------------------------------------------- finding the tables

@@ -12,16 +12,16 @@ worker process. After editing labels.csv, regenerate it with `python -m pipeline
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
-DATA = Path(__file__).parent / "data"
+from . import data
+
+DATA = data.DATA
 ACCEPT = 0.70        # lowest score taken as a match
 SURE = 0.85          # character similarity above which jieba is not consulted
 HOPELESS = 0.45      # ... and below which words cannot lift a label to ACCEPT
@@ -69,10 +69,9 @@ def numbering(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def all_labels() -> tuple:
-    with open(DATA / "labels.csv", encoding="utf-8") as f:
-        return tuple(Label(r["table"], r["axis"], r["code"], tuple(r["formats"].split()),
-                           r["parent"], r["label"], normalize(r["label"]))
-                     for r in csv.DictReader(f))
+    return tuple(Label(r["table"], r["axis"], r["code"], tuple(r["formats"].split()),
+                       r["parent"], r["label"], normalize(r["label"]))
+                 for r in data.rows("labels.csv"))
 
 
 def labels(table: str, axis: str, parent: str | None = None) -> tuple:
@@ -143,9 +142,7 @@ def vocabulary() -> dict:
     """{word: frequency} of every label and heading, segmented with jieba's full dictionary."""
     import jieba
     jieba.setLogLevel(60)
-    texts = [l.text for l in all_labels()]
-    with open(DATA / "sections.csv", encoding="utf-8") as f:
-        texts += [r["label"] for r in csv.DictReader(f)]
+    texts = [l.text for l in all_labels()] + [r["label"] for r in data.rows("sections.csv")]
     words = {}
     for t in texts:
         for w in jieba.lcut(normalize(t)):

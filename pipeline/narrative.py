@@ -5,18 +5,17 @@ mismatch is a warning for a person to read, not an error.
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+
+from . import data
 
 
 @lru_cache(maxsize=1)
 def patterns() -> tuple:
-    with open(Path(__file__).parent / "data" / "narrative.csv", encoding="utf-8") as f:
-        return tuple((r["what"], r["table"], r["row"], r["col"], re.compile(r["pattern"]))
-                     for r in csv.DictReader(f))
+    return tuple((r["what"], r["table"], r["row"], r["col"], re.compile(r["pattern"]))
+                 for r in data.rows("narrative.csv"))
 
 
 def check_narrative(overview_text: str, cells: list) -> list:

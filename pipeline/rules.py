@@ -7,14 +7,13 @@ A relation with a blank, na, text or missing operand is `unverifiable`, never an
 """
 from __future__ import annotations
 
-import csv
 import fnmatch
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Optional
 
+from . import data
 from . import labels as L
 from .extract import Flag
 
@@ -36,9 +35,8 @@ class Rule:
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple:
-    with open(Path(__file__).parent / "data" / "rules.csv", encoding="utf-8") as f:
-        return tuple(Rule(r["id"], r["table"], r["where"], tuple(r["over"].split()),
-                          _terms(r["lhs"]), _terms(r["rhs"]), r["zh"]) for r in csv.DictReader(f))
+    return tuple(Rule(r["id"], r["table"], r["where"], tuple(r["over"].split()),
+                      _terms(r["lhs"]), _terms(r["rhs"]), r["zh"]) for r in data.rows("rules.csv"))
 
 
 def _terms(expr: str) -> tuple:

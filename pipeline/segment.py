@@ -8,15 +8,14 @@ mistaken for one.
 """
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from . import data
 from .labels import normalize
 from .model import Document, TextBlock
 
@@ -40,9 +39,8 @@ class Section:
 @lru_cache(maxsize=1)
 def _headings() -> dict:
     out = {}
-    with open(Path(__file__).parent / "data" / "sections.csv", encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            out.setdefault(r["code"], (r["number"], []))[1].append(normalize(r["label"]))
+    for r in data.rows("sections.csv"):
+        out.setdefault(r["code"], (r["number"], []))[1].append(normalize(r["label"]))
     return out
 
 

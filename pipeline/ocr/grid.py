@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ..ruling import merged_cells
+
 SNAP = 8            # px: line positions closer than this are one line (doubled or thick rules)
 MIN_COVER = 0.6     # share of a cell border that must be inked to count as a separator
 
@@ -198,58 +200,11 @@ def _covered(mask: np.ndarray, axis: int, at: float, start: float, end: float) -
 
 
 def _merge_cells(masks: LineMasks, rows: list, cols: list) -> list:
-    nr, nc = len(rows) - 1, len(cols) - 1
-    parent = list(range(nr * nc))
+    def open_right(r, c):
+        return _covered(masks.vertical, 1, cols[c + 1], rows[r], rows[r + 1]) < MIN_COVER
 
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def open_down(r, c):
+        return _covered(masks.horizontal, 0, rows[r + 1], cols[c], cols[c + 1]) < MIN_COVER
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and _covered(masks.vertical, 1, cols[c + 1], rows[r], rows[r + 1]) < MIN_COVER:
-                union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and _covered(masks.horizontal, 0, rows[r + 1], cols[c], cols[c + 1]) < MIN_COVER:
-                union(r * nc + c, (r + 1) * nc + c)
-    groups: dict = {}
-    for i in range(nr * nc):
-        groups.setdefault(find(i), []).append(divmod(i, nc))
-    cells = []
-    for members in groups.values():
-        for r0, c0, r1, c1 in _rectangles(members):
-            cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1,
-                                  (cols[c0], rows[r0], cols[c1 + 1], rows[r1 + 1])))
-    cells.sort(key=lambda c: (c.row, c.col))
-    return cells
-
-
-def _rectangles(members: list) -> list:
-    """A merged group as rectangles (r0, c0, r1, c1): itself when it is one, else one run of
-    columns per row (an L-shaped group means a rule the scan lost, not a real cell)."""
-    rs = [m[0] for m in members]
-    cs = [m[1] for m in members]
-    r0, r1, c0, c1 = min(rs), max(rs), min(cs), max(cs)
-    if (r1 - r0 + 1) * (c1 - c0 + 1) == len(members):
-        return [(r0, c0, r1, c1)]
-    out = []
-    by_row: dict = {}
-    for r, c in members:
-        by_row.setdefault(r, []).append(c)
-    for r in sorted(by_row):
-        run = sorted(by_row[r])
-        start = prev = run[0]
-        for c in run[1:] + [None]:
-            if c is not None and c == prev + 1:
-                prev = c
-                continue
-            out.append((r, start, r, prev))
-            if c is not None:
-                start = prev = c
-    return out
+    return [GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (cols[c0], rows[r0], cols[c1 + 1], rows[r1 + 1]))
+            for r0, c0, r1, c1 in merged_cells(len(rows) - 1, len(cols) - 1, open_right, open_down)]

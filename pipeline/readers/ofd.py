@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Cell, Document, Table, TextBlock
+from ..ruling import merged_cells
 from . import ReaderError
 
 PT_PER_MM = 72 / 25.4
@@ -272,30 +273,10 @@ def _grid_table(hs: list, vs: list, glyphs: list, page_no: int):
         mid = (xs[j] + xs[j + 1]) / 2
         return any(abs(y - ys[i]) <= TOL and x0 - TOL <= mid <= x1 + TOL for y, x0, x1 in hs)
 
-    owner = {(i, j): (i, j) for i in range(nr) for j in range(nc)}
-
-    def find(p):
-        while owner[p] != p:
-            owner[p] = owner[owner[p]]
-            p = owner[p]
-        return p
-
-    for i in range(nr):
-        for j in range(nc):
-            if j + 1 < nc and not v_rule(j + 1, i):
-                owner[find((i, j + 1))] = find((i, j))
-            if i + 1 < nr and not h_rule(i + 1, j):
-                owner[find((i + 1, j))] = find((i, j))
-    spans = {}
-    for p in owner:
-        r = find(p)
-        spans.setdefault(r, []).append(p)
+    boxes = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+             for r0, c0, r1, c1 in merged_cells(nr, nc, lambda i, j: not v_rule(j + 1, i),
+                                                lambda i, j: not h_rule(i + 1, j))}
     cells, rest, texts = [], [], {}
-    boxes = {}
-    for members in spans.values():
-        r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
-        r1, c1 = max(m[0] for m in members), max(m[1] for m in members)
-        boxes[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
     for g in glyphs:
         cx, cy = g.x + g.w / 2, g.base - g.size / 3
         hit = next((k for k, (_, _, b) in boxes.items() if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
