@@ -31,7 +31,8 @@ def clean(raw: str) -> str:
     """Half-width, no spaces of any kind (NBSP, ideographic), unified dashes."""
     t = unicodedata.normalize("NFKC", raw or "")
     t = t.replace("\u2212", "-").replace("\ufe63", "-").replace("\uff0b", "+")
-    return re.sub(r"\s+", "", t).strip(SPECKS)
+    t = re.sub(r"\s+", "", t).strip(SPECKS)
+    return re.sub(r"(?<=\d)[.。]+$", "", t)     # "2." — no number ends with a dot
 
 
 def parse(raw: str, amount_factor: float = 1.0) -> Value:

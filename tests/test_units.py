@@ -85,7 +85,9 @@ def test_headings(line, after, code):
     assert heading_code(line, after) == code
 
 
-@pytest.mark.parametrize("raw,kind,value", [("一", "na", None), ("·0", "number", 0), ("12·", "number", 12)])
+@pytest.mark.parametrize("raw,kind,value", [
+    ("一", "na", None), ("·0", "number", 0), ("12·", "number", 12), ("2.", "number", 2),
+    ("1,234.", "number", 1234), ("2.5", "number", 2.5), ("20 1", "number", 201), (".5", "text", None)])
 def test_scan_artefacts_in_cells(raw, kind, value):
     v = parse(raw)
     assert (v.kind, v.value) == (kind, value)

@@ -9,8 +9,9 @@ join the same way. Lines outside every table become text blocks, one per line.
 A table cell that shows ink but got no detected line (detection can miss a lone thin digit) is
 read again on its own crop by the recogniser; when nothing is read the cell stays empty with
 confidence 0, so that the miss is visible downstream instead of passing for a blank. A lone dash
-("-", not applicable) has less ink than a digit but its flat shape tells it from a speck; a dot the
-recogniser reads beside a number ("2.", "·0") is speckle and is dropped.
+("-", not applicable) has less ink than a digit but its flat shape tells it from a speck. A dot the
+recogniser reads beside a number ("2.", "·0") stays in the cell's text, as read; value parsing
+(pipeline/values.py) knows it for speckle.
 
 A cell read as a lone "1" (or l, I, |) may be a "/" (not applicable): the recogniser confuses the
 two, sometimes confidently. The ink decides: a slash leans, a one stands upright (its flag even
@@ -20,8 +21,6 @@ reading with a doubtful confidence.
 Everything here is in pixels of the straightened page image.
 """
 from __future__ import annotations
-
-import re
 
 import cv2
 import numpy as np
@@ -35,7 +34,6 @@ BLANK_CONFIDENCE = 1.0  # an empty cell with no ink is certainly blank
 MIN_INK = 60            # px of ink (rules removed) for a cell to count as written on
 MIN_DASH = 7            # px: a mark this long and flat is a dash ("-"), however little ink it has
 READ_HEIGHT = 24        # px: a crop read on its own is at least this high (digits are ~21 px)
-SPECKED_NUMBER = re.compile(r"[·•]*([+-]?\d[\d,]*(?:\.\d+)?)[.·•。]*")
 ONE_LIKE = {"1", "l", "I", "|"}  # lone readings that may be a "/"
 # Lean of a lone stroke: horizontal shift per unit of height, positive when the top is to the
 # right. On the generated scans "/" leans +0.31…+0.34 and "1" −0.06…−0.11.
@@ -83,17 +81,9 @@ def _table(grid, words, masks, color, page) -> Table:
         cells.append(cell)
     _reread_inked(blanks, masks, rules, image)
     for cell in cells:
-        cell.text = _without_specks(cell.text)
         if cell.text.strip() in ONE_LIKE | {"/"}:
             _slash_or_one(cell, masks, rules)
     return Table(cells=cells, page=page, bbox=tuple(float(v) for v in grid.bbox))
-
-
-def _without_specks(text: str) -> str:
-    """A number read with a dot after it ("2.") or a raised dot before it ("·0"): the dot is scan
-    speckle, since no number ends with a dot or starts with a raised one."""
-    m = SPECKED_NUMBER.fullmatch(text.strip())
-    return m.group(1) if m else text
 
 
 class _Lazy:
