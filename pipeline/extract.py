@@ -13,13 +13,13 @@ from typing import Optional
 from . import data
 from . import labels as L
 from .model import Cell, Document, Table
+from .ocr import LOW_CONFIDENCE
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows,
                      split_label)
 from .values import amount_factor, parse
 
 STANDARD = ("active", "requests", "review_litigation")
 CLASSIFY_SCORE = 0.85
-LOW_CONFIDENCE_DEFAULT = 0.90
 
 
 @dataclass
@@ -475,10 +475,7 @@ def _check_layout(out: Collector, fmt: str) -> None:
 
 def _low_confidence(out: Collector) -> None:
     """Flag OCR'd numbers below the threshold, and blanks where ink was seen but not read."""
-    try:
-        from .ocr import LOW_CONFIDENCE as threshold
-    except ImportError:
-        threshold = LOW_CONFIDENCE_DEFAULT
+    threshold = LOW_CONFIDENCE   # pipeline.ocr's constant: importing it needs no OCR engine
     for x in out.cells:
         if x.ocr_confidence is not None and x.kind in ("number", "blank") and x.ocr_confidence < threshold:
             x.low_confidence = True

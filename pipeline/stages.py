@@ -19,7 +19,7 @@ from .model import Document
 from .narrative import check_narrative
 from .readers import ReaderError, read
 from .rules import check_report
-from .segment import segment
+from .segment import CODES, segment
 from .store import STAGES, Workspace
 
 UNSUPPORTED = {"empty": "the file is empty", "unknown": "the file's format was not recognised",
@@ -57,7 +57,7 @@ def extract_stage(ws: Workspace, entry: dict) -> None:
     meta = report_meta(doc, seg["item_sections"])
     result = extract(doc, seg["item_sections"])
     flags = meta.pop("flags") + result["flags"]
-    for code in ("overview", "active", "requests", "review_litigation", "problems", "other"):
+    for code in CODES:
         if code not in {s["code"] for s in seg["sections"]}:
             flags.append({"rule": "structure.missing_section", "where": code, "severity": "warning",
                           "expected": code, "found": "", "message_zh": f"未找到“{code}”部分的标题",
