@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .options import Options
 from .version import pipeline_version
 
 DESCRIPTION = """\
@@ -95,20 +96,37 @@ def _out_option(p):
 
 
 def _pool_options(p):
-    from .run import DEFAULT_TIMEOUT, default_workers
-    p.add_argument("--workers", type=int, default=0, metavar="N",
-                   help=f"worker processes (default: every core, {default_workers()} here)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"per-file time limit; a file that takes longer fails alone (default {DEFAULT_TIMEOUT})")
-    p.add_argument("--force", action="store_true", help="redo files even when their results are up to date")
+    d = Options()
+    g = p.add_argument_group("processing")
+    g.add_argument("--workers", type=int, default=d.workers, metavar="N",
+                   help=f"worker processes (default: every core, {d.worker_count} here)")
+    g.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
+                   help=f"per-file time limit; a file that takes longer fails alone (default {d.timeout:g})")
+    g.add_argument("--force", action="store_true", help="redo files even when their results are up to date")
+    g.add_argument("--ocr-dpi", type=float, default=d.ocr_dpi, metavar="DPI",
+                   help=f"resolution scanned PDF pages are rendered at for OCR (default {d.ocr_dpi:g})")
+    g.add_argument("--ocr-threads", type=int, default=d.ocr_threads, metavar="N",
+                   help="threads per OCR engine (default: cores ÷ workers)")
+    g.add_argument("--low-confidence", type=float, default=d.ocr_low_confidence, metavar="SCORE",
+                   help=f"OCR'd numbers read below this are flagged ocr.low_confidence (default {d.ocr_low_confidence:g})")
+    g.add_argument("--converter-timeout", type=float, default=d.converter_timeout, metavar="SECONDS",
+                   help=f"time LibreOffice may take to convert one .doc/.wps (default {d.converter_timeout:g})")
+
+
+def options_from(args) -> Options:
+    """The run's one options object, from the command line."""
+    return Options(workers=args.workers, timeout=args.timeout, force=args.force,
+                   exclude=tuple(getattr(args, "exclude", ()) or ()),
+                   progress=not getattr(args, "quiet", False), ocr_threads=args.ocr_threads,
+                   ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
+                   converter_timeout=args.converter_timeout)
 
 
 def cmd_run(args) -> int:
     from .run import run, summary
     if not args.input.exists():
         raise FileNotFoundError(f"{args.input} does not exist")
-    run(args.input, args.out, args.workers, args.timeout, args.force, progress=not args.quiet,
-        exclude=tuple(args.exclude))
+    run(args.input, args.out, options_from(args))
     text, failed = summary(args.out)
     if not args.quiet:
         print(text)
@@ -133,9 +151,9 @@ def cmd_ingest(args) -> int:
 def cmd_stage(args) -> int:
     from .run import cross_year, run_stages
     from .store import Workspace
-    ws = Workspace(args.out)
+    ws = Workspace(args.out, options_from(args))
     entries = ws.catalogue()
-    results = run_stages(ws, entries, (args.stage,), args.workers, args.timeout, args.force)
+    results = run_stages(ws, entries, (args.stage,))
     if args.stage == "check":
         cross_year(ws)
     errors = [r for r in results if r.get("error")]

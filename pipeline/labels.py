@@ -34,7 +34,6 @@ class Label:
     table: str
     axis: str
     code: str
-    formats: tuple
     parent: str
     text: str
     key: str
@@ -60,18 +59,35 @@ def normalize(text: str) -> str:
     return NON_WORD.sub("", t)
 
 
-def numbering(text: str) -> str:
-    """The leading numbering of a label ('（三）', '3.') in comparable form, or ''."""
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    m = NUMBERING.match(t)
-    return NON_WORD.sub("", m.group(0)) if m else ""
-
-
 @lru_cache(maxsize=1)
 def all_labels() -> tuple:
-    return tuple(Label(r["table"], r["axis"], r["code"], tuple(r["formats"].split()),
-                       r["parent"], r["label"], normalize(r["label"]))
+    return tuple(Label(r["table"], r["axis"], r["code"], r["parent"], r["label"], normalize(r["label"]))
                  for r in data.rows("labels.csv"))
+
+
+@lru_cache(maxsize=None)
+def canonical_label(table: str, axis: str, code: str) -> str:
+    """The canonical wording of a code (its first label in labels.csv), without its numbering,
+    after its group's where it has one: 不予公开·属于国家秘密. The code itself when unknown."""
+    for l in all_labels():
+        if l.table == table and l.axis == axis and l.code == code:
+            text = _bare(l.text)
+            if l.parent:
+                group = next((g for g in all_labels() if g.table == table and g.axis == "group"
+                              and g.code == l.parent), None)
+                if group is not None:
+                    text = f"{_bare(group.text)}·{text}"
+            return text
+    return code
+
+
+def _bare(text: str) -> str:
+    t = re.sub(r"\s+", "", text)
+    while True:
+        stripped = NUMBERING.sub("", t, count=1)
+        if stripped == t:
+            return t
+        t = stripped
 
 
 def labels(table: str, axis: str, parent: str | None = None) -> tuple:

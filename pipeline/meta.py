@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from . import gazetteer as G
+from .findings import Finding
 from .model import Document, TextBlock
 
 TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")
@@ -133,7 +134,7 @@ def region_of(office: str):
 
 
 def report_meta(doc: Document, item_sections: list) -> dict:
-    """office, year, province, city, county, title, and the flags for what could not be found."""
+    """office, year, province, city, county, title, and findings for what could not be found."""
     title = find_title(doc, item_sections)
     office, year = parse_title(title)
     text = flat(doc.text()[:6000])
@@ -145,15 +146,12 @@ def report_meta(doc: Document, item_sections: list) -> dict:
     if office:
         office = qualify(office, flat(title) + text)
     province, city, county = region_of(office) if office else ("", "", "")
-    flags = []
+    findings = []
     if not office:
-        flags.append(_flag("meta.no_office", "未能从标题或正文中识别发布机关", "the office could not be found in the title or text"))
+        findings.append(Finding("meta.no_office", "report", "warning", message_zh="未能从标题或正文中识别发布机关",
+                                message_en="the office could not be found in the title or text"))
     if not year:
-        flags.append(_flag("meta.no_year", "未能识别报告年度", "the reporting year could not be found"))
+        findings.append(Finding("meta.no_year", "report", "warning", message_zh="未能识别报告年度",
+                                message_en="the reporting year could not be found"))
     return {"title": title, "office": office, "year": year, "province": province,
-            "city": city, "county": county, "flags": flags}
-
-
-def _flag(rule, zh, en) -> dict:
-    return {"rule": rule, "where": "report", "severity": "warning", "expected": "", "found": "",
-            "message_zh": zh, "message_en": en}
+            "city": city, "county": county, "findings": findings}

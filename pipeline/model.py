@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .findings import Finding
+
 BBox = Optional[tuple]
 
 
@@ -84,7 +86,7 @@ class Document:
     items: list = field(default_factory=list)
     meta: dict = field(default_factory=dict)   # e.g. title, publisher, date found by the reader
     ocr_pages: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)  # [(code, message)] things the reader noticed
+    findings: list = field(default_factory=list)  # [Finding]: what the reader noticed (an OCR'd page …)
 
     @property
     def tables(self) -> list:
@@ -99,8 +101,9 @@ class Document:
 
     def to_dict(self) -> dict:
         """Plain data for JSON (dataclasses.asdict deep-copies everything; this does not)."""
-        d = {k: v for k, v in self.__dict__.items() if k != "items"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("items", "findings")}
         d["items"] = [_item_dict(i) for i in self.items]
+        d["findings"] = [f.to_dict() for f in self.findings]
         return d
 
     @classmethod
@@ -115,7 +118,7 @@ class Document:
                 items.append(TextBlock(text=it["text"], page=it["page"], bbox=_tuple(it.get("bbox"))))
         return cls(source=d["source"], format=d["format"], pages=d.get("pages", 1), items=items,
                    meta=d.get("meta", {}), ocr_pages=d.get("ocr_pages", []),
-                   warnings=[tuple(w) for w in d.get("warnings", [])])
+                   findings=[Finding.from_dict(f) for f in d.get("findings", [])])
 
 
 def _item_dict(item) -> dict:

@@ -6,24 +6,18 @@ and pipeline version are skipped.
 """
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
+from .checks.cross_year import check_cross_year
 from .ingest import ingest
+from .options import Options
 from .publish import publish
-from .rules import check_cross_year
 from .stages import STAGES, process
 from .store import Workspace, write_json
 from .version import pipeline_version
-
-DEFAULT_TIMEOUT = 600   # seconds per file: generous for long scans that need OCR
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
 
 
 def catalogue(input_dir: Path, ws: Workspace, exclude: tuple = ()) -> list:
@@ -33,37 +27,36 @@ def catalogue(input_dir: Path, ws: Workspace, exclude: tuple = ()) -> list:
     return entries
 
 
-def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES, workers: int = 0,
-               timeout: float = DEFAULT_TIMEOUT, force: bool = False, progress: bool = True) -> list:
-    """Process every distinct file through `stages`; returns one summary per file."""
+def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
+    """Process every distinct file through `stages` with the workspace's options; returns one
+    summary per file processed."""
+    options = ws.options
     todo = [e for e in entries if not e.get("duplicate_of")]
-    if not force:
+    if not options.force:
         todo = [e for e in todo if not all(ws.fresh(s, e) for s in stages)]
     if not todo:
         return []
-    workers = workers or default_workers()
     results = []
     _warm_up({e["detected_format"] for e in todo})
-    bar = _bar(len(todo), progress)
-    if workers == 1 and timeout <= 0:
+    bar = _bar(len(todo), options.progress)
+    if options.worker_count == 1 and options.timeout <= 0:
         for e in todo:
-            results.append(process(str(ws.out), e, stages, force))
+            results.append(process(str(ws.out), e, stages, options))
             bar.update(1)
     else:
-        results = _in_pool(ws, todo, stages, workers, timeout, force, bar)
+        results = _in_pool(ws, todo, stages, bar)
     bar.close()
     return results
 
 
-def _in_pool(ws, todo, stages, workers, timeout, force, bar) -> list:
+def _in_pool(ws, todo, stages, bar) -> list:
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
 
-    results = []
-    # workers that OCR share the cores instead of each taking them all (same output either way)
-    os.environ.setdefault("OGI_OCR_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
-    with ProcessPool(max_workers=min(workers, len(todo)), context=_context()) as pool:
-        futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, force),
+    options, results = ws.options, []
+    timeout = options.timeout
+    with ProcessPool(max_workers=min(options.worker_count, len(todo)), context=_context()) as pool:
+        futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, options),
                                      timeout=timeout if timeout > 0 else None)) for e in todo]
         for entry, fut in futures:
             try:
@@ -112,17 +105,19 @@ def cross_year(ws: Workspace) -> dict:
         if ex and not ex.get("error") and not e.get("duplicate_of"):
             reports.append({"report_id": e["report_id"], "source": e["source"], "cells": ex["cells"],
                             "office": ex["meta"].get("office"), "year": ex["meta"].get("year")})
-    flags = check_cross_year(reports)
-    write_json(ws.work / "cross_year.json", flags)
-    return flags
+    findings = check_cross_year(reports)
+    write_json(ws.work / "cross_year.json", {rid: [f.to_dict() for f in fs] for rid, fs in findings.items()})
+    return findings
 
 
-def run(input_dir: Path, out: Path, workers: int = 0, timeout: float = DEFAULT_TIMEOUT,
-        force: bool = False, progress: bool = True, exclude: tuple = ()) -> dict:
-    """The whole pipeline: ingest, per-file stages, cross-year checks, publish."""
-    ws = Workspace(out)
-    entries = catalogue(input_dir, ws, exclude)
-    ran = run_stages(ws, entries, STAGES, workers, timeout, force, progress)
+def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> dict:
+    """The whole pipeline: ingest, per-file stages, cross-year checks, publish.
+
+    `changes` are Options fields to set on top of `options` (run(d, o, workers=1, progress=False))."""
+    options = options.with_(**changes) if changes else options
+    ws = Workspace(out, options)
+    entries = catalogue(input_dir, ws, tuple(options.exclude))
+    ran = run_stages(ws, entries, STAGES)
     cross_year(ws)
     paths = publish(ws)
     return {"entries": entries, "ran": ran, "paths": paths}

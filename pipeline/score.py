@@ -80,7 +80,7 @@ def _score_doc(t: dict, tcells: list, R, C, F) -> DocScore:
         return s
     s.found = True
     row = rep.iloc[0]
-    got = {(x.table, x.row, x.col): x for x in C[C["report_id"] == row["report_id"]].itertuples()}
+    got = {(x.table_code, x.row_code, x.col_code): x for x in C[C["report_id"] == row["report_id"]].itertuples()}
     for tc in tcells:
         key = (tc["table"], tc["row"], tc["col"])
         g = got.get(key)
@@ -103,7 +103,7 @@ def _score_doc(t: dict, tcells: list, R, C, F) -> DocScore:
             s.problems.append(f"{what} {have!r} ≠ {want!r}")
     want = {x for x in (t.get("flags") or "").split(";") if x}
     fr = F[(F["report_id"] == row["report_id"]) & (F["severity"] == "error")]
-    have = {f"{x.rule}@{x.where}" for x in fr.itertuples() if x.rule.split(".")[0] in SCORED_FAMILIES}
+    have = {x.flag for x in fr.itertuples() if x.rule.split(".")[0] in SCORED_FAMILIES}
     s.flags_ok = want == have
     if not s.flags_ok:
         s.problems.append(f"flags missing {sorted(want - have)} extra {sorted(have - want)}")

@@ -3,22 +3,24 @@
     parse    file → Document (pipeline.readers)
     segment  Document → the six sections (pipeline.segment)
     extract  Document + sections → office, year, format, canonical cells (pipeline.extract, .meta)
-    check    cells → within-report reconciliation flags (pipeline.rules)
+    check    cells → within-report findings (pipeline.checks)
 
-A stage that fails records its error in its result, and the later stages pass it on: one bad
-file never stops the others.
+Every stage's findings are `Finding`s and travel on to flags.parquet: the reader's notices
+through the extract result, the check stage's in its own. A stage that fails records its error
+in its result, and the later stages pass it on: one bad file never stops the others.
 """
 from __future__ import annotations
 
 import traceback
 from pathlib import Path
 
+from .checks import check_report
 from .extract import extract
+from .findings import Finding
 from .meta import report_meta
 from .model import Document
-from .narrative import check_narrative
+from .options import Options
 from .readers import ReaderError, read
-from .rules import check_report
 from .segment import CODES, segment
 from .store import STAGES, Workspace
 
@@ -26,13 +28,13 @@ UNSUPPORTED = {"empty": "the file is empty", "unknown": "the file's format was n
                "zip": "a zip archive that holds no report pages"}
 
 
-def parse_stage(ws: Workspace, entry: dict) -> None:
+def parse_stage(ws: Workspace, entry: dict, options: Options) -> None:
     fmt = entry["detected_format"]
     if fmt in UNSUPPORTED:
         ws.save("parse", entry, {"error": f"{UNSUPPORTED[fmt]} ({entry['source']})"})
         return
     try:
-        doc = read(Path(entry["path"]), fmt)
+        doc = read(Path(entry["path"]), fmt, options)
     except ReaderError as e:
         ws.save("parse", entry, {"error": str(e)})
         return
@@ -40,7 +42,7 @@ def parse_stage(ws: Workspace, entry: dict) -> None:
     ws.save("parse", entry, {"error": None, "document": doc.to_dict()})
 
 
-def segment_stage(ws: Workspace, entry: dict) -> None:
+def segment_stage(ws: Workspace, entry: dict, options: Options) -> None:
     parsed = ws.load("parse", entry["report_id"])
     if _failed(ws, "segment", entry, parsed):
         return
@@ -48,35 +50,36 @@ def segment_stage(ws: Workspace, entry: dict) -> None:
     ws.save("segment", entry, {"error": None, **segment(doc)})
 
 
-def extract_stage(ws: Workspace, entry: dict) -> None:
+def extract_stage(ws: Workspace, entry: dict, options: Options) -> None:
     parsed = ws.load("parse", entry["report_id"])
     seg = ws.load("segment", entry["report_id"])
     if _failed(ws, "extract", entry, parsed) or _failed(ws, "extract", entry, seg):
         return
     doc = Document.from_dict(parsed["document"])
     meta = report_meta(doc, seg["item_sections"])
-    result = extract(doc, seg["item_sections"])
-    flags = meta.pop("flags") + result["flags"]
-    for code in CODES:
-        if code not in {s["code"] for s in seg["sections"]}:
-            flags.append({"rule": "structure.missing_section", "where": code, "severity": "warning",
-                          "expected": code, "found": "", "message_zh": f"未找到“{code}”部分的标题",
-                          "message_en": f"no heading found for the {code} section"})
+    result = extract(doc)
+    findings = doc.findings + meta.pop("findings") + result["findings"] + _missing_sections(seg)
     ws.save("extract", entry, {"error": None, "meta": meta, "format_version": result["format_version"],
-                               "cells": result["cells"], "flags": flags,
-                               "pages": parsed["document"]["pages"],
-                               "ocr_pages": parsed["document"].get("ocr_pages", []),
-                               "reader_warnings": parsed["document"].get("warnings", [])})
+                               "cells": result["cells"], "findings": [f.to_dict() for f in findings],
+                               "pages": doc.pages, "ocr_pages": doc.ocr_pages})
 
 
-def check_stage(ws: Workspace, entry: dict) -> None:
+def _missing_sections(seg: dict) -> list:
+    found = {s["code"] for s in seg["sections"]}
+    return [Finding("structure.missing_section", code, "warning", expected=code,
+                    message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")
+            for code in CODES if code not in found]
+
+
+def check_stage(ws: Workspace, entry: dict, options: Options) -> None:
     ex = ws.load("extract", entry["report_id"])
     seg = ws.load("segment", entry["report_id"])
     if _failed(ws, "check", entry, ex):
         return
     overview = " ".join(s["text"] for s in (seg or {}).get("sections", []) if s["code"] == "overview")
-    flags = check_report(ex["cells"]) + check_narrative(overview, ex["cells"])
-    ws.save("check", entry, {"error": None, "flags": flags})
+    result = check_report(ex["cells"], overview, options)
+    ws.save("check", entry, {"error": None, "findings": [f.to_dict() for f in result["findings"]],
+                             "low_confidence": result["low_confidence"]})
 
 
 FUNCTIONS = {"parse": parse_stage, "segment": segment_stage, "extract": extract_stage, "check": check_stage}
@@ -93,15 +96,16 @@ def _failed(ws: Workspace, stage: str, entry: dict, previous) -> bool:
     return False
 
 
-def process(out: str, entry: dict, stages: tuple = STAGES, force: bool = False) -> dict:
+def process(out: str, entry: dict, stages: tuple = STAGES, options: Options = Options()) -> dict:
     """Run `stages` on one file (in a worker process); returns what the progress line needs."""
-    ws = Workspace(Path(out))
-    done = []
+    ws = Workspace(Path(out), options)
+    done, redo = [], options.force
     for stage in stages:
-        if not force and ws.fresh(stage, entry):
+        if not redo and ws.fresh(stage, entry):
             continue
+        redo = True          # a stage redone makes every later one stale
         try:
-            FUNCTIONS[stage](ws, entry)
+            FUNCTIONS[stage](ws, entry, options)
         except Exception as e:  # a bug or a file no reader expected: record it, go on
             detail = "".join(traceback.format_exception_only(type(e), e)).strip()
             ws.save(stage, entry, {"error": f"{stage} failed: {detail}",

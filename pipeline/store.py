@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .options import Options
 from .version import pipeline_version
 
 STAGES = ("parse", "segment", "extract", "check")
@@ -50,9 +51,17 @@ def _jsonable(o):
 
 
 class Workspace:
-    def __init__(self, out: Path):
+    """The output folder of a run, and the options its stage results are stamped with."""
+
+    def __init__(self, out: Path, options: Options = Options()):
         self.out = Path(out)
         self.work = self.out / "work"
+        self.options = options
+
+    def stamp(self, stage: str) -> str:
+        """What a stage result must carry to be reused: the pipeline version and a digest of the
+        options that affect this stage or an earlier one."""
+        return f"{pipeline_version()}/{self.options.cache_key(stage, STAGES)}"
 
     @property
     def catalogue_path(self) -> Path:
@@ -67,7 +76,7 @@ class Workspace:
         return self.work / stage / f"{report_id}.json"
 
     def save(self, stage: str, entry: dict, payload: dict) -> None:
-        payload = {"version": pipeline_version(), "sha256": entry["sha256"],
+        payload = {"version": self.stamp(stage), "sha256": entry["sha256"],
                    "report_id": entry["report_id"], **payload}
         write_json(self.path(stage, entry["report_id"]), payload)
 
@@ -86,4 +95,4 @@ class Workspace:
                 head = f.read(512)
         except OSError:
             return False
-        return head.startswith(f'{{"version": "{pipeline_version()}", "sha256": "{entry["sha256"]}"')
+        return head.startswith(f'{{"version": "{self.stamp(stage)}", "sha256": "{entry["sha256"]}"')

@@ -17,7 +17,7 @@ def grid_table(rows, page=1, spans=()):
 
 def cells_of(doc):
     out = extract(doc)
-    return {(c["table"], c["row"], c["col"]): c for c in out["cells"]}, out
+    return {(c["table_code"], c["row_code"], c["col_code"]): c for c in out["cells"]}, out
 
 
 def test_row_cut_by_a_page_break_takes_the_values_after_it():
@@ -41,7 +41,7 @@ def test_label_broken_over_two_text_lines():
     doc = Document("x", "txt", items=parse_lines(lines))
     cells, out = cells_of(doc)
     assert cells[("requests", "partially_granted", "total")]["value"] == 1
-    assert not [f for f in out["flags"] if f["rule"] == "extract.unmatched_label"]
+    assert not [f for f in out["findings"] if f.rule == "extract.unmatched_label"]
 
 
 def test_format_version_comes_from_headers_not_year():
@@ -58,13 +58,13 @@ def test_unmatched_row_labels_are_flagged_with_the_labels():
     rows = HEADER + [["", "一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "4"],
                      ["", "五、某种自创的统计行", "1", "0", "0", "0", "0", "0", "1"]]
     _, out = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
-    [f] = [f for f in out["flags"] if f["rule"] == "extract.unmatched_label"]
-    assert "五、某种自创的统计行" in f["found"]
+    [f] = [f for f in out["findings"] if f.rule == "extract.unmatched_label"]
+    assert "五、某种自创的统计行" in f.found
 
 
 def test_missing_tables_are_flagged():
     _, out = cells_of(Document("x", "pdf", items=[TextBlock("一、总体情况")]))
-    assert {f["where"] for f in out["flags"] if f["rule"] == "structure.missing_table"} == \
+    assert {f.location for f in out["findings"] if f.rule == "structure.missing_table"} == \
         {"active", "requests", "review_litigation"}
 
 
@@ -86,8 +86,8 @@ def test_an_unreadable_column_header_is_inferred_from_the_national_order():
     cells, out = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
     assert cells[("requests", "new", "research")]["value"] == 2
     assert cells[("requests", "new", "research")]["match_score"] <= 0.5
-    [f] = [f for f in out["flags"] if f["rule"] == "extract.inferred_column"]
-    assert f["found"] == "research"
+    [f] = [f for f in out["findings"] if f.rule == "extract.inferred_column"]
+    assert f.found == "research"
 
 
 def test_review_and_litigation_printed_as_two_tables():
@@ -111,11 +111,11 @@ def test_review_and_litigation_printed_as_two_tables():
     assert cells[("review_litigation", "review", "total")]["value"] == 3
     assert cells[("review_litigation", "litigation_direct", "upheld")]["value"] == 1
     assert cells[("review_litigation", "litigation_after_review", "other")]["value"] == 1
-    assert not [f for f in out["flags"] if f["rule"] == "extract.positional"]
+    assert not [f for f in out["findings"] if f.rule == "extract.positional"]
 
 
 def test_a_legal_entity_subtotal_column_is_read_and_checked():
-    from pipeline.rules import check_report
+    from pipeline.checks import check_report
     rows = [["", "申请人情况", "", "", "", "", "", "", "", ""],
             ["", "自然人", "法人或其他组织", "", "", "", "", "", "总计"],
             ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "小计", ""],
@@ -124,6 +124,5 @@ def test_a_legal_entity_subtotal_column_is_read_and_checked():
     cells, _ = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
     assert cells[("requests", "new", "legal_entity_subtotal")]["value"] == 3
     assert cells[("requests", "new", "total")]["value"] == 6
-    flags = {f"{f['rule']}@{f['where']}": f for f in check_report(list(cells.values()))
-             if f["severity"] == "error"}
+    flags = {f.flag: f for f in check_report(list(cells.values()))["findings"] if f.severity == "error"}
     assert set(flags) == {"requests.subtotal@carried_over"}          # 1 + 0 + 0 + 0 + 1 ≠ 3

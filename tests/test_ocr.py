@@ -61,7 +61,7 @@ def scan_ocr():
     need_engine()
     from pipeline.ocr import engine, ocr_pdf_pages
 
-    engine.get_engine.cache_clear()
+    engine._engine.cache_clear()
     with pytest.MonkeyPatch.context() as mp:
         net = NetworkBlocked(mp)
         pages = ocr_pdf_pages(SCAN, list(TABLE_PAGES))
@@ -88,7 +88,8 @@ def _wide(tables):
 
 def test_scan_tables_match_text_pdf(scan_ocr, text_tables):
     from pipeline.model import Table
-    from pipeline.ocr import LOW_CONFIDENCE
+    from pipeline.options import Options
+    LOW_CONFIDENCE = Options().ocr_low_confidence
 
     total, wrong = 0, []
     for n in TABLE_PAGES:
@@ -311,8 +312,9 @@ def _cell_with(draw, size=(70, 90)):
 
 
 def test_slash_read_as_one_is_told_by_its_lean():
-    from pipeline.ocr import LOW_CONFIDENCE
-    from pipeline.ocr.assign import _slash_or_one
+    from pipeline.options import Options
+    LOW_CONFIDENCE = Options().ocr_low_confidence
+    from pipeline.ocr.ink import slash_or_one as _slash_or_one
 
     def slash(m):
         cv2.line(m, (38, 46), (48, 24), 255, 3)              # top to the right: "/"
@@ -342,7 +344,7 @@ def test_slash_read_as_one_is_told_by_its_lean():
 
 
 def test_small_dash_counts_as_ink_and_specks_do_not():
-    from pipeline.ocr.assign import _ink_box
+    from pipeline.ocr.ink import ink_box as _ink_box
 
     cell, masks, rules = _cell_with(lambda m: cv2.rectangle(m, (40, 33), (48, 36), 255, -1))
     assert _ink_box(masks, rules, cell.bbox) is not None              # "-": 9 × 4 px, 36 px of ink
@@ -422,7 +424,7 @@ def test_image_reader_zip_and_tiff(tmp_path):
     doc = read(archive, "image")
     assert doc.format == "image" and doc.pages == 2 and doc.ocr_pages == [1, 2]
     assert [t.page for t in doc.tables] == [2]          # page2.png first, page10.png second
-    assert ("ocr.empty_page" in {w[0] for w in doc.warnings})
+    assert "ocr.empty_page" in {f.rule for f in doc.findings}
 
     tiff = tmp_path / "scan.tif"
     page.save(tiff, save_all=True, append_images=[page.rotate(180)], dpi=(144, 144))

@@ -55,17 +55,17 @@ def test_truth_flags_come_with_evidence(corpus_run):
 def test_cells_carry_provenance(corpus_run):
     cells = pd.read_parquet(corpus_run / "cells.parquet")
     pdf = cells[cells["source"] == "淮安市洪泽区人民政府_2023.pdf"]
-    c = pdf[(pdf["table"] == "active") & (pdf["row"] == "penalty")].iloc[0]
+    c = pdf[(pdf["table_code"] == "active") & (pdf["row_code"] == "penalty")].iloc[0]
     assert c["raw"] == "4119" and c["page"] == 3 and len(c["bbox"]) == 4
     assert c["row_label"] == "行政处罚" and "处理决定" in c["col_label"]
-    amount = pdf[(pdf["row"] == "fees") & (pdf["col"] == "amount")].iloc[0]
+    amount = pdf[(pdf["row_code"] == "fees") & (pdf["col_code"] == "amount")].iloc[0]
     assert amount["value"] == pytest.approx(7730.28)
 
 
 def test_blank_is_not_zero(corpus_run):
     cells = pd.read_parquet(corpus_run / "cells.parquet")
     txt = cells[cells["source"].str.endswith(".txt")]
-    c = txt[(txt["table"] == "requests") & (txt["row"] == "new") & (txt["col"] == "natural_person")].iloc[0]
+    c = txt[(txt["table_code"] == "requests") & (txt["row_code"] == "new") & (txt["col_code"] == "natural_person")].iloc[0]
     assert c["kind"] == "blank" and pd.isna(c["value"])
     flags = pd.read_parquet(corpus_run / "flags.parquet")
     f = flags[(flags["source"] == c["source"]) & (flags["flag"] == "requests.balance@natural_person")]

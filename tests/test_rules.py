@@ -1,17 +1,18 @@
 """Reconciliation rules on hand-made cells: what breaks, what cannot be verified, what it says."""
 from __future__ import annotations
 
-from pipeline.narrative import check_narrative
-from pipeline.rules import check_cross_year, check_report
+from pipeline.checks import check_report
+from pipeline.checks.cross_year import check_cross_year
+from pipeline.checks.narrative import check_narrative
 
 
 def cell(table, row, col, value, kind="number"):
-    return {"table": table, "row": row, "col": col, "kind": kind, "value": value,
-            "raw": "" if value is None else str(value)}
+    return {"table_code": table, "row_code": row, "col_code": col, "kind": kind, "value": value,
+            "raw": "" if value is None else str(value), "page": 1, "bbox": None}
 
 
-def flags_of(flags, severity="error"):
-    return {f"{f['rule']}@{f['where']}" for f in flags if f["severity"] == severity}
+def flags_of(findings, severity="error"):
+    return {f.flag for f in findings if f.severity == severity}
 
 
 def test_prev_items_across_years():
@@ -37,7 +38,7 @@ def test_other_office_or_gap_year_is_not_compared():
 def test_values_rules_and_signed_change():
     cells = [cell("requests", "new", "natural_person", -1), cell("active", "licensing", "change", -3),
              cell("active", "fees", "amount", 12.5), cell("active", "penalty", "decisions", 2.5)]
-    assert flags_of(check_report(cells)) == {"values.non_negative@requests.new.natural_person",
+    assert flags_of(check_report(cells)["findings"]) == {"values.non_negative@requests.new.natural_person",
                                              "values.integer@active.penalty.decisions"}
 
 
@@ -45,5 +46,6 @@ def test_narrative_numbers_against_the_table():
     cells = [cell("requests", "new", "total", 21)]
     assert check_narrative("2023年全区受理政府信息公开申请 21 件，均在法定期限答复。", cells) == []
     [f] = check_narrative("2023年共收到政府信息公开申请30件。", cells)
-    assert f["rule"] == "narrative.new_requests" and f["severity"] == "warning"
-    assert (f["expected"], f["found"]) == ("30", "21")
+    assert f.rule == "narrative.new_requests" and f.severity == "warning"
+    assert (f.expected, f.found) == ("30", "21")
+    assert f.cells == ("requests.new.total",)

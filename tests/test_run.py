@@ -46,7 +46,7 @@ def test_bad_files_fail_alone_with_a_clear_error(folder, tmp_path):
 def test_a_hanging_file_times_out_alone(folder, tmp_path, monkeypatch):
     import pipeline.readers.pdf as pdf_reader
 
-    def hang(path):
+    def hang(path, options=None):
         time.sleep(60)
 
     monkeypatch.setattr(pdf_reader, "read", hang)   # workers are forked: they inherit the patch

@@ -26,11 +26,11 @@ def unflagged_wrong_numbers(out, truth_dir, source) -> list:
     cells = pd.read_parquet(out / "cells.parquet")
     bad = []
     for c in cells[cells["source"] == source].itertuples():
-        t = truth.get((c.table, c.row, c.col))
+        t = truth.get((c.table_code, c.row_code, c.col_code))
         if t is None or c.kind != "number" or c.low_confidence:
             continue
         if t["kind"] != "number" or abs(float(t["value"]) - c.value) > 1e-6:
-            bad.append((c.table, c.row, c.col, c.raw, t["kind"], t["value"], c.ocr_confidence))
+            bad.append((c.table_code, c.row_code, c.col_code, c.raw, t["kind"], t["value"], c.ocr_confidence))
     return bad
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline import labels as L
 from pipeline.meta import parse_title, qualify
-from pipeline.segment import heading_code
+from pipeline.headings import heading_code
 from pipeline.values import amount_factor, parse
 
 

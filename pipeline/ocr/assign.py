@@ -13,10 +13,7 @@ confidence 0, so that the miss is visible downstream instead of passing for a bl
 recogniser reads beside a number ("2.", "·0") stays in the cell's text, as read; value parsing
 (pipeline/values.py) knows it for speckle.
 
-A cell read as a lone "1" (or l, I, |) may be a "/" (not applicable): the recogniser confuses the
-two, sometimes confidently. The ink decides: a slash leans, a one stands upright (its flag even
-tips it the other way); a stroke that does neither, or a "/" reading that does not lean, keeps its
-reading with a doubtful confidence.
+How much ink a cell holds and what shape a lone stroke has are judged in `ink`.
 
 Everything here is in pixels of the straightened page image.
 """
@@ -28,19 +25,11 @@ import numpy as np
 from ..model import Cell, Table, TextBlock
 from . import engine
 from .grid import SNAP
+from .ink import ONE_LIKE, ink_box, slash_or_one
 
 NOISE_SCORE = 0.5       # outside tables, lines scoring below this are speckle, not text
 BLANK_CONFIDENCE = 1.0  # an empty cell with no ink is certainly blank
-MIN_INK = 60            # px of ink (rules removed) for a cell to count as written on
-MIN_DASH = 7            # px: a mark this long and flat is a dash ("-"), however little ink it has
 READ_HEIGHT = 24        # px: a crop read on its own is at least this high (digits are ~21 px)
-ONE_LIKE = {"1", "l", "I", "|"}  # lone readings that may be a "/"
-# Lean of a lone stroke: horizontal shift per unit of height, positive when the top is to the
-# right. On the generated scans "/" leans +0.31…+0.34 and "1" −0.06…−0.11.
-SLASH_LEAN = 0.2        # at least this: a "/"
-UPRIGHT_LEAN = 0.08     # at most this: a "1"; in between the reading is doubtful
-SLASH_CONFIDENCE = 0.95  # a stroke that leans clearly is a slash, whatever the recogniser scored
-DOUBTFUL = 0.5           # a reading the ink contradicts keeps at most this share of LOW_CONFIDENCE
 
 
 def page_items(words, tables, masks, color, page: int) -> list:
@@ -82,7 +71,7 @@ def _table(grid, words, masks, color, page) -> Table:
     _reread_inked(blanks, masks, rules, image)
     for cell in cells:
         if cell.text.strip() in ONE_LIKE | {"/"}:
-            _slash_or_one(cell, masks, rules)
+            slash_or_one(cell, masks, rules)
     return Table(cells=cells, page=page, bbox=tuple(float(v) for v in grid.bbox))
 
 
@@ -98,64 +87,6 @@ class _Lazy:
         return self._value
 
 
-def _ink_box(masks, rules, box) -> tuple | None:
-    """The bounding box of the ink inside `box` once rules and speckle are removed, or None.
-    Little ink counts when it is a dash (a hyphen is small but long), not when it is a speck."""
-    ink = _ink(masks, rules, box)
-    if ink is None or (cv2.countNonZero(ink) < MIN_INK and not _is_dash(ink)):
-        return None
-    x0, y0 = (max(int(round(v)), 0) for v in box[:2])
-    ys, xs = np.nonzero(ink)
-    return (x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1)
-
-
-def _is_dash(ink) -> bool:
-    """Some piece of the ink is long and flat: a hyphen or dash, where a speck is round."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return any(w >= MIN_DASH and w >= 1.5 * h for _, _, w, h, _ in stats[1:])
-
-
-def _ink(masks, rules, box):
-    """Ink inside `box` once rules and speckle are removed (255 on 0), or None for a sliver."""
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0 = max(x0, 0), max(y0, 0)
-    if x1 - x0 < 4 or y1 - y0 < 4:
-        return None
-    ink = cv2.bitwise_and(masks.binary[y0:y1, x0:x1], cv2.bitwise_not(rules()[y0:y1, x0:x1]))
-    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-
-
-def _slash_or_one(cell, masks, rules) -> None:
-    """A lone "1"-like or "/" reading, checked against its stroke: one that leans clearly is a
-    "/"; one that stands upright keeps a "1"-like reading; anything else is doubtful."""
-    x0, y0, x1, y1 = cell.bbox
-    lean = _stroke_lean(_ink(masks, rules, (x0 + SNAP, y0 + SNAP, x1 - SNAP, y1 - SNAP)))
-    if lean is not None and lean >= SLASH_LEAN:
-        # The recogniser's score for a "1" says nothing about a "/": the lean decides.
-        score = cell.confidence if cell.text.strip() == "/" else 0.0
-        cell.text, cell.confidence = "/", max(score, SLASH_CONFIDENCE)
-    elif lean is None or lean > UPRIGHT_LEAN or cell.text.strip() == "/":
-        from . import LOW_CONFIDENCE
-        cell.confidence = min(cell.confidence, DOUBTFUL * LOW_CONFIDENCE)
-
-
-def _stroke_lean(ink) -> float | None:
-    """Lean of the tallest piece of ink (a speck beside it must not count): its principal axis's
-    x shift per unit of height, positive when the top is to the right. None when there is no
-    stroke-shaped piece to measure."""
-    if ink is None:
-        return None
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n < 2:
-        return None
-    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_HEIGHT]))
-    w, h = stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]
-    if h < 10 or h <= w:
-        return None  # no upright stroke: a dash, a blot
-    m = cv2.moments((labels == k).astype(np.uint8), binaryImage=True)
-    return -m["mu11"] / m["mu02"]  # x = a·y + b fitted to the pixels; y grows downwards
-
-
 def _crop(image, box, pad: int = 6) -> np.ndarray:
     """The image around box; a low mark (a dash) gets room above and below, so that the
     recogniser, which scales crops to one height, sees it at the size of text, not as a blot."""
@@ -169,7 +100,7 @@ def _reread_inked(cells: list, masks, rules, image) -> None:
     targets, crops = [], []
     for cell in cells:
         x0, y0, x1, y1 = cell.bbox
-        ink = _ink_box(masks, rules, (x0 + SNAP, y0 + SNAP, x1 - SNAP, y1 - SNAP))
+        ink = ink_box(masks, rules, (x0 + SNAP, y0 + SNAP, x1 - SNAP, y1 - SNAP))
         if ink is not None:
             targets.append(cell)
             crops.append(_crop(image(), ink))
@@ -195,7 +126,7 @@ def _split_across(grid, w, masks, rules, image) -> list:
         return [(c, _piece(w, c, t, w.score)) for c, t in zip(row, tokens)]
     parts, crops = [], []
     for c in row:
-        ink = _ink_box(masks, rules, (max(x0, c.bbox[0] + SNAP), y0, min(x1, c.bbox[2] - SNAP), y1))
+        ink = ink_box(masks, rules, (max(x0, c.bbox[0] + SNAP), y0, min(x1, c.bbox[2] - SNAP), y1))
         if ink is not None:
             parts.append(c)
             crops.append(_crop(image(), ink, pad=4))

@@ -13,12 +13,12 @@ Why this wrapper exists:
   its low confidence, not vanish into a blank cell. Callers filter text outside tables.
 
 One engine per process (models load once, ~1 s); onnxruntime on CPU is deterministic for a
-fixed thread count. It uses every core unless OGI_OCR_THREADS says how many (set it to
-cores ÷ workers when several processes OCR at once).
+fixed thread count. The run's options say how many threads it may use (`use_threads`, from
+Options.ocr_thread_count: cores ÷ workers when several processes OCR at once); 0 leaves
+onnxruntime its default of every core.
 """
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -87,7 +87,7 @@ def models_dir() -> Path:
     return Path(rapidocr.__file__).resolve().parent / "models"
 
 
-def engine_params() -> dict:
+def engine_params(threads: int = 0) -> dict:
     """Engine settings with explicit paths to the bundled models (no download path)."""
     d = models_dir()
     paths = {"Det.model_path": d / DET_MODEL, "Rec.model_path": d / REC_MODEL,
@@ -97,22 +97,34 @@ def engine_params() -> dict:
         raise EngineUnavailable(f"the rapidocr wheel lacks its bundled models {missing}; "
                                 "install the pinned rapidocr version")
     params = {**ENGINE_PARAMS, **{k: str(v) for k, v in paths.items()}}
-    threads = os.environ.get("OGI_OCR_THREADS", "").strip()
-    if threads.isdigit() and int(threads) > 0:
+    if threads > 0:
         # Parallel workers that each OCR should share the cores, not each take them all.
         for task in ("intra_op_num_threads", "inter_op_num_threads"):
             params[f"EngineConfig.onnxruntime.{task}"] = int(threads)
     return params
 
 
-@lru_cache(maxsize=1)
+_threads = 0
+
+
+def use_threads(threads: int) -> None:
+    """Set the thread count of this process's engine (from the run's options)."""
+    global _threads
+    _threads = int(threads or 0)
+
+
 def get_engine():
-    """The process-wide RapidOCR instance (models load lazily on first use)."""
+    """The process-wide RapidOCR instance for the current thread count."""
+    return _engine(_threads)
+
+
+@lru_cache(maxsize=2)
+def _engine(threads: int):
     try:
         from rapidocr import RapidOCR
     except ImportError as e:  # pragma: no cover
         raise EngineUnavailable(f"rapidocr is not installed: {e}") from e
-    return RapidOCR(params=engine_params())
+    return RapidOCR(params=engine_params(threads))
 
 
 def read(img: np.ndarray) -> list:

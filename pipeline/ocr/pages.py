@@ -20,17 +20,20 @@ MIN_SIDE = 1600   # px of the long side: smaller images (thumbnails, 100-dpi sca
 MAX_SIDE = 3000   # px of the long side: larger images (phone photos) are reduced
 
 
-def ocr_pdf_pages(path, page_numbers, dpi: float = render.DEFAULT_DPI) -> dict:
-    """OCR the given 1-based pages of a PDF → {page: [TextBlock | Table]} with bboxes in points."""
+def ocr_pdf_pages(path, page_numbers, dpi: float = render.DEFAULT_DPI, threads: int = 0) -> dict:
+    """OCR the given 1-based pages of a PDF → {page: [TextBlock | Table]} with bboxes in points.
+    `threads`: for the engine (0: onnxruntime's default, every core)."""
+    engine.use_threads(threads)
     out = {}
     for n, img, scale in render.render_pages(path, page_numbers, dpi):
         out[n] = read_page_image(img, page=n, px_per_pt=scale)
     return out
 
 
-def ocr_image(image, page: int = 1, dpi: float = 72.0) -> list:
+def ocr_image(image, page: int = 1, dpi: float = 72.0, threads: int = 0) -> list:
     """OCR a page image (numpy array: BGR or grey, or a PIL image) → items. Bboxes are in points
     at `dpi` (default 72: one point per pixel of the image as given)."""
+    engine.use_threads(threads)
     img = to_bgr(image)
     factor, side = 1.0, max(img.shape[:2])
     if side < MIN_SIDE or side > MAX_SIDE:

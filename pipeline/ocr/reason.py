@@ -13,7 +13,7 @@ need OCR:
 """
 from __future__ import annotations
 
-import re
+from ..headings import table_heading_words
 
 NO_TEXT = "no text layer"
 GARBAGE = "text layer is (cid:NNN) garbage or mojibake"
@@ -23,10 +23,6 @@ MIN_CHARS = 20          # fewer visible characters than this is no text layer (p
 BIG_IMAGE = 0.15        # share of the page an image must cover to hide a table or a page
 BAD_SHARE = 0.2         # share of suspicious characters that makes a text layer garbage
 MIN_COMMON = 0.3        # least share of very common characters (real text ≈ 0.8, mojibake < 0.1)
-
-TABLE_HEADINGS = re.compile(
-    r"收到和处理政府信息公开申请|申请人情况|信息内容|主动公开政府信息情况|行政复议、?行政诉讼"
-    r"|政府信息公开行政复议|第二十条第")
 
 # The most frequent characters of these reports (and of Chinese text at large). Real text
 # is full of them; text decoded through the wrong mapping is not.
@@ -56,7 +52,7 @@ def page_ocr_reason(page):
         return None  # a blank page: nothing for OCR to find
     if _garbage(visible):
         return GARBAGE
-    if big and TABLE_HEADINGS.search("".join(texts)):
+    if big and table_heading_words().search("".join(texts)):
         for im in big:
             over = sum(1 for c in page.chars if _centre_in(c, im) and not c["text"].isspace())
             if over < MIN_CHARS:

@@ -1,4 +1,4 @@
-"""Readers: one module per input format, each with `read(path) -> Document`.
+"""Readers: one module per input format, each with `read(path, options) -> Document`.
 
 The registry maps the format that `pipeline.sniff` detects to the reader module that parses it.
 A reader raises `ReaderError` with a clear sentence when a file cannot be read; the run records it
@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from ..model import Document
+from ..options import Options
 
 
 class ReaderError(Exception):
@@ -30,7 +31,7 @@ REGISTRY = {
 }
 
 
-def read(path: Path, fmt: str) -> Document:
+def read(path: Path, fmt: str, options: Options = Options()) -> Document:
     name = REGISTRY.get(fmt)
     if name is None:
         raise ReaderError(f"no reader for format {fmt!r}")
@@ -38,4 +39,4 @@ def read(path: Path, fmt: str) -> Document:
         module = importlib.import_module(f"{__name__}.{name}")
     except ImportError as e:
         raise ReaderError(f"the reader for {fmt} is not available: {e}") from e
-    return module.read(Path(path))
+    return module.read(Path(path), options)

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..model import Cell, Document, Table, TextBlock
+from ..options import Options
 from . import ReaderError
 from .textfile import join_lines
 
@@ -20,7 +21,7 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 _SKIP = {W + "delText", W + "instrText", MC_FALLBACK, W + "txbxContent"}
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
         import docx  # python-docx

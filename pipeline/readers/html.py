@@ -2,7 +2,7 @@
 
 A government page saved from a browser wraps the report in a site header, menus, a metadata table
 (索引号 / 发布机构 / 公开日期), scripts and a footer. This reader decodes the bytes whatever the
-encoding, reads the metadata into `Document.meta`, finds the element that holds the report (its
+encoding, reads the metadata into `Document.meta` (pipeline.readers.html_meta), finds the element that holds the report (its
 title, section headings and statistic tables), and turns that element alone into TextBlocks and
 Tables in document order. Table grids are laid out the way a browser does it, so a value's
 (row, col) is right even under rowspans.
@@ -13,13 +13,14 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
+from ..headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
 from ..model import Cell, Document, Table, TextBlock
+from ..options import Options
 from . import ReaderError
-from .textfile import WHITESPACE, clean_text, decode_bytes, join_lines
-
-# ---------------------------------------------------------------- text cleaning
+from .html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
+from .html_meta import is_meta_table, merge_meta, meta_from_tables, meta_from_text, page_meta
+from .textfile import clean_text, decode_bytes
 
 # ---------------------------------------------------------------- page structure
 
@@ -31,164 +32,30 @@ _NOISE_NAME = re.compile(
     r"(^|[\s_-])(nav|navbar|menu|topbar|footer|foot|bottom|breadcrumb|crumb|position|location|"
     r"sidebar|share|print|search|login|copyright|banner|toolbar|related|xggj|xgxx|dqwz|wzdh|"
     r"header)(\d*)([\s_-]|$)", re.I)
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-               "section", "article", "blockquote", "pre", "hr", "center", "address", "figure",
-               "figcaption", "main", "header", "footer", "aside", "nav", "tr", "td", "th", "table",
-               "tbody", "thead", "tfoot", "caption", "form", "fieldset", "legend", "body", "html"}
-_SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction, CData)
-
-_SECTION = re.compile(r"^[一二三四五六七八]\s*[、.．]\s*(总体情况|概述|主动公开|收到和处理|政府信息公开行政复议|"
-                      r"因政府信息公开|政府信息公开工作存在|存在的主要问题|其他需要报告)")
-_REPORT_TABLE = re.compile(r"信息内容|本年新收|申请人情况|行政复议|行政诉讼|处理决定|新制作|制发件数|第二十条|"
-                           r"予以公开|不予公开")
-_TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
-_SECTION_WORDS = re.compile(r"总体情况|概述|主动公开|收到和处理|行政复议|存在的主要问题|其他需要报告")
-_TITLE = re.compile(r"(信息公开|政务公开).*(年度报告|年报|工作报告)$")
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?=$|[?#&\s\"'])", re.I)
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     soup = BeautifulSoup(decode_bytes(path.read_bytes()), "lxml")
     body = soup.body or soup
-    meta = _page_meta(soup)
+    meta = page_meta(soup)
     for tag in soup.find_all(_DROP_TAGS):
         tag.extract()
-    meta_tables = [t for t in body.find_all("table") if _is_meta_table(t)]
-    _merge_meta(meta, _meta_from_tables(meta_tables))
-    _merge_meta(meta, _meta_from_text(body))
+    meta_tables = [t for t in body.find_all("table") if is_meta_table(t)]
+    merge_meta(meta, meta_from_tables(meta_tables))
+    merge_meta(meta, meta_from_text(body))
     for t in meta_tables:
         t.extract()
 
     root, title_el, anchors = _find_report_root(body)
     if title_el is not None:
-        _merge_meta(meta, {"title": (1, clean_text(title_el.get_text()))})
+        merge_meta(meta, {"title": (1, clean_text(title_el.get_text()))})
     _drop_noise(root, anchors + ([title_el] if title_el is not None else []))
     items = _Walker().run(root)
     _check_not_attachment_only(path, items, root, body)
     meta = {k: v for k, (_, v) in sorted(meta.items())}
     return Document(source=str(path), format="html", pages=1, items=items, meta=meta)
-
-
-# ---------------------------------------------------------------- metadata
-
-_META_LABELS = {  # label → (meta key, priority); lower priority wins
-    "名称": ("title", 0), "标题": ("title", 0), "文件名称": ("title", 0), "信息名称": ("title", 0),
-    "发布机构": ("publisher", 0), "发布单位": ("publisher", 0), "发文机关": ("publisher", 0),
-    "发文单位": ("publisher", 0), "公开机构": ("publisher", 0), "单位": ("publisher", 1),
-    "信息来源": ("publisher", 1), "来源": ("publisher", 3),
-    "公开日期": ("date", 0), "发布日期": ("date", 0), "发布时间": ("date", 1), "公开时间": ("date", 1),
-    "成文日期": ("date", 2), "发文日期": ("date", 2), "生成日期": ("date", 2),
-}
-_META_TABLE_WORDS = ("索引号", "发布机构", "公开日期", "发布日期", "文号", "主题分类", "成文日期",
-                     "发文机关", "生成日期", "有效性", "关键词", "公开方式", "公开范围", "发布单位")
-_LABELS_RE = "|".join(sorted(_META_LABELS, key=len, reverse=True))
-_LABEL_VALUE = re.compile(r"(?<![\u4e00-\u9fff])(%s)\s*[:：]\s*(\S[^:：]{0,80}?)(?=\s{2,}|\s*[|｜]|\s+\S{2,6}\s*[:：]|"
-                          r"\s*(?:%s|索引号|文号|分类|浏览次数|点击数|访问量|字号|作者)\s*[:：]|$)"
-                          % (_LABELS_RE, _LABELS_RE))
-_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-
-
-def _page_meta(soup) -> dict:
-    """The <title> and the CMS <meta name=ArticleTitle/PubDate/ContentSource> tags."""
-    meta = {}
-    title = clean_text(soup.title.get_text()) if soup.title else ""
-    if title:
-        meta["page_title"] = (0, title)
-        meta["title"] = (4, title)
-    names = {"articletitle": "title", "pubdate": "date", "publishdate": "date", "contentsource": "publisher"}
-    for tag in soup.find_all("meta"):
-        key = names.get(str(tag.get("name", "")).lower())
-        if key and tag.get("content"):
-            _merge_meta(meta, {key: (2, _meta_value(key, tag["content"]))})
-    return meta
-
-
-def _meta_value(key: str, value: str):
-    value = clean_text(value)
-    if key == "date":
-        m = _DATE.search(value)
-        if not m:
-            return None
-        y, mo, d = (int(g) for g in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
-    if not value or "://" in value or value.lower().startswith("www."):
-        return None
-    return value
-
-
-def _merge_meta(meta: dict, found: dict) -> None:
-    """Keep, per key, the value of best (lowest) priority; the first one found wins ties."""
-    for key, (prio, value) in found.items():
-        if value and (key not in meta or prio < meta[key][0]):
-            meta[key] = (prio, value)
-
-
-def _is_meta_table(table: Tag) -> bool:
-    """The 索引号/发布机构/公开日期 box above the article, not part of the report: a small leaf
-    table naming at least two metadata fields (four when it also has a statistic table's word,
-    as in 主题分类：行政复议)."""
-    if table.find("table") or len(table.find_all("tr")) > 10:
-        return False
-    text = table.get_text()
-    words = sum(w in text for w in _META_TABLE_WORDS)
-    return words >= 2 and (words >= 4 or not _REPORT_TABLE.search(text))
-
-
-def _meta_from_tables(tables) -> dict:
-    """Label cell → the next cell's text, or 'label：value' inside one cell."""
-    found = {}
-    for table in tables:
-        for tr in table.find_all("tr"):
-            texts = [_cell_text(td) for td in tr.find_all(["td", "th"], recursive=False)]
-            for i, text in enumerate(texts):
-                label = text.rstrip(":：").replace(" ", "")
-                if label in _META_LABELS and i + 1 < len(texts):
-                    key, prio = _META_LABELS[label]
-                    _merge_meta(found, {key: (prio, _meta_value(key, texts[i + 1]))})
-                else:
-                    _merge_meta(found, _label_values(text, 0))
-    return found
-
-
-def _meta_from_text(body: Tag) -> dict:
-    """'发布日期：2020-01-31' and the like in the page's text, below any table's word."""
-    found = {}
-    for line in _block_lines(body):
-        if len(line) < 400:
-            _merge_meta(found, _label_values(line, 2))
-    return found
-
-
-def _block_lines(node: Tag) -> list:
-    """The text of each innermost block element (a line of the page as shown), in one pass."""
-    lines, buf, current = [], [], None
-    for s in node.strings:
-        block = _block_of(s)
-        if block is not current and buf:
-            lines.append("".join(buf))
-            buf = []
-        current = block
-        buf.append(str(s))
-    if buf:
-        lines.append("".join(buf))
-    return lines
-
-
-def _block_of(node):
-    """The nearest block-level ancestor of a string or element."""
-    parent = node.parent
-    while parent is not None and parent.name not in _BLOCK_TAGS:
-        parent = parent.parent
-    return parent
-
-
-def _label_values(text: str, base: int) -> dict:
-    found = {}
-    for m in _LABEL_VALUE.finditer(WHITESPACE.sub(" ", text).strip()):
-        key, prio = _META_LABELS[m.group(1)]
-        _merge_meta(found, {key: (base + prio, _meta_value(key, m.group(2)))})
-    return found
 
 
 # ---------------------------------------------------------------- finding the report
@@ -222,14 +89,14 @@ def _find_report_root(body: Tag):
 def _anchors(body: Tag) -> list:
     """Statistic tables and the blocks holding a section heading (一、总体情况 …)."""
     anchors = [t for t in body.find_all("table")
-               if not t.find("table") and _REPORT_TABLE.search(t.get_text())]
+               if not t.find("table") and table_words().search(t.get_text())]
     seen = set()
-    for s in body.find_all(string=_SECTION_WORDS):
-        block = _block_of(s)
+    for s in body.find_all(string=heading_words()):
+        block = block_of(s)
         if block is not None and id(block) not in seen and block.name not in ("table", "tr"):
             seen.add(id(block))
             text = clean_text(block.get_text())
-            if len(text) <= 60 and _SECTION.match(text):
+            if len(text) <= 60 and numbered_heading().match(text):
                 anchors.append(block)
     return anchors
 
@@ -249,14 +116,14 @@ def _common_ancestor(nodes: list) -> Tag:
 def _title_element(node: Tag):
     """The first block naming the report (…政府信息公开…年度报告) on its own: short, not a
     'label：value' line, not a link (a list of other years' reports is not the title)."""
-    for s in node.find_all(string=_TITLE_WORDS):
+    for s in node.find_all(string=TITLE_WORDS):
         if s.find_parent("a") is not None:
             continue
-        block = _block_of(s)
+        block = block_of(s)
         if block is None or block.name in ("tr", "table", "body", "html"):
             continue
         text = clean_text(block.get_text())
-        if len(text) <= 80 and _TITLE.search(text) and not re.search(r"[:：]", text):
+        if len(text) <= 80 and TITLE.search(text) and not re.search(r"[:：]", text):
             return block
     return None
 
@@ -300,7 +167,7 @@ def _check_not_attachment_only(path: Path, items: list, root: Tag, body: Tag) ->
     if any(isinstance(i, Table) for i in items):
         return
     text = "".join(i.text for i in items)
-    if any(_SECTION.match(i.text) for i in items) and len(text) > 300:
+    if any(numbered_heading().match(i.text) for i in items) and len(text) > 300:
         return
     link = _attachment_link(root) or _attachment_link(body)
     if link is not None and len(text) < 1500:
@@ -317,7 +184,7 @@ def _attachment_link(node: Tag):
         href, label = str(a.get("href", "")), clean_text(a.get_text())
         if _ATTACHMENT.search(href) or _ATTACHMENT.search(label):
             links.append((href, label))
-    links.sort(key=lambda l: not _TITLE_WORDS.search(l[0] + l[1]))
+    links.sort(key=lambda l: not TITLE_WORDS.search(l[0] + l[1]))
     return links[0] if links else None
 
 
@@ -358,7 +225,7 @@ class _Walker:
                 if is_block:
                     self._flush()
             elif isinstance(child, NavigableString):
-                if not isinstance(child, _SKIP_STRINGS):
+                if not isinstance(child, SKIP_STRINGS):
                     self.buf.append(str(child))
             elif child.name == "br":
                 self._flush()
@@ -366,7 +233,7 @@ class _Walker:
                 self._flush()
                 self._table(child)
             else:
-                block = child.name in _BLOCK_TAGS
+                block = child.name in BLOCK_TAGS
                 if block:
                     self._flush()
                 stack.append((iter(child.children), block))
@@ -428,7 +295,7 @@ def parse_table(rows: list) -> Table:
             for i in range(r, r + rs):
                 for k in range(c, c + cs):
                     taken.add((i, k))
-            cells.append(Cell(text=_cell_text(td), row=r, col=c, rowspan=rs, colspan=cs))
+            cells.append(Cell(text=cell_text(td), row=r, col=c, rowspan=rs, colspan=cs))
             c += cs
     return Table(cells=cells)
 
@@ -436,17 +303,3 @@ def parse_table(rows: list) -> Table:
 def _span(value, default: int, limit: int) -> int:
     m = re.match(r"\s*(\d+)", str(value)) if value is not None else None
     return min(int(m.group(1)), limit) if m else default
-
-
-def _cell_text(td: Tag) -> str:
-    """A cell's text with its <br>/<p> line breaks dropped: labels broken over lines join up."""
-    lines, buf = [], []
-    for node in td.descendants:
-        if isinstance(node, NavigableString):
-            if not isinstance(node, _SKIP_STRINGS):
-                buf.append(str(node))
-        elif node.name == "br" or node.name in _BLOCK_TAGS:
-            lines.append("".join(buf))
-            buf = []
-    lines.append("".join(buf))
-    return join_lines(lines)

@@ -12,7 +12,9 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..findings import Finding
 from ..model import Document
+from ..options import Options
 from . import ReaderError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
@@ -21,7 +23,7 @@ DEFAULT_DPI = 72.0       # no recorded resolution: one point per pixel
 _PLAUSIBLE_DPI = (50, 1200)
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
         from ..ocr import ocr_image
@@ -33,9 +35,11 @@ def read(path: Path) -> Document:
     doc = Document(source=str(path), format="image", pages=len(pages),
                    ocr_pages=list(range(1, len(pages) + 1)))
     for number, (name, image) in enumerate(pages, start=1):
-        items = ocr_image(image, page=number, dpi=_dpi(image))
+        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count)
         if not items:
-            doc.warnings.append(("ocr.empty_page", f"page {number} ({name}): no text found"))
+            doc.findings.append(Finding("ocr.empty_page", f"page_{number}", "warning", found=name, page=number,
+                                        message_zh=f"第{number}页（{name}）没有识别出任何文字",
+                                        message_en=f"page {number} ({name}): OCR found no text"))
         doc.items.extend(items)
     return doc
 

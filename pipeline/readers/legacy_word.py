@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 from ..model import Document
+from ..options import Options
 from . import ReaderError
 from . import docx as docx_reader
 
-TIMEOUT_S = int(os.environ.get("OGI_SOFFICE_TIMEOUT", "180"))
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 
 
@@ -36,12 +36,12 @@ def find_soffice():
     return None
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     fmt = "wps" if path.suffix.lower() in (".wps", ".wpt") else "doc"
     with tempfile.TemporaryDirectory(prefix="ogi-soffice-") as tmp:
-        converted = convert_to_docx(path, Path(tmp))
-        doc = docx_reader.read(converted)
+        converted = convert_to_docx(path, Path(tmp), options.converter_timeout)
+        doc = docx_reader.read(converted, options)
     if _is_mojibake(doc):
         raise ReaderError(f"LibreOffice could not read {path.name} as a Word document (damaged or not "
                           "Word inside): it fell back to importing the bytes as text")
@@ -50,7 +50,7 @@ def read(path: Path) -> Document:
     return doc
 
 
-def convert_to_docx(path: Path, workdir: Path) -> Path:
+def convert_to_docx(path: Path, workdir: Path, timeout: float = Options.converter_timeout) -> Path:
     """`soffice --headless --convert-to docx` on a copy of the file in workdir; the DOCX path.
 
     The copy has a plain ASCII name (LibreOffice names its output after the input, and some
@@ -68,7 +68,7 @@ def convert_to_docx(path: Path, workdir: Path) -> Path:
     cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
            "--nologo", "--nodefault", "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML",
            "--outdir", str(outdir), str(src)]
-    out = _run(cmd, workdir, path)
+    out = _run(cmd, workdir, path, timeout)
     result = outdir / "input.docx"
     if not result.exists():
         raise ReaderError(f"LibreOffice could not convert {path.name} to DOCX "
@@ -90,15 +90,16 @@ def _is_mojibake(doc: Document) -> bool:
     return unusual > 0.2 * len(text)
 
 
-def _run(cmd: list, workdir: Path, path: Path) -> str:
+def _run(cmd: list, workdir: Path, path: Path, timeout: float) -> str:
     """Run LibreOffice in its own process group; on timeout kill the group (soffice.bin included)."""
     env = {**os.environ, "HOME": str(workdir), "SAL_USE_VCLPLUGIN": "svp"}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=workdir,
                             env=env, start_new_session=True)
     try:
-        out, _ = proc.communicate(timeout=TIMEOUT_S)
+        out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise ReaderError(f"LibreOffice took longer than {TIMEOUT_S}s to convert {path.name}; gave up")
+        raise ReaderError(f"LibreOffice took longer than {timeout:g} s to convert {path.name}; gave up "
+                          "(the limit is --converter-timeout)")
     return out.decode("utf-8", errors="replace").strip()

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
+from ..options import Options
 from .html import clean_text, html_fragment_items
 from .textfile import decode_bytes
 
@@ -29,7 +30,7 @@ _HTML_TABLE = re.compile(r"^\s*<table\b", re.I)
 _NOISE_LINE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|<!--.*?-->|```.*|\*{3,}|_{3,})\s*$")
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     lines = split_pages(decode_bytes(path.read_bytes()))
     items = parse(lines)

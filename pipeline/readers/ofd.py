@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Cell, Document, Table, TextBlock
+from ..options import Options
 from ..ruling import merged_cells
 from . import ReaderError
 
@@ -39,7 +40,7 @@ class Glyph:
     size: float
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as z:

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pdfplumber
 
+from ..findings import Finding
 from ..model import Cell, Document, Table, TextBlock
+from ..options import Options
 from . import ReaderError
 
-TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
@@ -32,15 +33,15 @@ def read(path: Path) -> Document:
             if reason:
                 ocr_needed[number] = reason
                 continue
-            doc.items.extend(read_page(page, number))
+            doc.items.extend(read_page(page, number, options.pdf_settings()))
         if ocr_needed:
-            _ocr_into(doc, path, ocr_needed)
+            _ocr_into(doc, path, ocr_needed, options)
     return doc
 
 
-def read_page(page, number: int) -> list:
+def read_page(page, number: int, table_settings: dict) -> list:
     """Tables and text lines of one page, in reading order (top to bottom)."""
-    tables = [t for found in page.find_tables(TABLE_SETTINGS) for t in _tables(found, number)]
+    tables = [t for found in page.find_tables(table_settings) for t in _tables(found, number)]
     boxes = [t.bbox for t in tables]
     items = list(tables)
     for line in page.extract_text_lines(layout=False, strip=True, return_chars=False):
@@ -148,7 +149,7 @@ def _ocr_reason(page):
     return page_ocr_reason(page)
 
 
-def _ocr_into(doc: Document, path: Path, needed: dict) -> None:
+def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None:
     """Replace the pages that need it by their OCR reading, keeping page order."""
     try:
         from ..ocr import ocr_pdf_pages
@@ -156,13 +157,15 @@ def _ocr_into(doc: Document, path: Path, needed: dict) -> None:
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
                           f"is not installed: {e}") from e
-    read = ocr_pdf_pages(path, sorted(needed))
+    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count)
     for number, items in read.items():
         doc.items.extend(items)
     doc.items.sort(key=lambda it: (_page_of(it), it.bbox[1] if it.bbox else 0))
     doc.ocr_pages = sorted(needed)
     for number, reason in sorted(needed.items()):
-        doc.warnings.append(("ocr.page", f"page {number} OCR'd: {reason}"))
+        doc.findings.append(Finding("ocr.page", f"page_{number}", "info", found=reason, page=number,
+                                    message_zh=f"第{number}页没有可用的文字层（{reason}），已用OCR识别",
+                                    message_en=f"page {number} was read by OCR: {reason}"))
 
 
 def _page_of(item) -> int:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
+from ..options import Options
 from .textfile import read_text
 
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
 MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label
 
 
-def read(path: Path) -> Document:
+def read(path: Path, options: Options = Options()) -> Document:
     doc = Document(source=str(path), format="txt")
     doc.items = parse_lines(read_text(path).splitlines())
     return doc

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from . import labels as L
-from .model import Cell, Table
-from .values import parse
+from .. import labels as L
+from ..model import Cell, Table
+from ..values import parse
 
 
 @dataclass

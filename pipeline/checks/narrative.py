@@ -1,7 +1,7 @@
 """narrative.* rules: numbers stated in 一、总体情况 should equal the tables.
 
 The sentences are matched with the patterns of `data/narrative.csv`. Prose is free, so a
-mismatch is a warning for a person to read, not an error.
+mismatch is a warning for a person to read, not an error; the sentence is quoted as evidence.
 """
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from . import data
+from .. import data
+from ..findings import Finding, with_evidence
 
 
 @lru_cache(maxsize=1)
@@ -20,8 +21,8 @@ def patterns() -> tuple:
 
 def check_narrative(overview_text: str, cells: list) -> list:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", overview_text or ""))
-    index = {(c["table"], c["row"], c["col"]): c for c in cells}
-    flags = []
+    index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+    out = []
     for what, table, row, col, pat in patterns():
         m = pat.search(text)
         cell = index.get((table, row, col))
@@ -30,8 +31,9 @@ def check_narrative(overview_text: str, cells: list) -> list:
         stated = int(m.group(1))
         if abs(stated - cell["value"]) > 1e-6:
             sentence = text[max(0, m.start() - 10): m.end() + 5]
-            flags.append({"rule": f"narrative.{what}", "where": f"{table}.{row}.{col}", "severity": "warning",
-                          "expected": str(stated), "found": cell["raw"],
-                          "message_zh": f"一、总体情况写“…{sentence}…”（{stated}），而表中为 {cell['raw']}",
-                          "message_en": f"the overview states {stated} ({what}) but the table has {cell['raw']!r}"})
-    return flags
+            out.append(with_evidence(Finding(
+                f"narrative.{what}", f"{table}.{row}.{col}", "warning", str(stated), cell["raw"],
+                f"一、总体情况写“…{sentence}…”（{stated}），而表中为 {cell['raw']}",
+                f"the overview states {stated} ({what}) but the table has {cell['raw']!r}",
+                extra={"sentence": sentence}), [cell]))
+    return out

@@ -1,0 +1,25 @@
+"""The check stage: everything judged about a report's extracted cells.
+
+    relations   the reconciliation relations of data/rules.csv (within a report)
+    counts      every count a non-negative whole number (data/value_types.csv)
+    narrative   numbers stated in 一、总体情况 against the tables (data/narrative.csv)
+    confidence  OCR'd numbers below the run's confidence threshold
+    cross_year  the relations between an office's consecutive years (run over the dataset)
+"""
+from __future__ import annotations
+
+from ..findings import code_of
+from ..options import Options
+from .confidence import check_confidence, low_confidence_cells
+from .counts import check_counts
+from .narrative import check_narrative
+from .relations import check_relations
+
+
+def check_report(cells: list, overview: str = "", options: Options = Options()) -> dict:
+    """{findings, low_confidence: [cell codes]} of one report's within-report checks."""
+    low = {code_of(c) for c in low_confidence_cells(cells, options.ocr_low_confidence)}
+    marked = [{**c, "low_confidence": code_of(c) in low} for c in cells]
+    findings = (check_relations(marked) + check_counts(marked) + check_narrative(overview, marked)
+                + check_confidence(marked, options.ocr_low_confidence))
+    return {"findings": findings, "low_confidence": sorted(low)}

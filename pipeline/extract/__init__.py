@@ -1,0 +1,44 @@
+"""The extract stage's tables part: the three standard tables of a report → canonical cells
+(table, row, col codes of SCHEMA.md) with provenance, the format version, and findings.
+
+    find      which model tables are which standard table; fragments joined
+    tables    format-blind views of a model table: rows, header leaves, value placement
+    active    table 二   requests  table 三   review  table 四
+    formats   2019 or 2021, from the cells only one format has (data/layout.csv)
+    collect   the cell records and findings of one report
+"""
+from __future__ import annotations
+
+
+from .. import layout
+from ..model import Document
+from .active import extract_active
+from .collect import Collector, Extracted
+from .find import group_tables
+from .formats import check_layout, detect_format
+from .requests import extract_requests
+from .review import extract_review
+
+READERS = {"active": extract_active, "requests": extract_requests, "review_litigation": extract_review}
+
+__all__ = ["Extracted", "extract", "detect_format"]
+
+
+def extract(doc: Document) -> dict:
+    """{format_version, cells: [cell records], findings: [Finding]} of one report."""
+    out = Collector()
+    groups = group_tables(doc.tables)
+    for code in layout.tables():
+        if code in groups:
+            READERS[code](groups[code], out)
+        else:
+            out.flag("structure.missing_table", code,
+                     zh=f"未找到{layout.title(code)}表", en=f"the {layout.title(code, 'en')} table was not found")
+    fmt = detect_format(out.cells)
+    check_layout(out, fmt)
+    for table, texts in out.unmatched.items():
+        out.flag("extract.unmatched_label", table, found="；".join(texts),
+                 zh=f"{layout.title(table)}表中有无法识别的行标签：{'；'.join(texts)}",
+                 en=f"{layout.title(table, 'en')}: row labels not recognised: {'; '.join(texts)}")
+    out.attach_evidence()
+    return {"format_version": fmt, "cells": [c.to_dict() for c in out.cells], "findings": out.findings}

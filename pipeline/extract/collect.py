@@ -1,0 +1,107 @@
+"""What the extractor gathers for one report: canonical cells with their provenance, and findings.
+
+A cell record carries everything a researcher needs to trust it — its codes, what kind of value
+it holds, the raw text, page, box, grid position, the labels it was matched from and how well —
+under the column names of `cells.parquet` (pipeline/schema.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import layout
+from ..findings import Finding, code_of, with_evidence
+from ..model import Cell
+from ..values import parse
+
+
+@dataclass
+class Extracted:
+    table_code: str
+    row_code: str
+    col_code: str
+    kind: str
+    value: Optional[float]
+    raw: str
+    page: int
+    bbox: Optional[tuple]
+    grid_row: int
+    grid_col: int
+    row_label: str
+    col_label: str
+    match_score: float
+    ocr_confidence: Optional[float] = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.table_code, self.row_code, self.col_code)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def make_cell(table: str, row: str, col: str, cell: Optional[Cell], row_label: str, col_label: str,
+              score: float, factor: float = 1.0) -> Optional[Extracted]:
+    """The canonical cell for a model cell placed at (table, row, col); None for no cell."""
+    if cell is None:
+        return None
+    v = parse(cell.text, factor)
+    return Extracted(table, row, col, v.kind, v.value, cell.text, cell.page,
+                     tuple(cell.bbox) if cell.bbox else None, cell.row, cell.col,
+                     row_label, col_label, round(score, 3), cell.confidence)
+
+
+class Collector:
+    """Cells and findings of one report, keeping the first reading of each (table, row, col)."""
+
+    def __init__(self):
+        self.cells, self.findings, self.seen = [], [], set()
+        self.unmatched = {}
+
+    def add(self, x: Optional[Extracted]) -> None:
+        if x is None:
+            return
+        if x.key in self.seen:
+            where = ".".join(x.key)
+            self.flag("extract.duplicate", where, found=x.raw,
+                      zh=f"{_cell_name(x)} 出现两次，保留第一次的值", en=f"{where} appears twice; the first reading is kept")
+            return
+        self.seen.add(x.key)
+        self.cells.append(x)
+
+    def drop(self, table: str, row: str) -> None:
+        """Forget a row read too early (its values turned up after a page break)."""
+        self.cells = [c for c in self.cells if (c.table_code, c.row_code) != (table, row)]
+        self.seen = {k for k in self.seen if (k[0], k[1]) != (table, row)}
+
+    def flag(self, rule: str, location: str, severity: str = "warning", expected="", found="",
+             zh: str = "", en: str = "") -> None:
+        self.findings.append(Finding(rule, location, severity, expected, found, zh, en))
+
+    def misaligned(self, table: str, row: str, label: str) -> None:
+        """A row whose values did not line up with its header and were aligned by order."""
+        where = f"{table}.{row}" if row else table
+        self.flag("extract.alignment", where,
+                  zh=f"{layout.title(table)}表“{' '.join(label.split()) or row}”行的数值与表头列数不一致，按顺序对齐",
+                  en=f"{layout.title(table, 'en')}: the values of row {row or '(all)'} do not line up "
+                     "with the header; aligned by order")
+
+    def unmatched_label(self, table: str, text: str) -> None:
+        t = " ".join(text.split())
+        if t:
+            self.unmatched.setdefault(table, []).append(t)
+
+    def attach_evidence(self) -> None:
+        """Give each finding the cells it is about: the cell its location names
+        (`table.row.col`), or every cell of the row it names (`table.row`)."""
+        by_code = {code_of(c.to_dict()): c.to_dict() for c in self.cells}
+        for f in self.findings:
+            if f.cells:
+                continue
+            loc = f.location
+            if "." in loc:
+                with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
+
+
+def _cell_name(x: Extracted) -> str:
+    return f"{layout.title(x.table_code)} {x.row_label or x.row_code} / {x.col_label or x.col_code}"
