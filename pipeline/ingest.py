@@ -27,7 +27,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def is_page_folder(folder: Path, filenames: list) -> bool:
+def is_page_folder(filenames: list) -> bool:
     """A folder holding nothing but two or more images: the scanned pages of one report."""
     files = [f for f in filenames if not f.startswith(".")]
     return len(files) >= 2 and all(Path(f).suffix.lower() in PAGE_IMAGES for f in files)
@@ -43,7 +43,7 @@ def candidates(root: Path, exclude: tuple = ()):
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
-        if Path(dirpath) != root and not dirnames and is_page_folder(Path(dirpath), filenames):
+        if Path(dirpath) != root and not dirnames and is_page_folder(filenames):
             yield Path(dirpath)
             continue
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))

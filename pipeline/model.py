@@ -10,7 +10,7 @@ geometry (PDF, OFD, OCR'd images); None elsewhere. `page` is 1-based; formats wi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional
 
 from .findings import Finding
 
@@ -73,8 +73,6 @@ class Table:
     def last_page(self) -> int:
         return max((c.page for c in self.cells), default=self.page)
 
-
-Item = Union[TextBlock, Table]
 
 
 @dataclass
