@@ -1,6 +1,7 @@
 """The check stage: everything judged about a report's extracted cells.
 
-    relations   the reconciliation relations of data/rules.csv (within a report)
+    (pipeline.relations)  the reconciliation relations of data/rules.csv within a report; the
+                extractor uses the same engine to confirm rows it placed by alignment
     counts      every count a non-negative whole number (data/value_types.csv)
     narrative   numbers stated in 一、总体情况 against the tables (data/narrative.csv)
     confidence  OCR'd numbers below the run's confidence threshold
@@ -13,7 +14,7 @@ from ..options import Options
 from .confidence import check_confidence, low_confidence_cells
 from .counts import check_counts
 from .narrative import check_narrative
-from .relations import check_relations
+from ..relations import check_relations
 
 
 def check_report(cells: list, overview: str = "", options: Options = Options()) -> dict:

@@ -6,7 +6,7 @@ the most numbers is the reference.
 """
 from __future__ import annotations
 
-from .relations import all_relations, evaluate
+from ..relations import all_relations, evaluate
 
 
 def check_cross_year(reports: list) -> dict:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional
 
-from .. import data, layout
-from ..findings import Finding, with_evidence
-from ..labels import canonical_label
+from . import data, layout
+from .findings import Finding, with_evidence
+from .labels import canonical_label
 
 TOLERANCE = 1e-6
 
