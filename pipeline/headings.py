@@ -82,6 +82,29 @@ def table_words() -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
+def table_section(table) -> str | None:
+    """The section a model table implies: the section of the standard table it is (by its labels,
+    with at least two of them), or None."""
+    from .labels import kind_hits
+    from .values import parse
+    hits = kind_hits(c.text for c in table.cells if c.text.strip() and parse(c.text).kind == "text")
+    code, n = max(hits.items(), key=lambda kv: kv[1]) if hits else (None, 0)
+    if n < 2 or list(hits.values()).count(n) > 1:
+        return None
+    return layout.tables()[code].section
+
+
+@lru_cache(maxsize=1)
+def _openings() -> tuple:
+    return tuple((r["code"], re.compile(r["pattern"])) for r in data.rows("openings.csv"))
+
+
+def opening(text: str) -> str | None:
+    """The section a line of text opens by its words (data/openings.csv), or None."""
+    flat = re.sub(r"\s+", "", text)
+    return next((code for code, pat in _openings() if pat.search(flat)), None)
+
+
 @lru_cache(maxsize=1)
 def table_heading_words() -> re.Pattern:
     """Headings of the sections that hold a table, and the tables' own marker words: a page of

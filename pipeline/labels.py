@@ -172,6 +172,30 @@ if __name__ == "__main__":
         f.writelines(f"{w} {n}\n" for w, n in vocabulary().items())
 
 
+KIND_SCORE = 0.85    # a cell counts towards a table kind when it matches one of its labels this well
+
+
+def kind_hits(texts) -> dict:
+    """{table code: how many of these cell texts are labels of that standard table}. Which table
+    a grid of cells is: the segmenter (a table implies its section) and the extractor ask it."""
+    codes = tuple(dict.fromkeys(l.table for l in all_labels()))
+    hits = {code: 0 for code in codes}
+    for text in texts:
+        best = None
+        for code in codes:
+            m = match(text, _labels_of(code), KIND_SCORE, words=False)
+            if m and (best is None or m.score > best[1]):
+                best = (code, m.score)
+        if best:
+            hits[best[0]] += 1
+    return hits
+
+
+@lru_cache(maxsize=None)
+def _labels_of(table: str) -> tuple:
+    return tuple(l for l in all_labels() if l.table == table)
+
+
 def _overlap(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0

@@ -15,7 +15,8 @@ from .findings import Finding
 from .store import STAGES, Workspace, read_json, write_atomic
 from .version import pipeline_version
 
-PARTIAL_RULES = ("structure.missing_table", "meta.no_office", "meta.no_year")
+PARTIAL_RULES = ("structure.missing_table", "structure.missing_rows", "structure.missing_cells",
+                 "meta.no_office", "meta.no_year")
 DATASETS = ("reports", "sections", "cells", "flags")
 
 
@@ -43,7 +44,8 @@ def collect(ws: Workspace) -> dict:
         low = set((check or {}).get("low_confidence", []))
         for s in (results["segment"] or {}).get("sections", []) if not error else []:
             tables["sections"].append({"report_id": rid, "source": src, "section": s["code"],
-                                       "heading": s["heading"], "text": s["text"],
+                                       "heading": s["heading"], "found_by": s.get("found_by", "heading"),
+                                       "text": s["text"],
                                        "first_page": s["first_page"], "last_page": s["last_page"]})
         for c in cells:
             code = f"{c['table_code']}.{c['row_code']}.{c['col_code']}"
@@ -63,6 +65,8 @@ def _report_row(entry: dict, ex: dict, error, cells: list, findings: list) -> di
             "province": meta.get("province"), "city": meta.get("city"), "county": meta.get("county"),
             "title": meta.get("title"), "pages": ex.get("pages"), "ocr_pages": ex.get("ocr_pages", []),
             "n_cells": len(cells), "n_errors": sum(f.severity == "error" for f in findings),
+            "cells_expected": ex.get("completeness", {}).get("expected"),
+            "cells_found": ex.get("completeness", {}).get("found"),
             "pipeline_version": pipeline_version()}
 
 

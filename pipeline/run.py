@@ -129,6 +129,16 @@ def _bar(total: int, enabled: bool):
                 file=sys.stderr, leave=False)
 
 
+SHOWN = 20   # incomplete reports listed by name in the summary
+
+
+def _read_share(r) -> str:
+    import pandas as pd
+    if pd.isna(r.cells_expected):
+        return "its format and tables could not be read"
+    return f"{int(r.cells_found)} of {int(r.cells_expected)} cells read"
+
+
 def summary(out: Path) -> tuple:
     """(text, number of failed files) describing the published datasets."""
     import pandas as pd
@@ -147,6 +157,11 @@ def summary(out: Path) -> tuple:
         f = flags[flags["severity"] == sev]
         by_rule = ", ".join(f"{r} {n}" for r, n in Counter(f["rule"]).most_common())
         lines.append(f"flags {sev}: {len(f)}" + (f" ({by_rule})" if by_rule else ""))
+    partial = reports[reports["status"] == "partial"]
+    for r in partial.head(SHOWN).itertuples():
+        lines.append(f"INCOMPLETE {r.source}: {_read_share(r)}")
+    if len(partial) > SHOWN:
+        lines.append(f"… and {len(partial) - SHOWN} more incomplete reports (status = 'partial' in reports.parquet)")
     if failed:
         for r in reports[reports["status"] == "failed"].itertuples():
             lines.append(f"FAILED {r.source}: {r.error}")

@@ -46,6 +46,9 @@ DATASETS = {
         Column("pages", I32, "pages in the source (1 for formats without pages)"),
         Column("ocr_pages", pa.list_(I32), "pages read by OCR"),
         Column("n_cells", I32, "cells extracted"),
+        Column("cells_expected", I32, "cells the report's layout has (its format, with the variants it "
+                                      "shows); null when the format is unknown and no table was read"),
+        Column("cells_found", I32, "of those, the cells read; status `ok` needs cells_found = cells_expected"),
         Column("n_errors", I32, "findings of severity `error`"),
         Column("duplicate_of", S, "for a file whose content equals an earlier one: that file's `source` "
                                   "(its cells are not repeated)"),
@@ -54,7 +57,9 @@ DATASETS = {
     ),
     "sections": ID + (
         Column("section", S, "`overview` `active` `requests` `review_litigation` `problems` `other`"),
-        Column("heading", S, "the heading as written"),
+        Column("heading", S, "the heading as written (empty when the section was found by its content)"),
+        Column("found_by", S, "`heading`, or `content` where the heading was lost (a converter dropped it, a "
+                              "scan turned its page): the section's standard table, or its opening words"),
         Column("text", S, "the section's running text (tables excluded)"),
         Column("first_page", I32, "first page of the section"),
         Column("last_page", I32, "last page of the section"),
@@ -75,6 +80,10 @@ DATASETS = {
         Column("row_label", S, "the printed label the row was matched from"),
         Column("col_label", S, "the printed header the column was matched from"),
         Column("match_score", F64, "how sure the label match was (1 = exact after normalisation)"),
+        Column("placement", S, "how the cell was placed: `labelled` (by its row and column labels), "
+                               "`aligned` (its labels were lost: by the layout's order, confirmed by the "
+                               "table's arithmetic), `split` (digits run together, cut the only way the row "
+                               "adds up)"),
         Column("ocr_confidence", F64, "recognition confidence for OCR'd cells, null for text layers"),
         Column("low_confidence", B, "an OCR'd number below the confidence threshold (also flagged "
                                     "`ocr.low_confidence`)"),

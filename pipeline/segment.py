@@ -4,7 +4,8 @@ Headings are numbered 一、 to 六、 and worded a little differently by each o
 matched against `data/sections.csv` tolerantly (pipeline.headings). Sections
 come in order: a heading is only taken if it comes after the current one, which keeps a table
 row such as "四、结转下年度继续办理" or a sub-heading "（二）依申请公开情况" from being
-mistaken for one.
+mistaken for one. A section whose heading is missing is found by its content, where that is
+unmistakable: its standard table, or its opening words.
 """
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import re
 from dataclasses import dataclass
 
 from . import headings
-from .model import Document, TextBlock
+from .model import Document, Table, TextBlock
 
 CODES = headings.codes()
+MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
 PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -25,27 +27,66 @@ class Section:
     text: str
     first_page: int
     last_page: int
+    found_by: str = "heading"     # heading | content (the heading was lost: see `_by_content`)
 
 
 def segment(doc: Document) -> dict:
-    """Sections found, and the section code of every item (None before the first heading)."""
-    item_sections, sections, current = [], [], None
-    index = -1
-    for item in doc.items:
-        if isinstance(item, TextBlock):
-            code = headings.heading_code(item.text, after=index)
-            if code:
-                index = CODES.index(code)
-                current = Section(code, item.text, "", item.page, item.page)
-                sections.append(current)
+    """Sections found, and the section code of every item (None before the first section)."""
+    starts = _by_heading(doc.items)
+    starts.update(_by_content(doc.items, starts))
+    order = sorted(starts.items(), key=lambda kv: kv[1][0])
+    item_sections, sections = [], []
+    current, k = None, 0
+    for i, item in enumerate(doc.items):
+        if k < len(order) and order[k][1][0] == i:
+            code, (_, how) = order[k]
+            k += 1
+            current = Section(code, item.text if how == "heading" else "", "", item.page, item.page, how)
+            sections.append(current)
+            if how == "heading":
                 item_sections.append(code)
                 continue
-            if current is not None and not PAGE_NUMBER.match(item.text.strip()):
-                current.text = f"{current.text}\n{item.text}" if current.text else item.text
+        if current is not None and isinstance(item, TextBlock) and not PAGE_NUMBER.match(item.text.strip()):
+            current.text = f"{current.text}\n{item.text}" if current.text else item.text
         if current is not None:
             current.last_page = max(current.last_page, _last_page(item))
         item_sections.append(current.code if current else None)
     return {"sections": [s.__dict__ for s in sections], "item_sections": item_sections}
+
+
+def _by_heading(items: list) -> dict:
+    """{code: (item index, "heading")}: the headings, each after the one before it."""
+    starts, index = {}, -1
+    for i, item in enumerate(items):
+        if isinstance(item, TextBlock):
+            code = headings.heading_code(item.text, after=index)
+            if code:
+                index = CODES.index(code)
+                starts[code] = (i, "heading")
+    return starts
+
+
+def _by_content(items: list, starts: dict) -> dict:
+    """Sections whose heading was lost (a converter dropped it, a scan turned its page), found by
+    what they hold: a standard table implies its section, and the other sections by their
+    openings (data/openings.csv) — each between the sections found around it."""
+    found = dict(starts)
+    for code in CODES:
+        if code in found:
+            continue
+        lo = max((found[c][0] for c in CODES[:CODES.index(code)] if c in found), default=-1)
+        hi = min((found[c][0] for c in CODES[CODES.index(code) + 1:] if c in found), default=len(items))
+        for i in range(lo + 1, hi):
+            if _holds(items[i], code):
+                found[code] = (i, "content")
+                break
+    return {c: v for c, v in found.items() if c not in starts}
+
+
+def _holds(item, code: str) -> bool:
+    if isinstance(item, Table):
+        return headings.table_section(item) == code
+    return len(item.text) <= MAX_OPENING and headings.opening(item.text) == code
 
 
 def _last_page(item) -> int:

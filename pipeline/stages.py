@@ -57,10 +57,11 @@ def extract_stage(ws: Workspace, entry: dict, options: Options) -> None:
         return
     doc = Document.from_dict(parsed["document"])
     meta = report_meta(doc, seg["item_sections"])
-    result = extract(doc)
+    result = extract(doc, seg["item_sections"])
     findings = doc.findings + meta.pop("findings") + result["findings"] + _missing_sections(seg)
     ws.save("extract", entry, {"error": None, "meta": meta, "format_version": result["format_version"],
                                "cells": result["cells"], "findings": [f.to_dict() for f in findings],
+                               "completeness": result["completeness"],
                                "pages": doc.pages, "ocr_pages": doc.ocr_pages})
 
 

@@ -111,7 +111,7 @@ def test_review_and_litigation_printed_as_two_tables():
     assert cells[("review_litigation", "review", "total")]["value"] == 3
     assert cells[("review_litigation", "litigation_direct", "upheld")]["value"] == 1
     assert cells[("review_litigation", "litigation_after_review", "other")]["value"] == 1
-    assert not [f for f in out["findings"] if f.rule == "extract.positional"]
+    assert not [f for f in out["findings"] if f.rule == "extract.aligned"]
 
 
 def test_a_legal_entity_subtotal_column_is_read_and_checked():

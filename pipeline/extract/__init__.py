@@ -1,10 +1,12 @@
 """The extract stage's tables part: the three standard tables of a report → canonical cells
 (table, row, col codes of SCHEMA.md) with provenance, the format version, and findings.
 
-    find      which model tables are which standard table; fragments joined
+    find      which model tables are which standard table; fragments joined into regions
+    align     rows and columns whose labels were lost, placed by the layout and confirmed by arithmetic
     tables    format-blind views of a model table: rows, header leaves, value placement
     active    table 二   requests  table 三   review  table 四
     formats   2019 or 2021, from the cells only one format has (data/layout.csv)
+    complete  the cells the layout asks for against the cells read: what is missing
     collect   the cell records and findings of one report
 """
 from __future__ import annotations
@@ -14,7 +16,8 @@ from .. import layout
 from ..model import Document
 from .active import extract_active
 from .collect import Collector, Extracted
-from .find import group_tables
+from .complete import account
+from .find import regions
 from .formats import check_layout, detect_format
 from .requests import extract_requests
 from .review import extract_review
@@ -24,21 +27,25 @@ READERS = {"active": extract_active, "requests": extract_requests, "review_litig
 __all__ = ["Extracted", "extract", "detect_format"]
 
 
-def extract(doc: Document) -> dict:
-    """{format_version, cells: [cell records], findings: [Finding]} of one report."""
+def extract(doc: Document, item_sections=None) -> dict:
+    """{format_version, cells: [cell records], findings: [Finding]} of one report.
+    `item_sections`: the section code of each item (from the segmenter), which tells a table
+    whose labels fit two kinds which it is, and bounds each table's region."""
     out = Collector()
-    groups = group_tables(doc.tables)
+    found = regions(doc.items, item_sections)
     for code in layout.tables():
-        if code in groups:
-            READERS[code](groups[code], out)
+        if code in found:
+            READERS[code](found[code], out)
         else:
             out.flag("structure.missing_table", code,
                      zh=f"未找到{layout.title(code)}表", en=f"the {layout.title(code, 'en')} table was not found")
     fmt = detect_format(out.cells)
     check_layout(out, fmt)
+    completeness = account(out, fmt, set(layout.tables()) - set(found))
     for table, texts in out.unmatched.items():
         out.flag("extract.unmatched_label", table, found="；".join(texts),
                  zh=f"{layout.title(table)}表中有无法识别的行标签：{'；'.join(texts)}",
                  en=f"{layout.title(table, 'en')}: row labels not recognised: {'; '.join(texts)}")
     out.attach_evidence()
-    return {"format_version": fmt, "cells": [c.to_dict() for c in out.cells], "findings": out.findings}
+    return {"format_version": fmt, "cells": [c.to_dict() for c in out.cells], "findings": out.findings,
+            "completeness": completeness.__dict__}

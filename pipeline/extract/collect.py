@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .. import layout
-from ..findings import Finding, code_of, with_evidence
+from ..findings import Finding, catalogue, code_of, with_evidence
 from ..model import Cell
 from ..values import parse
 
@@ -31,6 +31,7 @@ class Extracted:
     col_label: str
     match_score: float
     ocr_confidence: Optional[float] = None
+    placement: str = "labelled"      # labelled | aligned | split (see pipeline/extract/align.py)
 
     @property
     def key(self) -> tuple:
@@ -41,14 +42,14 @@ class Extracted:
 
 
 def make_cell(table: str, row: str, col: str, cell: Optional[Cell], row_label: str, col_label: str,
-              score: float, factor: float = 1.0) -> Optional[Extracted]:
+              score: float, factor: float = 1.0, placement: str = "labelled") -> Optional[Extracted]:
     """The canonical cell for a model cell placed at (table, row, col); None for no cell."""
     if cell is None:
         return None
     v = parse(cell.text, factor)
     return Extracted(table, row, col, v.kind, v.value, cell.text, cell.page,
                      tuple(cell.bbox) if cell.bbox else None, cell.row, cell.col,
-                     row_label, col_label, round(score, 3), cell.confidence)
+                     row_label, col_label, round(score, 3), cell.confidence, placement)
 
 
 class Collector:
@@ -74,17 +75,21 @@ class Collector:
         self.cells = [c for c in self.cells if (c.table_code, c.row_code) != (table, row)]
         self.seen = {k for k in self.seen if (k[0], k[1]) != (table, row)}
 
-    def flag(self, rule: str, location: str, severity: str = "warning", expected="", found="",
+    def flag(self, rule: str, location: str, severity: str = "", expected="", found="",
              zh: str = "", en: str = "") -> None:
+        """A finding; its severity is the catalogue's for the rule unless given."""
+        severity = severity or catalogue()[rule].severity
         self.findings.append(Finding(rule, location, severity, expected, found, zh, en))
 
-    def misaligned(self, table: str, row: str, label: str) -> None:
-        """A row whose values did not line up with its header and were aligned by order."""
+    def unplaced(self, table: str, row: str, label: str, why_zh: str, why_en: str) -> None:
+        """A row (or stretch of rows) whose values could not be placed for certain: left unread,
+        so that completeness accounting reports its cells missing rather than guessing."""
         where = f"{table}.{row}" if row else table
-        self.flag("extract.alignment", where,
-                  zh=f"{layout.title(table)}表“{' '.join(label.split()) or row}”行的数值与表头列数不一致，按顺序对齐",
-                  en=f"{layout.title(table, 'en')}: the values of row {row or '(all)'} do not line up "
-                     "with the header; aligned by order")
+        shown = " ".join(label.split()) or row or "（无标签）"
+        self.flag("extract.unplaced", where, found=shown,
+                  zh=f"{layout.title(table)}表“{shown}”行的数值无法确定位置，未读取：{why_zh}",
+                  en=f"{layout.title(table, 'en')}: the values of row {row or shown!r} could not be "
+                     f"placed for certain and were left unread: {why_en}")
 
     def unmatched_label(self, table: str, text: str) -> None:
         t = " ".join(text.split())

@@ -1,67 +1,85 @@
-"""Finding the standard tables among a document's tables, and joining the fragments of each.
+"""Finding the standard tables among a document's items, and joining the fragments of each.
 
 Tables are recognised by their labels, wherever they sit: a model table is the standard table
-whose labels most of its text cells match. Consecutive tables of one kind are one table split up
-(by a page break, or printed in pieces); the longest run of a kind wins.
+whose labels most of its text cells match; where two tables' labels tie (a header of 维持 纠正
+总计 could be either), the section the table sits in decides. Consecutive tables of one kind are
+one table split up (by a page break, or printed in pieces); the longest run of a kind wins.
+
+A table's region is its fragments with the text blocks around and between them, within its
+section: converters pull labels and multi-line cells out of tables into such text, and some
+reports print a table's rows as lines of text ("行政许可 0").
 """
 from __future__ import annotations
-
-from functools import lru_cache
 
 from .. import labels as L
 from .. import layout
 from ..model import Table
 from ..values import parse
 
-CLASSIFY_SCORE = 0.85
-
 
 def standard_tables() -> tuple:
     return tuple(layout.tables())
 
 
-def classify(table: Table):
-    """(standard table code, number of its labels found) for a model table."""
+def classify(table: Table, section=None):
+    """(standard table code, number of its labels found) for a model table; `section` (the code
+    of the section it sits in) breaks a tie."""
     codes = standard_tables()
-    hits = {code: 0 for code in codes}
-    for c in table.cells:
-        if not c.text.strip() or parse(c.text).kind in ("number", "na", "blank"):
+    found = L.kind_hits(c.text for c in table.cells
+                        if c.text.strip() and parse(c.text).kind not in ("number", "na", "blank"))
+    hits = {code: found.get(code, 0) for code in codes}
+    best = max(hits.values())
+    if not best:
+        return None, 0
+    tied = [k for k in codes if hits[k] == best]
+    code = next((k for k in tied if layout.tables()[k].section == section), tied[0])
+    return code, best
+
+
+def regions(items: list, item_sections=None) -> dict:
+    """{standard code: [items]}: each standard table's fragments, in order, with the text blocks
+    of its section before, between and after them."""
+    sections = list(item_sections) if item_sections is not None else [None] * len(items)
+    runs, last = [], None
+    for i, item in enumerate(items):
+        if not isinstance(item, Table):
             continue
-        best = None
-        for code in codes:
-            m = L.match(c.text, _table_labels(code), CLASSIFY_SCORE, words=False)
-            if m and (best is None or m.score > best[1]):
-                best = (code, m.score)
-        if best:
-            hits[best[0]] += 1
-    code = max(codes, key=lambda k: hits[k])
-    return (code, hits[code]) if hits[code] else (None, 0)
-
-
-@lru_cache(maxsize=None)
-def _table_labels(code: str) -> tuple:
-    return tuple(l for l in L.all_labels() if l.table == code)
-
-
-def group_tables(tables: list) -> dict:
-    """{standard code: [fragments]}: consecutive tables of one kind are one table split up."""
-    groups, runs, last = {}, [], None
-    for t in tables:
-        code, hits = classify(t)
+        code, hits = classify(item, sections[i])
         if code is None or (hits < 2 and code != last):
             last = None
             continue
         if code == last:
-            runs[-1][1].append(t)
+            runs[-1][1].append(i)
         else:
-            runs.append((code, [t]))
+            runs.append((code, [i]))
         last = code
-    for code, frags in runs:
+    chosen = {}
+    for code, idx in runs:
         # the longest run of a kind wins; a second copy of a table is rare
-        if code not in groups or _size(frags) > _size(groups[code]):
-            groups[code] = frags
-    return groups
+        if code not in chosen or _size(items, idx) > _size(items, chosen[code]):
+            chosen[code] = idx
+    return {code: [items[k] for k in _around(items, sections, idx)] for code, idx in chosen.items()}
 
 
-def _size(frags: list) -> int:
-    return sum(len(t.cells) for t in frags)
+def _around(items: list, sections: list, idx: list) -> list:
+    """Indexes of the run's fragments and of the text blocks before, between and after them that
+    belong to the same section (not its heading)."""
+    first, last = idx[0], idx[-1]
+    lo = first
+    while lo > 0 and _same_text(items, sections, lo - 1, sections[first]):
+        lo -= 1
+    hi = last
+    while hi + 1 < len(items) and _same_text(items, sections, hi + 1, sections[last]):
+        hi += 1
+    return [k for k in range(lo, hi + 1) if k in idx or not isinstance(items[k], Table)]
+
+
+def _same_text(items: list, sections: list, k: int, section) -> bool:
+    if isinstance(items[k], Table) or sections[k] != section:
+        return False
+    heading = section is not None and (k == 0 or sections[k - 1] != section)
+    return not heading
+
+
+def _size(items: list, idx: list) -> int:
+    return sum(len(items[k].cells) for k in idx)

@@ -21,7 +21,8 @@ def detect_format(cells: list) -> str:
 
 
 def check_layout(out: Collector, fmt: str) -> None:
-    """Warn about cells the detected format does not have, and active-table rows it misses."""
+    """Warn about cells the detected format does not have (what it misses is completeness
+    accounting's, pipeline/extract/complete.py)."""
     if fmt == UNKNOWN:
         return
     expected = layout.cells_of(fmt)
@@ -30,11 +31,3 @@ def check_layout(out: Collector, fmt: str) -> None:
         out.flag("extract.unexpected_cell", ".".join(key),
                  zh=f"{fmt}年格式的{layout.title(table)}表没有此单元格（{row} {col}）",
                  en=f"the {fmt} format has no cell {'.'.join(key)}")
-    got = {(c.row_code, c.col_code) for c in out.cells if c.table_code == "active"}
-    want = {(row, col) for table, row, col in expected if table == "active"}
-    missing = [row for row in layout.rows_of("active", fmt) if any((row, c) in want - got for c in
-                                                                    layout.cols_of("active", fmt))]
-    if missing and got:
-        out.flag("extract.missing_rows", "active", found=" ".join(missing),
-                 zh=f"{layout.title('active')}表缺少行：{' '.join(missing)}",
-                 en=f"active table rows missing: {' '.join(missing)}")

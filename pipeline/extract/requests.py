@@ -4,6 +4,8 @@ applicant columns (自然人, 法人或其他组织 … 总计) that may span se
 Row labels are read with their parents (（三）不予公开 over 1.属于国家秘密), labels broken over
 two lines are joined, and a row cut by a page break is carried on into the next fragment. When a
 column header cannot be read, a column is inferred only where the national order puts it.
+Rows whose labels were lost (a converter pulled them out of the table) are placed by the
+national row order when that is certain and the arithmetic confirms it (pipeline/extract/align.py).
 """
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from typing import Optional
 from .. import labels as L
 from .. import layout
 from ..model import Table
+from .align import ALIGNED_SCORE, fill_gaps, unconfirmed
 from .collect import Collector, make_cell
-from .tables import Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label
+from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
+                     text_row)
 
 TABLE = "requests"
 
@@ -56,15 +60,48 @@ def _infer_unread(leaves: list):
     return sorted(leaves + added, key=lambda l: l.col), tuple(l.code for l in added)
 
 
-def extract_requests(frags: list, out: Collector) -> None:
+@dataclass
+class _Read:
+    """One data row as read: its row code (None when its label was lost or matched nothing),
+    its values placed under the columns, and whether that placement is certain."""
+    code: Optional[str]
+    score: float
+    label: str
+    leaves: list
+    placed: list
+    sure: bool
+    row: Row
+
+
+def extract_requests(region: list, out: Collector) -> None:
+    reads = _read_rows(region, out)
+    placement = _align(reads, out)
+    for r in reads:
+        how = placement.get(id(r))
+        if how is None:
+            continue
+        code, kind = how
+        for lf, cell in zip(r.leaves, r.placed):
+            score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, lf.score)
+            out.add(make_cell(TABLE, code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
+                              score, placement=kind))
+
+
+def _read_rows(region: list, out: Collector) -> list:
+    """Phase one: every data row of the region with its label's row code and its values."""
     cols = _Columns()
+    reads = []
     carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
-    cut = None        # the row code of a fragment's last row when all its values were blank
-    for table in frags:
+    cut = None        # the read of a fragment's last row when all its values were blank
+    for table, printed in _tables(region):
         for i, row in enumerate(rows(table)):
             label_cells, _ = split_label(row, cols.first_col)
             leaf, parents = leaf_label(label_cells)
             code, score = _request_row(leaf, parents)
+            if not printed:
+                if has_numbers(row) and (code is not None or _full_row(row, label_cells, cols)):
+                    reads.append(_values(table, row, code, score, leaf, cols, out))
+                continue
             if _looks_like_header(row) or (code is None and not has_numbers(row)):
                 cols.add_header_row(row)
                 carry = leaf if code is None else ""
@@ -72,24 +109,120 @@ def extract_requests(frags: list, out: Collector) -> None:
             if code is None and carry:                       # a label broken over two lines
                 code, score = _request_row(carry + leaf, parents)
                 leaf = carry + leaf
-            if cut and has_numbers(row) and _continues(cut, leaf, parents, code, score):
-                code, score, leaf = cut[0], cut[1], cut[2] + leaf   # a row cut by a page break,
-                out.drop(TABLE, code)                          # or a label on lines of its own
+            if cut and has_numbers(row) and _continues((cut.code, cut.score, cut.label), leaf, parents, code, score):
+                code, score, leaf = cut.code, cut.score, cut.label + leaf   # a row cut by a page break,
+                reads.remove(cut)                                           # or a label on lines of its own
             carry, cut = "", None
-            if code is None:
-                out.unmatched_label(TABLE, leaf)
+            if code is None and not has_numbers(row):
                 continue
             cols.header_rows = []
-            placed = _request_values(table, row, code, score, leaf, cols, out)
-            if cols.inferred:
-                out.flag("extract.inferred_column", TABLE, found=" ".join(cols.inferred),
-                         zh=f"申请表有列标题无法识别，按国家格式的列顺序推定为：{' '.join(cols.inferred)}",
-                         en=f"requests table: unreadable column headers taken from the national order: {' '.join(cols.inferred)}")
-                cols.inferred = ()
+            read = _values(table, row, code, score, leaf, cols, out)
+            reads.append(read)
             last_of_fragment = i == table.n_rows - 1
             label_only = table.ragged and len(row.cells) <= len(label_cells)
-            if (last_of_fragment or label_only) and all(c is None or not c.text.strip() for c in placed):
-                cut = (code, score, leaf)
+            if code and (last_of_fragment or label_only) and all(c is None or not c.text.strip() for c in read.placed):
+                cut = read
+    return reads
+
+
+def _tables(region: list):
+    """(table, printed?) for the region's tables and its lines of text read as rows."""
+    for item in region:
+        if isinstance(item, Table):
+            yield item, True
+        else:
+            yield text_row(item).table, False
+
+
+def _full_row(row: Row, label_cells: list, cols: _Columns) -> bool:
+    """A line of text without a label is a row only when it holds a whole row's values."""
+    values = [c for c in row.cells if c not in label_cells and c.text.strip()]
+    n = len(cols.leaves or _canonical_leaves())
+    return len(values) == n or (len(values) == 1 and values[0].text.strip().isdigit() and len(values[0].text) >= n)
+
+
+def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Columns, out: Collector) -> _Read:
+    leaves = cols.leaves
+    if leaves is None or (table.ragged and not _complete_header(leaves)):
+        leaves = _canonical_leaves()
+    _, value_cells = split_label(row, None if table.ragged else cols.first_col)
+    placed, sure = place_values(row, value_cells, leaves)
+    if cols.inferred:
+        out.flag("extract.inferred_column", TABLE, found=" ".join(cols.inferred),
+                 zh=f"申请表有列标题无法识别，按国家格式的列顺序推定为：{' '.join(cols.inferred)}",
+                 en=f"requests table: unreadable column headers taken from the national order: {' '.join(cols.inferred)}")
+        cols.inferred = ()
+    return _Read(code, score, leaf, leaves, placed, sure, row)
+
+
+def _align(reads: list, out: Collector) -> dict:
+    """Phase two: {id(read): (row code, placement)} for the rows that can be placed for certain.
+
+    Labelled rows keep their code. A stretch of rows whose labels were lost is placed where it
+    exactly fills the layout rows missing between its labelled neighbours, and kept only when the
+    table's arithmetic confirms it. Rows whose values do not line up are reported, not placed."""
+    placement = {}
+    for r in reads:
+        if r.code is not None and r.sure:
+            placement[id(r)] = (r.code, "labelled")
+        elif r.code is not None:
+            out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
+                         f"{_count(r)} values for {len(r.leaves)} columns")
+    order = _row_order({r.code for r in reads if r.code})
+    sequence = [r.code if r.code is not None else None for r in reads]
+    filled = fill_gaps(sequence, order)
+    aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]
+    stray = [r for k, r in enumerate(reads) if r.code is None and (k not in filled or not r.sure)]
+    if aligned:
+        context = [c.to_dict() for r in reads if id(r) in placement for c in _cells(r, r.code)]
+        new = [c.to_dict() for r, code in aligned for c in _cells(r, code)]
+        if unconfirmed(new, context):
+            stray += [r for r, _ in aligned]
+            aligned = []
+    for r, code in aligned:
+        placement[id(r)] = (code, "aligned")
+    if aligned:
+        codes = " ".join(code for _, code in aligned)
+        out.flag("extract.aligned", TABLE, found=codes,
+                 zh=f"申请表中标签丢失的行按国家格式的行顺序定位为：{codes}（表内勾稽关系相符）",
+                 en=f"requests rows whose labels were lost were placed by the national row order as: {codes} "
+                    "(the table's arithmetic confirms it)")
+    for r in stray:
+        if r.label:
+            out.unmatched_label(TABLE, r.label)
+    stray = [r for r in stray if not r.label]
+    if stray:
+        out.unplaced(TABLE, "", "",
+                     f"{len(stray)}行数值的标签丢失，无法按行顺序唯一确定或勾稽关系不符",
+                     f"{len(stray)} rows whose labels were lost could not be placed by the row order "
+                     "for certain, or the table's arithmetic did not confirm it")
+    return placement
+
+
+def _row_order(codes: set) -> tuple:
+    """The layout's rows in printed order, with the variant the labelled rows show (（六） as one
+    row or three); both when they show neither."""
+    order = []
+    chosen = {}
+    for lr in layout.layout_rows():
+        if lr.table == TABLE:
+            for group, choice in lr.variant:
+                if lr.row in codes:
+                    chosen.setdefault(group, set()).add(choice)
+    for row in layout.rows_of(TABLE):
+        variants = {v for lr in layout.layout_rows() if lr.table == TABLE and lr.row == row for v in lr.variant}
+        if all(len(chosen.get(g, ())) != 1 or c in chosen[g] for g, c in variants):
+            order.append(row)
+    return tuple(order)
+
+
+def _cells(r: _Read, code: str) -> list:
+    return [c for lf, cell in zip(r.leaves, r.placed)
+            if (c := make_cell(TABLE, code, lf.code, cell, r.label, "", 1.0)) is not None]
+
+
+def _count(r: _Read) -> int:
+    return len([c for c in r.placed if c is not None and c.text.strip()])
 
 
 def _continues(cut: tuple, leaf: str, parents: list, code, score: float) -> bool:
@@ -98,21 +231,6 @@ def _continues(cut: tuple, leaf: str, parents: list, code, score: float) -> bool
         return True
     joined, joined_score = _request_row(cut[2] + leaf, parents)
     return joined == cut[0] and joined_score >= score
-
-
-def _request_values(table: Table, row: Row, code: str, score: float, leaf: str, cols: _Columns,
-                    out: Collector) -> list:
-    leaves = cols.leaves
-    if leaves is None or (table.ragged and not _complete_header(leaves)):
-        leaves = _canonical_leaves()
-    _, value_cells = split_label(row, None if table.ragged else cols.first_col)
-    placed, sure = place_values(row, value_cells, leaves)
-    if not sure:
-        out.misaligned(TABLE, code, leaf)
-    for lf, cell in zip(leaves, placed):
-        out.add(make_cell(TABLE, code, lf.code, cell, leaf, lf.cell.text if lf.cell else lf.code,
-                      min(score, lf.score)))
-    return placed
 
 
 def _looks_like_header(row: Row) -> bool:

@@ -1,20 +1,27 @@
 """Table 四 (政府信息公开行政复议、行政诉讼情况): the national layout is one row of 15 numbers
 under a two-level header (行政复议 | 行政诉讼: 未经复议直接起诉, 复议后起诉; each 结果维持 …
-总计); some offices print it tall (a row per review / lawsuit kind), or as two tables."""
+总计); some offices print it tall (a row per review / lawsuit kind), or as two or three tables,
+each under a sub-heading of its own. A row whose header cannot be read is taken in the national
+column order only when the row sums confirm it (pipeline/extract/align.py)."""
 from __future__ import annotations
 
 from .. import labels as L
 from .. import layout
+from ..model import Table
+from .align import ALIGNED_SCORE, unconfirmed
 from .collect import Collector, make_cell
 from .tables import Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label
 
 TABLE = "review_litigation"
 
 
-def extract_review(frags: list, out: Collector) -> None:
-    header = []
-    for table in frags:
-        table_rows = rows(table)
+def extract_review(region: list, out: Collector) -> None:
+    header, group = [], None
+    for item in region:
+        if not isinstance(item, Table):
+            group = _sub_heading(item.text) or group   # 行政复议 / 行政诉讼（复议后起诉）over a table
+            continue
+        table_rows = rows(item)
         if table_rows and not has_numbers(table_rows[0]):
             header = []        # a table of its own (复议 and 诉讼 are sometimes printed apart)
         for row in table_rows:
@@ -27,29 +34,53 @@ def extract_review(frags: list, out: Collector) -> None:
             if row_code:
                 _review_tall(row, row_code, value_cells, header, out)
             else:
-                _review_wide(row, value_cells, header, out)
+                _review_wide(row, value_cells, header, group, out)
 
 
-def _review_wide(row: Row, value_cells: list, header: list, out: Collector) -> None:
+def _sub_heading(text: str):
+    """The review/litigation row a short line of text names on its own (a sub-heading)."""
+    if len(text) > 20 or any(ch.isdigit() for ch in text):
+        return None
+    m = L.match(text, L.labels(TABLE, "row"))
+    return m if m and m.score >= 0.7 else None
+
+
+def _review_wide(row: Row, value_cells: list, header: list, group, out: Collector) -> None:
     """The national layout: one row of 15 numbers under a two-level header (or a part of it,
-    when 行政复议 and 行政诉讼 are printed as two tables)."""
+    when 行政复议 and 行政诉讼 are printed as tables of their own, under a sub-heading or not)."""
     leaves = _with_groups(header_leaves(header, TABLE), header)
+    if group is not None and leaves and all(l.group is None for l in leaves):
+        for leaf in leaves:
+            leaf.group, leaf.group_score = group.code, group.score
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
     pairs = [(l.group, l.code) for l in leaves]
     readable = bool(leaves) and set(pairs) <= set(wanted) and len(set(pairs)) == len(pairs) \
         and len(leaves) % len(layout.cols_of(TABLE)) == 0
+    placement = "labelled"
     if not readable:
-        out.flag("extract.positional", TABLE,
-                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取",
-                 en="the review/litigation header could not be read in full; columns taken in the national order")
-        leaves = [Leaf(c, -1, None, 0.8, g) for g, c in wanted]
+        leaves = [Leaf(c, -1, None, ALIGNED_SCORE, g) for g, c in wanted]
+        placement = "aligned"
     placed, sure = place_values(row, value_cells, leaves)
     if not sure:
-        out.misaligned(TABLE, "", "")
-    for leaf, cell in zip(leaves, placed):
-        col_label = leaf.cell.text if leaf.cell else leaf.code
-        out.add(make_cell(TABLE, leaf.group, leaf.code, cell, leaf.group, col_label,
-                      min(leaf.score, leaf.group_score)))
+        out.unplaced(TABLE, "", "", f"{len(value_cells)}个数值，表头无法识别",
+                     f"{len(value_cells)} values under a header that could not be read")
+        return
+    cells = [make_cell(TABLE, leaf.group, leaf.code, cell, leaf.group, leaf.cell.text if leaf.cell else leaf.code,
+                       min(leaf.score, leaf.group_score), placement=placement)
+             for leaf, cell in zip(leaves, placed)]
+    cells = [c for c in cells if c is not None]
+    if placement == "aligned":
+        bad = unconfirmed([c.to_dict() for c in cells], [])
+        if bad:
+            out.unplaced(TABLE, "", "", "按国家格式的列顺序读取时各行合计不符",
+                         "read in the national column order, its row sums do not hold")
+            return
+        out.flag("extract.aligned", TABLE, found=" ".join(layout.rows_of(TABLE)),
+                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取，各行合计相符",
+                 en="the review/litigation header could not be read in full; its columns were taken in "
+                    "the national order, and every row sum holds")
+    for c in cells:
+        out.add(c)
 
 
 def _review_tall(row: Row, m, value_cells: list, header: list, out: Collector) -> None:

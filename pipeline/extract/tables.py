@@ -6,6 +6,7 @@ aligned by count (`align_by_count`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -34,6 +35,7 @@ class Leaf:
     score: float
     group: Optional[str] = None   # e.g. review_litigation row code for the wide review table
     group_score: float = 1.0
+    table: Optional[Table] = None  # the table the header cell is in (None: a column taken by order)
 
 
 def rows(table: Table) -> list:
@@ -103,7 +105,7 @@ def header_leaves(header_rows: list, table_code: str) -> list:
         below = [c2 for r2, c2, _ in found
                  if r2 > r and c2 is not c and c.col <= c2.col < c.col + c.colspan]
         if not below:
-            leaves.append(Leaf(m.code, c.col, c, m.score))
+            leaves.append(Leaf(m.code, c.col, c, m.score, table=_table_of(header_rows, c)))
     # two leaves on one column: keep the lower one (the more specific header)
     by_col = {}
     for leaf in leaves:
@@ -112,6 +114,28 @@ def header_leaves(header_rows: list, table_code: str) -> list:
     leaves = list(by_col.values())
     leaves.sort(key=lambda l: l.col)
     return leaves
+
+
+def _table_of(header_rows: list, cell: Cell):
+    return next((r.table for r in header_rows if any(c is cell for c in r.cells)), None)
+
+
+def text_row(block) -> Row:
+    """A line of text read as a table row: its whitespace-separated fields as cells of a one-row
+    ragged table ("行政许可 0", "规章 5 1 27"). Some reports and converters print tables so."""
+    fields = [part for f in block.text.split() for part in _label_and_digits(f)]
+    table = Table(cells=[Cell(text=f, row=0, col=k, page=block.page, bbox=block.bbox)
+                         for k, f in enumerate(fields)], page=block.page, bbox=block.bbox, ragged=True)
+    return Row(table, 0, list(table.cells))
+
+
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])(\d+)$")
+
+
+def _label_and_digits(field: str) -> list:
+    """'数量52100053' → ['数量', '52100053']: a label with its numbers glued to it."""
+    m = _GLUED.match(field)
+    return [m.group(1), m.group(2)] if m else [field]
 
 
 def align_by_count(values: list, n: int):
@@ -134,11 +158,18 @@ def align_by_count(values: list, n: int):
 
 
 def place_values(row: Row, value_cells: list, leaves: list):
-    """Each leaf's cell in this row: (list of Cell|None aligned with leaves, sure?)."""
+    """Each leaf's cell in this row: (list of Cell|None aligned with leaves, sure?).
+
+    By grid column where the header's columns are this table's; by count where there is no
+    geometry to go by (ragged rows, columns taken by order, a header printed as a table of its
+    own with other columns) — and then only a full row is sure."""
     if row.table.ragged:
         return align_by_count(value_cells, len(leaves))
     if len(value_cells) == len(leaves):
         return list(value_cells), True
+    if any(l.cell is None or (l.table is not None and l.table is not row.table
+                              and l.table.n_cols != row.table.n_cols) for l in leaves):
+        return align_by_count(value_cells, len(leaves))
     by_col = {}
     for c in value_cells:
         for k in range(c.col, c.col + c.colspan):

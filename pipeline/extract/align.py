@@ -1,0 +1,97 @@
+"""Placing rows and columns whose labels were lost, and confirming the placement by arithmetic.
+
+Converters and scans lose the link between a label and its numbers: a row's label floats away
+from its numbers, a header is cut into fragments, a review table is printed as fifteen numbers
+under a header naming five. The national layout still says which rows (and columns) come in
+which order, so a stretch of rows with no usable label between two rows that have one can only
+be the layout's rows between those two — when the counts agree. Such a placement is a claim,
+and the form's own arithmetic (the relations of data/rules.csv: balance, outcome sums, row sums)
+must confirm it: every relation an aligned cell takes part in must hold. A placement the
+arithmetic does not confirm is undone and the rows reported, never guessed.
+
+Cells placed so say so: `placement` is `aligned` (by order) or `split` (a run of digits cut
+into the row's columns, see `split_digits`), and their match score is capped at ALIGNED_SCORE.
+"""
+from __future__ import annotations
+
+from ..findings import code_of
+from ..relations import check_relations
+
+ALIGNED_SCORE = 0.6
+MAX_PARTS = 16          # a digit run is split into at most this many numbers
+
+
+def fill_gaps(sequence: list, order: tuple) -> dict:
+    """Where the unlabelled entries of `sequence` (None) can only be.
+
+    `sequence`: the row codes read in printed order, None for a row whose label was lost.
+    `order`: the layout's row codes in printed order. Returns {index in sequence: code} for each
+    stretch of unlabelled rows that exactly fills the layout rows missing between the labelled
+    rows around it; other stretches are left out (their place is not certain).
+    """
+    out, i = {}, 0
+    position = {code: k for k, code in enumerate(order)}
+    seen = {c for c in sequence if c is not None}
+    while i < len(sequence):
+        if sequence[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(sequence) and sequence[j] is None:
+            j += 1
+        before = next((sequence[k] for k in range(i - 1, -1, -1) if sequence[k] in position), None)
+        after = next((sequence[k] for k in range(j, len(sequence)) if sequence[k] in position), None)
+        lo = position[before] + 1 if before is not None else 0
+        hi = position[after] if after is not None else len(order)
+        gap = [c for c in order[lo:hi] if c not in seen]
+        if len(gap) == j - i and lo <= hi:
+            out.update({k: code for k, code in zip(range(i, j), gap)})
+        i = j
+    return out
+
+
+def unconfirmed(placed: list, context: list) -> set:
+    """Codes (table.row.col) of the cells in `placed` that take part in a relation which does not
+    hold, evaluated over `context` + `placed` (cell records as dicts)."""
+    mine = {code_of(c) for c in placed}
+    bad = set()
+    for f in check_relations(list(context) + list(placed)):
+        if f.severity == "error" and mine & set(f.cells):
+            bad |= mine & set(f.cells)
+    return bad
+
+
+def split_digits(run: str, parts: int, sums: list) -> list:
+    """Every way to cut a run of digits into `parts` numbers (no leading zeros) such that each
+    relation in `sums` holds: a relation is (index of the total, [indexes of its parts]).
+    Returns the list of splits (each a list of strings); the caller takes one only when it is the
+    only one."""
+    if not run.isdigit() or parts > MAX_PARTS or not (parts <= len(run)):
+        return []
+    found = []
+    due = {}            # a relation is checked as soon as its last number is cut
+    for t, ks in sums:
+        due.setdefault(max([t, *ks]), []).append((t, ks))
+
+    def holds(acc: list) -> bool:
+        return all(int(acc[t]) == sum(int(acc[k]) for k in ks) for t, ks in due.get(len(acc) - 1, ()))
+
+    def cut(pos: int, acc: list):
+        if len(found) > 1 or (acc and not holds(acc)):
+            return
+        left = parts - len(acc)
+        if left == 0:
+            if pos == len(run):
+                found.append(list(acc))
+            return
+        rest = len(run) - pos
+        if rest < left:
+            return
+        for n in range(1, rest - left + 2):
+            piece = run[pos:pos + n]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            cut(pos + n, acc + [piece])
+
+    cut(0, [])
+    return found
