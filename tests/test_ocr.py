@@ -61,7 +61,7 @@ def scan_ocr():
     need_engine()
     from pipeline.ocr import engine, ocr_pdf_pages
 
-    engine._engine.cache_clear()
+    engine.reset_engine()
     with pytest.MonkeyPatch.context() as mp:
         net = NetworkBlocked(mp)
         pages = ocr_pdf_pages(SCAN, list(TABLE_PAGES))

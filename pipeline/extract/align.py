@@ -61,11 +61,16 @@ def unconfirmed(placed: list, context: list) -> set:
     return bad
 
 
-def split_digits(run: str, parts: int, sums: list) -> list:
+MAX_SPLITS = 8          # candidate splits kept per row for the table-wide solve
+MAX_COMBINATIONS = 4096
+
+
+def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()) -> list:
     """Every way to cut a run of digits into `parts` numbers (no leading zeros) such that each
-    relation in `sums` holds: a relation is (index of the total, [indexes of its parts]).
-    Returns the list of splits (each a list of strings); the caller takes one only when it is the
-    only one."""
+    relation in `sums` holds: a relation is (index of the total, [indexes of its parts]). `cuts`
+    are positions that must be a boundary (where the printed text had a separator). Returns the
+    splits (lists of strings), at most MAX_SPLITS + 1 of them; the caller takes one only when it
+    is the only one, alone or together with the rest of the table."""
     if not run.isdigit() or parts > MAX_PARTS or not (parts <= len(run)):
         return []
     found = []
@@ -77,7 +82,7 @@ def split_digits(run: str, parts: int, sums: list) -> list:
         return all(int(acc[t]) == sum(int(acc[k]) for k in ks) for t, ks in due.get(len(acc) - 1, ()))
 
     def cut(pos: int, acc: list):
-        if len(found) > 1 or (acc and not holds(acc)):
+        if len(found) > MAX_SPLITS or (acc and not holds(acc)):
             return
         left = parts - len(acc)
         if left == 0:
@@ -91,7 +96,75 @@ def split_digits(run: str, parts: int, sums: list) -> list:
             piece = run[pos:pos + n]
             if len(piece) > 1 and piece[0] == "0":
                 break
+            if any(pos < c < pos + n for c in cuts):
+                break
             cut(pos + n, acc + [piece])
 
     cut(0, [])
     return found
+
+
+def row_sums(table: str, codes: list) -> list:
+    """The relations checked along a row of `table` (data/rules.csv, `at` = row), as
+    (index of the total, [indexes of its parts]) into `codes`, where all their codes are there."""
+    from ..relations import all_relations
+    out = []
+    for rel in all_relations():
+        if rel.table != table or rel.at != "row" or rel.cross_year or len(rel.lhs) != 1:
+            continue
+        total, parts = rel.lhs[0][1], [c for _, c, _ in rel.rhs]
+        if total in codes and all(p in codes for p in parts) and all(s > 0 for s, _, _ in rel.rhs):
+            out.append((codes.index(total), [codes.index(p) for p in parts]))
+    return out
+
+
+def digit_splits(value_cells: list, codes: list, table: str) -> list:
+    """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]."""
+    return split_runs(value_cells, len(codes), row_sums(table, list(codes)))
+
+
+def split_runs(value_cells: list, parts: int, sums: list) -> list:
+    """The ways the digits of these cells (each a run, a separator between them) make `parts`
+    numbers with `sums` holding: [[Cell per number]]."""
+    from ..model import Cell
+    texts = [c.text.strip() for c in value_cells if c.text.strip()]
+    if not texts or not all(t.isdigit() for t in texts):
+        return []
+    run = "".join(texts)
+    cuts, pos = set(), 0
+    for t in texts[:-1]:
+        pos += len(t)
+        cuts.add(pos)
+    first = next(c for c in value_cells if c.text.strip())
+    splits = split_digits(run, parts, sums, frozenset(cuts))
+    return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
+                  confidence=first.confidence) for k, p in enumerate(split)] for split in splits]
+
+
+def solve(candidates: list, fixed: list, build) -> list:
+    """Choose one split per row so that the table's arithmetic holds: `candidates` is a list of
+    lists of options per row, `build(row index, option)` gives an option's cell records, `fixed`
+    the cell records already placed. Returns the option index per row that every combination
+    the arithmetic allows agrees on, or None for a row where they differ (or none holds)."""
+    combos = 1
+    for options in candidates:
+        combos *= max(1, len(options))
+    if not candidates or combos > MAX_COMBINATIONS or any(not o for o in candidates):
+        return [None] * len(candidates)
+    good = []
+    for choice in _product([range(len(o)) for o in candidates]):
+        placed = [c for i, k in enumerate(choice) for c in build(i, candidates[i][k])]
+        if not unconfirmed(placed, fixed):
+            good.append(choice)
+    if not good:
+        return [None] * len(candidates)
+    return [ks.pop() if len(ks := {g[i] for g in good}) == 1 else None for i in range(len(candidates))]
+
+
+def _product(ranges: list):
+    if not ranges:
+        yield ()
+        return
+    for k in ranges[0]:
+        for rest in _product(ranges[1:]):
+            yield (k, *rest)

@@ -58,7 +58,20 @@ def regions(items: list, item_sections=None) -> dict:
         # the longest run of a kind wins; a second copy of a table is rare
         if code not in chosen or _size(items, idx) > _size(items, chosen[code]):
             chosen[code] = idx
-    return {code: [items[k] for k in _around(items, sections, idx)] for code, idx in chosen.items()}
+    found = {code: [items[k] for k in _around(items, sections, idx)] for code, idx in chosen.items()}
+    for code, info in layout.tables().items():
+        if code not in found:
+            lines = _section_lines(items, sections, info.section)
+            if lines:
+                found[code] = lines
+    return found
+
+
+def _section_lines(items: list, sections: list, section: str) -> list:
+    """The text of a table's section, for a table printed as lines of text (no table markup at
+    all): every text block of the section but its heading."""
+    return [items[k] for k in range(len(items))
+            if sections[k] == section and sections[k] is not None and _same_text(items, sections, k, section)]
 
 
 def _around(items: list, sections: list, idx: list) -> list:

@@ -15,7 +15,7 @@ from typing import Optional
 from .. import labels as L
 from .. import layout
 from ..model import Table
-from .align import ALIGNED_SCORE, fill_gaps, unconfirmed
+from .align import ALIGNED_SCORE, digit_splits, fill_gaps, solve, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
                      text_row)
@@ -71,6 +71,8 @@ class _Read:
     placed: list
     sure: bool
     row: Row
+    how: str = "labelled"      # labelled | split: how its values were placed under the columns
+    options: list = ()         # several ways its run-together digits could be split
 
 
 def extract_requests(region: list, out: Collector) -> None:
@@ -82,7 +84,7 @@ def extract_requests(region: list, out: Collector) -> None:
             continue
         code, kind = how
         for lf, cell in zip(r.leaves, r.placed):
-            score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, lf.score)
+            score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, r.score, lf.score)
             out.add(make_cell(TABLE, code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
                               score, placement=kind))
 
@@ -147,12 +149,18 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
         leaves = _canonical_leaves()
     _, value_cells = split_label(row, None if table.ragged else cols.first_col)
     placed, sure = place_values(row, value_cells, leaves)
+    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE)
+    if len(options) == 1:
+        placed, sure, options = options[0], True, []
+        how = "split"
+    else:
+        how = "labelled"
     if cols.inferred:
         out.flag("extract.inferred_column", TABLE, found=" ".join(cols.inferred),
                  zh=f"申请表有列标题无法识别，按国家格式的列顺序推定为：{' '.join(cols.inferred)}",
                  en=f"requests table: unreadable column headers taken from the national order: {' '.join(cols.inferred)}")
         cols.inferred = ()
-    return _Read(code, score, leaf, leaves, placed, sure, row)
+    return _Read(code, score, leaf, leaves, placed, sure, row, how, options)
 
 
 def _align(reads: list, out: Collector) -> dict:
@@ -162,9 +170,10 @@ def _align(reads: list, out: Collector) -> dict:
     exactly fills the layout rows missing between its labelled neighbours, and kept only when the
     table's arithmetic confirms it. Rows whose values do not line up are reported, not placed."""
     placement = {}
+    _solve_splits(reads)
     for r in reads:
         if r.code is not None and r.sure:
-            placement[id(r)] = (r.code, "labelled")
+            placement[id(r)] = (r.code, r.how)
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
                          f"{_count(r)} values for {len(r.leaves)} columns")
@@ -180,7 +189,12 @@ def _align(reads: list, out: Collector) -> dict:
             stray += [r for r, _ in aligned]
             aligned = []
     for r, code in aligned:
-        placement[id(r)] = (code, "aligned")
+        placement[id(r)] = (code, "aligned" if r.how == "labelled" else r.how)
+    split = [r.code or placement.get(id(r), ("",))[0] for r in reads if r.how == "split" and id(r) in placement]
+    if split:
+        out.flag("extract.split", TABLE, found=" ".join(split),
+                 zh=f"申请表以下行的数字连在一起，按唯一满足勾稽关系的拆分读取：{' '.join(split)}",
+                 en=f"requests rows whose digits ran together, split the only way the arithmetic allows: {' '.join(split)}")
     if aligned:
         codes = " ".join(code for _, code in aligned)
         out.flag("extract.aligned", TABLE, found=codes,
@@ -197,6 +211,23 @@ def _align(reads: list, out: Collector) -> dict:
                      f"{len(stray)} rows whose labels were lost could not be placed by the row order "
                      "for certain, or the table's arithmetic did not confirm it")
     return placement
+
+
+def _solve_splits(reads: list) -> None:
+    """Rows whose digits split several ways: the one combination the table's arithmetic (balance,
+    outcome sums) allows, given every other row; otherwise they stay unread."""
+    open_ = [r for r in reads if r.options and r.code is not None]
+    if not open_:
+        return
+    fixed = [c.to_dict() for r in reads if r.sure and r.code for c in _cells(r, r.code)]
+
+    def build(i, option):
+        r = open_[i]
+        return [c.to_dict() for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
+
+    for r, k in zip(open_, solve([r.options for r in open_], fixed, build)):
+        if k is not None:
+            r.placed, r.sure, r.how, r.options = r.options[k], True, "split", []
 
 
 def _row_order(codes: set) -> tuple:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from .. import labels as L
 from .. import layout
 from ..model import Table
-from .align import ALIGNED_SCORE, unconfirmed
+from .align import ALIGNED_SCORE, row_sums, split_runs, unconfirmed
 from .collect import Collector, make_cell
-from .tables import Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label
+from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
+                     text_row)
 
 TABLE = "review_litigation"
 
@@ -19,7 +20,11 @@ def extract_review(region: list, out: Collector) -> None:
     header, group = [], None
     for item in region:
         if not isinstance(item, Table):
-            group = _sub_heading(item.text) or group   # 行政复议 / 行政诉讼（复议后起诉）over a table
+            row = text_row(item)
+            if has_numbers(row):
+                _text_line(row, out)
+            else:
+                group = _sub_heading(item.text) or group   # 行政复议 / 行政诉讼（复议后起诉）over a table
             continue
         table_rows = rows(item)
         if table_rows and not has_numbers(table_rows[0]):
@@ -35,6 +40,46 @@ def extract_review(region: list, out: Collector) -> None:
                 _review_tall(row, row_code, value_cells, header, out)
             else:
                 _review_wide(row, value_cells, header, group, out)
+
+
+def _text_line(row: Row, out: Collector) -> None:
+    """A line of text with numbers: one row of the tall layout ("行政复议 1 0 0 1 2"), or the
+    whole table with its digits run together after its header's words ("…总计1202502…")."""
+    label_cells, value_cells = split_label(row, None)
+    leaf, _ = leaf_label(label_cells)
+    m = L.match(leaf, L.labels(TABLE, "row")) if leaf else None
+    values = [c for c in value_cells if c.text.strip()]
+    if m and len(values) == len(layout.cols_of(TABLE)):
+        _review_tall(row, m, value_cells, [], out)
+        return
+    wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
+    how = "aligned" if len(values) == len(wanted) else "split"
+    cells = values if how == "aligned" else _review_split(values, wanted)
+    if cells is not None:
+        made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)]
+        if not unconfirmed([m.to_dict() for m in made], []):
+            for m in made:
+                out.add(m)
+            out.flag(f"extract.{how}", TABLE, found=" ".join(layout.rows_of(TABLE)),
+                     zh="复议诉讼表以一行数字印出，按国家格式的列顺序读取，各行合计相符",
+                     en="the review/litigation table is printed as one line of numbers; read in the national "
+                        "column order, every row sum holds")
+            return
+    out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
+                 f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
+
+
+def _review_split(values: list, wanted: list):
+    """The one split of run-together digits into the 15 cells whose three row sums hold."""
+    cols = layout.cols_of(TABLE)
+    codes = [f"{g}.{c}" for g, c in wanted]
+    sums = []
+    for g in layout.rows_of(TABLE):
+        for t, parts in row_sums(TABLE, list(cols)):
+            base = codes.index(f"{g}.{cols[0]}")
+            sums.append((base + t, [base + p for p in parts]))
+    options = split_runs(values, len(codes), sums)
+    return options[0] if len(options) == 1 else None
 
 
 def _sub_heading(text: str):

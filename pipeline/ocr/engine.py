@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -105,26 +104,33 @@ def engine_params(threads: int = 0) -> dict:
 
 
 _threads = 0
+_engine = None
 
 
 def use_threads(threads: int) -> None:
-    """Set the thread count of this process's engine (from the run's options)."""
+    """Set the thread count of this process's engine (from the run's options). It takes effect
+    when the engine is made: one engine per process, and never a second one in a forked worker,
+    where onnxruntime cannot start new sessions safely once its parent has run one."""
     global _threads
     _threads = int(threads or 0)
 
 
 def get_engine():
-    """The process-wide RapidOCR instance for the current thread count."""
-    return _engine(_threads)
+    """The process-wide RapidOCR instance (models load on first use)."""
+    global _engine
+    if _engine is None:
+        try:
+            from rapidocr import RapidOCR
+        except ImportError as e:  # pragma: no cover
+            raise EngineUnavailable(f"rapidocr is not installed: {e}") from e
+        _engine = RapidOCR(params=engine_params(_threads))
+    return _engine
 
 
-@lru_cache(maxsize=2)
-def _engine(threads: int):
-    try:
-        from rapidocr import RapidOCR
-    except ImportError as e:  # pragma: no cover
-        raise EngineUnavailable(f"rapidocr is not installed: {e}") from e
-    return RapidOCR(params=engine_params(threads))
+def reset_engine() -> None:
+    """Forget this process's engine (tests that measure a cold start)."""
+    global _engine
+    _engine = None
 
 
 def read(img: np.ndarray) -> list:

@@ -3,23 +3,61 @@
 Tabs are the only table structure plain text has, and exporters drift: a label split into two
 fields, a missing trailing tab. Such tables are emitted `ragged`, so the extractor aligns their
 values by count, not by field position.
+
+A site archive's copy of a report page opens with a header block (标题: …, 发布时间: …,
+原文链接: …, ==== 正文 ====), read into the document's metadata, and may hold the whole body
+on one line: such a line is cut back into the report's lines (pipeline/readers/unrun.py).
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
 from ..options import Options
 from .textfile import read_text
+from .unrun import LONG_LINE, unrun
 
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
 MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label
 
 
+# the fields a crawler writes above the body, and the metadata key each one is
+HEADER_FIELDS = {"标题": "title", "题目": "title", "发布时间": "date", "发布日期": "date", "时间": "date",
+                 "原文链接": "url", "链接": "url", "网址": "url", "来源": "publisher", "发布机构": "publisher"}
+_FIELD = re.compile(r"^\s*(%s)\s*[:：]\s*(.*?)\s*$" % "|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
+_BODY_MARK = re.compile(r"^\s*[=＝\-—]{2,}\s*正文\s*[=＝\-—]{2,}\s*$|^\s*正文\s*[:：]?\s*$")
+
+
 def read(path: Path, options: Options = Options()) -> Document:
     doc = Document(source=str(path), format="txt")
-    doc.items = parse_lines(read_text(path).splitlines())
+    lines = read_text(path).splitlines()
+    meta, lines = header_block(lines)
+    doc.meta.update(meta)
+    doc.items = parse_lines([part for line in lines for part in _lines_of(line)])
     return doc
+
+
+def header_block(lines: list) -> tuple:
+    """({title, date, url, publisher}, the lines after the block) when the text opens with a
+    crawler's header block ending in a ==== 正文 ==== line; ({}, lines) otherwise."""
+    meta = {}
+    for k, line in enumerate(lines[:20]):
+        if _BODY_MARK.match(line):
+            return (meta, lines[k + 1:]) if meta else ({}, lines)
+        m = _FIELD.match(line)
+        if m:
+            meta.setdefault(HEADER_FIELDS[m.group(1)], m.group(2))
+        elif line.strip():
+            break
+    return {}, lines
+
+
+def _lines_of(line: str) -> list:
+    """A run-together body line cut back into lines; any other line as it is."""
+    if len(line) >= LONG_LINE and "\t" not in line:
+        return unrun(line)
+    return [line]
 
 
 def parse_lines(lines: list) -> list:

@@ -1,0 +1,83 @@
+"""Lines back into a text whose line breaks were lost: a site archive's plain-text copy of a report
+page writes the whole body on one line, and the cells of a table row run together.
+
+The report's own structure says where its lines were: before each numbering (一、 （二） 3.),
+after each sentence, after a section heading (一、总体情况 is followed at once by its first
+sentence), and before each item of table 二 (规章, 行政许可 …) and its header (信息内容). The
+words come from the data tables (sections.csv, labels.csv), so a new heading variant or label
+is a data row here too. Digits glued to a label are cut off by the extractor, which knows how
+many columns a row has and what they must add up to.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .. import data
+
+LONG_LINE = 500            # characters: a line this long in a text file is a run-together body
+# Before 一、, （二）, and 3. followed by words — a single-digit item number even right after the
+# previous row's digits ("…00000002.其他法律…": the item number is the last digit).
+_NUMBERING = re.compile(r"(?<![第“\"（(])(?=[一二三四五六七八九十]{1,2}、)"
+                        r"|(?<![第“\"])(?=[（(][一二三四五六七八九十]{1,2}[）)])"
+                        r"|(?<!第)(?=\d[.．、][\u4e00-\u9fff“])")
+_SENTENCE = re.compile(r"(?<=[。；！？])")
+
+
+@lru_cache(maxsize=1)
+def _headings() -> tuple:
+    """Section headings without numbering, longest first."""
+    return tuple(sorted({r["label"] for r in data.rows("sections.csv")}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _item_words() -> re.Pattern:
+    """The labels that start a row or header of table 二, longest first (行政规范性文件 before 规范性文件)."""
+    words = {r["label"] for r in data.rows("labels.csv") if r["table"] == "active" and r["axis"] in ("row", "header")}
+    words |= {"第二十条"}
+    words = [w for w in words if not re.match(r"^[\d（(一二三四五六七八九十]", w)]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_TITLE_END = re.compile(r"^.{4,80}?(?:工作)?(?:年度报告|年报)(?=[\u4e00-\u9fff《（(])")
+
+
+def unrun(text: str) -> list:
+    """The lines of a run-together body, stripped, in order."""
+    pieces = []
+    title = _TITLE_END.match(text.strip())
+    if title:                    # the title, run into the first sentence
+        pieces.append(title.group(0))
+        text = text.strip()[title.end():]
+    for sentence in _SENTENCE.split(text):
+        for part in _NUMBERING.split(sentence):
+            pieces.extend(_after_heading(part))
+    lines = []
+    for p in pieces[:1] if title else []:
+        lines.append(p)
+    for p in pieces[1:] if title else pieces:
+        lines.extend(_before_items(p))
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _after_heading(part: str) -> list:
+    """'一、总体情况2021年，…' → ['一、总体情况', '2021年，…']."""
+    m = re.match(r"^([一二三四五六七八九十]{1,2}、)", part)
+    if m:
+        rest = part[m.end():]
+        for h in _headings():
+            if rest.startswith(h):
+                cut = m.end() + len(h)
+                return [part[:cut], part[cut:]]
+    return [part]
+
+
+def _before_items(part: str) -> list:
+    """A break before each table-二 item or header word that does not start the piece."""
+    out, last = [], 0
+    for m in _item_words().finditer(part):
+        if m.start() > last:
+            out.append(part[last:m.start()])
+            last = m.start()
+    out.append(part[last:])
+    return out
