@@ -11,12 +11,15 @@ from .version import pipeline_version
 
 DESCRIPTION = """\
 Turn annual reports on open government information (政府信息公开工作年度报告) into a
-validated dataset: reports.parquet, sections.parquet, cells.parquet, flags.parquet.
+validated dataset: reports.parquet, sections.parquet, cells.parquet, flags.parquet,
+panel.parquet (one row per office and year) and ogi.duckdb (views over them).
 
-  ogi run REPORTS_DIR -o extracted/     all stages on every file under REPORTS_DIR
+  ogi run REPORTS_DIR... -o extracted/  all stages on every file under REPORTS_DIR (the dataset
+                                        in extracted/ grows: earlier runs' reports are kept)
   ogi ingest REPORTS_DIR -o OUT         catalogue: hash and sniff every file
   ogi parse|segment|extract|check OUT   one stage over the catalogue in OUT
   ogi publish OUT                       write the Parquet datasets from the stage results
+  ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
   ogi generate OUT --truth DIR          sample reports with known numbers
 """
@@ -45,16 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(title="commands", metavar="COMMAND")
 
     r = sub.add_parser("run", help="all stages on a folder of reports, then publish",
-                       description="Process every file under REPORTS_DIR (recursively) and write the datasets to -o. "
-                                   "Files whose content and pipeline version did not change since the last run are skipped.")
-    r.add_argument("input", type=Path, metavar="REPORTS_DIR")
+                       description="Process every file under each REPORTS_DIR (recursively) and write the datasets to -o. "
+                                   "The dataset in -o grows: reports of earlier runs are kept, a file changed since is "
+                                   "updated. Files whose content and pipeline version did not change are skipped.")
+    r.add_argument("input", type=Path, metavar="REPORTS_DIR", nargs="+")
     _out_option(r)
     _pool_options(r)
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
-    i.add_argument("input", type=Path, metavar="REPORTS_DIR")
+    i.add_argument("input", type=Path, metavar="REPORTS_DIR", nargs="+")
     _out_option(i)
     i.set_defaults(func=cmd_ingest)
 
@@ -70,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
     pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
     pb.set_defaults(func=cmd_publish)
+
+    q = sub.add_parser("query", help="SQL over the datasets, printed as a table",
+                       description="Run SQL over the datasets in OUT with DuckDB. Views: reports, sections, cells, "
+                                   "flags, panel, and one wide view per standard table (active, requests, "
+                                   "review_litigation). See docs/outputs.md.")
+    q.add_argument("out", type=Path, metavar="OUT")
+    q.add_argument("sql", metavar="SQL")
+    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    q.set_defaults(func=cmd_query)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
                         description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
@@ -124,8 +137,9 @@ def options_from(args) -> Options:
 
 def cmd_run(args) -> int:
     from .run import run, summary
-    if not args.input.exists():
-        raise FileNotFoundError(f"{args.input} does not exist")
+    for d in args.input:
+        if not d.exists():
+            raise FileNotFoundError(f"{d} does not exist")
     run(args.input, args.out, options_from(args))
     text, failed = summary(args.out)
     if not args.quiet:
@@ -172,6 +186,25 @@ def cmd_publish(args) -> int:
     text, failed = summary(args.out)
     print(text)
     return 1 if failed else 0
+
+
+def cmd_query(args) -> int:
+    import pandas as pd
+    from .duck import query
+    if not (args.out / "reports.parquet").exists():
+        raise FileNotFoundError(f"{args.out} holds no datasets: run `ogi run REPORTS_DIR -o {args.out}` first")
+    try:
+        result = query(args.out, args.sql)
+    except Exception as e:           # duckdb's errors: a sentence for the person who typed the SQL
+        print(f"ogi: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    if args.csv:
+        result.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 0,
+                               "display.max_colwidth", 60):
+            print(result.to_string(index=False) if len(result.columns) else "(no columns)")
+    return 0
 
 
 def cmd_score(args) -> int:

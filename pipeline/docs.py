@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import layout, schema
+from . import layout, panel, schema
 from .findings import catalogue
 from .labels import canonical_label
 
@@ -27,9 +27,17 @@ def _type_name(t) -> str:
 
 
 def columns_table(dataset: str) -> str:
+    """The dataset's columns; the panel's one column per cell code are listed in the codebook."""
     lines = ["| column | type | meaning |", "|---|---|---|"]
-    for c in schema.DATASETS[dataset]:
+    columns = schema.DATASETS[dataset]
+    if dataset == "panel":
+        columns = columns[: len(columns) - schema.PANEL_CELLS]
+    for c in columns:
         lines.append(f"| `{c.name}` | {_type_name(c.type)} | {c.doc} |")
+    if dataset == "panel":
+        lines.append(f"| `<table>__<row>__<col>` | double | one column per cell code, {schema.PANEL_CELLS} in all "
+                     "(`requests__new__total` holds `requests.new.total`): the `panel column` of "
+                     "[codebook.md](codebook.md) |")
     return "\n".join(lines) + "\n"
 
 
@@ -63,11 +71,13 @@ def codebook() -> str:
            "formats have the cell; a `?` marks a column only some offices print (the 法人或其他组织 "
            "subtotal), and `variant` a row printed one way or another (（六） as one row or three). "
            "Value types: `count` a non-negative whole number, `signed` may be negative, `amount` in "
-           "万元, may be fractional.",
+           "万元, may be fractional. `panel column` is the cell's column in panel.parquet (the code's dots "
+           "become double underscores, so the name is usable unquoted in SQL).",
            ""]
     for table, info in layout.tables().items():
         out += [f"## `{table}` — {layout.title(table)}", "",
-                "| code | row label | column label | formats | type | variant |", "|---|---|---|---|---|---|"]
+                "| code | row label | column label | formats | type | variant | panel column |",
+                "|---|---|---|---|---|---|---|"]
         variants = {(r.format, r.row): r for r in layout.layout_rows() if r.table == table}
         for t, row, col in layout.all_cells():
             if t != table:
@@ -78,7 +88,7 @@ def codebook() -> str:
             variant = " ".join(sorted({f"{g}={c}" for r in rows for g, c in r.variant}))
             out.append(f"| `{t}.{row}.{col}`{optional} | {canonical_label(t, 'row', row)} | "
                        f"{canonical_label(t, 'col', col)} | {' '.join(fmts)} | {layout.value_type(t, col)} | "
-                       f"{variant} |")
+                       f"{variant} | `{panel.cell_column(t, row, col)}` |")
         out.append("")
     return "\n".join(out)
 

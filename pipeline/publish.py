@@ -10,21 +10,21 @@ import io
 
 import pyarrow.parquet as pq
 
-from . import schema
+from . import duck, groups, panel, schema
 from .findings import Finding
 from .store import STAGES, Workspace, read_json, write_atomic
 from .version import pipeline_version
 
 PARTIAL_RULES = ("structure.missing_table", "structure.missing_rows", "structure.missing_cells",
                  "meta.no_office", "meta.no_year")
-DATASETS = ("reports", "sections", "cells", "flags")
+DATASETS = ("reports", "sections", "cells", "flags", "panel")
 
 
 def collect(ws: Workspace) -> dict:
     """The datasets as lists of row dicts, from whatever the stages left in the workspace."""
     cross = read_json(ws.work / "cross_year.json") if (ws.work / "cross_year.json").exists() else {}
     tables = {name: [] for name in DATASETS}
-    done = set()
+    done, documents = set(), []
     for entry in ws.catalogue():
         rid, src = entry["report_id"], entry["source"]
         results = {s: ws.load(s, rid) for s in STAGES}
@@ -41,6 +41,7 @@ def collect(ws: Workspace) -> dict:
         if not first:
             continue
         done.add(rid)
+        documents.append(groups.facts(entry, results["extract"], results["check"]))
         low = set((check or {}).get("low_confidence", []))
         for s in (results["segment"] or {}).get("sections", []) if not error else []:
             tables["sections"].append({"report_id": rid, "source": src, "section": s["code"],
@@ -52,13 +53,26 @@ def collect(ws: Workspace) -> dict:
             tables["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low})
         for f in findings:
             tables["flags"].append({"report_id": rid, "source": src, **f.to_dict(), "flag": f.flag})
+    _mark_groups(tables["reports"], groups.assign(documents))
+    tables["panel"] = panel.build(tables["reports"], tables["cells"])
     return tables
+
+
+# -- groups of forms (pipeline.groups): the same choice the dataset checks made ------------------
+
+def _mark_groups(rows: list, assigned: dict) -> None:
+    for row in rows:
+        g = assigned.get(row["report_id"])
+        if g is None:
+            continue
+        row["group_id"], row["group_size"] = g.group_id, len(g.members)
+        row["canonical"] = g.canonical == row["report_id"] and not row.get("duplicate_of")
 
 
 def _report_row(entry: dict, ex: dict, error, cells: list, findings: list) -> dict:
     meta = ex.get("meta", {})
     return {**{k: entry.get(k) for k in ("report_id", "source", "sha256", "size", "detected_format",
-                                         "duplicate_of")},
+                                         "duplicate_of", "input")},
             "status": status(error, findings), "error": error,
             **{k: meta.get(k) for k in ("office", "office_as_printed", "office_id", "division_code", "level",
                                         "kind", "year")},
@@ -88,4 +102,5 @@ def publish(ws: Workspace) -> dict:
         path = ws.out / f"{name}.parquet"
         write_atomic(path, buf.getvalue())
         paths[name] = path
+    paths["duckdb"] = duck.write_database(ws.out)
     return paths

@@ -11,27 +11,25 @@ from collections import Counter
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from .checks.cross_year import check_cross_year
-from .ingest import ingest
+from .dataset import check_dataset, update_catalogue
 from .options import Options
 from .publish import publish
 from .stages import STAGES, process
-from .store import Workspace, write_json
-from .version import pipeline_version
+from .store import Workspace
 
 
-def catalogue(input_dir: Path, ws: Workspace, exclude: tuple = ()) -> list:
-    entries = ingest(input_dir, exclude)
-    write_json(ws.catalogue_path, {"version": pipeline_version(), "input": str(Path(input_dir).resolve()),
-                                   "files": entries})
-    return entries
+def catalogue(input_dir, ws: Workspace, exclude: tuple = ()) -> list:
+    """Ingest one input folder or several into the output folder's catalogue (it grows: see
+    pipeline.dataset)."""
+    return update_catalogue(ws, input_dir, exclude)
 
 
 def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
     """Process every distinct file through `stages` with the workspace's options; returns one
     summary per file processed."""
     options = ws.options
-    todo = [e for e in entries if not e.get("duplicate_of")]
+    # a file of an earlier run that is gone from its folder keeps the results it had
+    todo = [e for e in entries if not e.get("duplicate_of") and Path(e["path"]).exists()]
     if not options.force:
         todo = [e for e in todo if not all(ws.fresh(s, e) for s in stages)]
     if not todo:
@@ -98,20 +96,14 @@ def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str) -> dict
 
 
 def cross_year(ws: Workspace) -> dict:
-    """Cross-year flags over every report of the run whose office and year are known."""
-    reports = []
-    for e in ws.catalogue():
-        ex = ws.load("extract", e["report_id"])
-        if ex and not ex.get("error") and not e.get("duplicate_of"):
-            reports.append({"report_id": e["report_id"], "source": e["source"], "cells": ex["cells"],
-                            "office": ex["meta"].get("office"), "year": ex["meta"].get("year")})
-    findings = check_cross_year(reports)
-    write_json(ws.work / "cross_year.json", {rid: [f.to_dict() for f in fs] for rid, fs in findings.items()})
-    return findings
+    """The dataset checks over every report of the dataset: forms of one report against each
+    other, then the cross-year checks on the canonical documents (pipeline.dataset)."""
+    return check_dataset(ws)
 
 
 def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> dict:
-    """The whole pipeline: ingest, per-file stages, cross-year checks, publish.
+    """The whole pipeline: ingest, per-file stages, cross-year checks, publish. `input_dir` is
+    one folder or a list of them; the output folder's dataset grows (pipeline.dataset).
 
     `changes` are Options fields to set on top of `options` (run(d, o, workers=1, progress=False))."""
     options = options.with_(**changes) if changes else options
@@ -165,5 +157,6 @@ def summary(out: Path) -> tuple:
     if failed:
         for r in reports[reports["status"] == "failed"].itertuples():
             lines.append(f"FAILED {r.source}: {r.error}")
-    lines.append("outputs: " + ", ".join(str(out / f"{n}.parquet") for n in ("reports", "sections", "cells", "flags")))
+    lines.append("outputs: " + ", ".join(str(out / f"{n}.parquet") for n in ("reports", "sections", "cells", "flags",
+                                                                         "panel")) + f", {out / 'ogi.duckdb'}")
     return "\n".join(lines), failed

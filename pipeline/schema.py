@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from . import layout, panel
+
 SCHEMA_VERSION = "2"
 METADATA_KEY = b"ogi.schema_version"
 
@@ -63,6 +65,13 @@ DATASETS = {
         Column("n_errors", I32, "findings of severity `error`"),
         Column("duplicate_of", S, "for a file whose content equals an earlier one: that file's `source` "
                                   "(its cells are not repeated)"),
+        Column("input", S, "the input folder the file was found in (`source` is relative to it); a dataset "
+                           "grows over runs and input folders"),
+        Column("group_id", S, "the report this document is a form of: `<office_id>/<year>` (its PDF, web page, "
+                              "scan … share it); the report_id when office or year is unknown"),
+        Column("group_size", I32, "distinct documents in the group (forms of the same report)"),
+        Column("canonical", B, "whether this document is its group's canonical one: the one panel.parquet and "
+                               "the cross-year checks use (the order is in docs/outputs.md)"),
         Column("pipeline_version", S, "package version + digest of code and data tables; a re-run redoes a "
                                       "file only when this, its options or its content changed"),
     ),
@@ -114,9 +123,35 @@ DATASETS = {
         Column("page", I32, "page of the first cell involved (or of the page the finding is about)"),
         Column("bbox", pa.list_(F64), "union of the involved cells' boxes on that page, in PDF points"),
         Column("cells", pa.list_(S), "`table.row.col` codes of the cells involved"),
-        Column("stage", S, "the stage that found it: `parse`, `extract`, `check`, `cross_year`"),
+        Column("stage", S, "the stage that found it: `parse`, `extract`, `check`, `cross_year` (an office's "
+                           "consecutive years), `forms` (forms of one report against each other)"),
     ),
+    "panel": (
+        Column("office_id", S, "the office (reports.office_id)"),
+        Column("year", I32, "reporting year"),
+        Column("office", S, "the office's full name, as the canonical document gives it"),
+        Column("division_code", S, "GB/T 2260 code of the office's division"),
+        Column("province", S, "province of the office"),
+        Column("city", S, "prefecture-level city of the office"),
+        Column("county", S, "county-level division of the office"),
+        Column("level", S, "`province`, `city`, `county` or `township`"),
+        Column("kind", S, "`government`, `department` or `township`"),
+        Column("format_version", S, "`2019` or `2021`: which cells the row can have"),
+        Column("report_id", S, "the canonical document the row's numbers come from"),
+        Column("source", S, "its path relative to its input folder"),
+        Column("n_forms", I32, "documents of this office-year in the dataset (forms of the report)"),
+        Column("status", S, "the canonical document's status: `ok` (every cell of its layout read) or `partial`"),
+        Column("cells_expected", I32, "cells the canonical document's layout has"),
+        Column("cells_found", I32, "of those, the cells read"),
+        Column("n_errors", I32, "findings of severity `error` on the canonical document (within the report and "
+                                "across years)"),
+    ) + tuple(Column(name, F64, f"{en}: ({num}) / ({den}); null when an operand is not a number or the "
+                                f"denominator is 0")
+              for name, _, _, num, den, _, en in panel.indicators())
+      + tuple(Column(panel.cell_column(t, r, c), F64, f"`{t}.{r}.{c}`")
+              for t, r, c in layout.all_cells()),
 }
+PANEL_CELLS = len(layout.all_cells())     # the last columns of the panel: one per cell code
 
 
 def arrow_schema(name: str) -> pa.Schema:

@@ -77,9 +77,13 @@ def test_generated_docs_are_in_step_with_the_code():
 
 def test_docs_list_exactly_the_declared_columns():
     text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
+    book = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
     for dataset in schema.DATASETS:
         part = text.split(f"<!-- generated: columns:{dataset} -->")[1].split("<!-- end generated -->")[0]
-        assert re.findall(r"^\| `(\w+)` \|", part, re.M) == schema.column_names(dataset)
+        documented = re.findall(r"^\| `(\w+)` \|", part, re.M)
+        if dataset == "panel":      # the one column per cell code is listed in the codebook
+            documented += re.findall(r"\| `(\w+__\w+__\w+)` \|$", book, re.M)
+        assert documented == schema.column_names(dataset)
 
 
 def _rule_ids_in_code() -> set:

@@ -95,13 +95,23 @@ def test_stages_one_by_one_equal_the_whole_run(tmp_path):
     for stage in ("parse", "segment", "extract", "check", "publish"):
         p = ogi(stage, staged)
         assert p.returncode == 0, p.stdout + p.stderr
-    for name in ("cells", "flags", "reports"):
+    for name in ("cells", "flags", "reports", "panel"):
         a = pd.read_parquet(whole / f"{name}.parquet").drop(columns=["pipeline_version"], errors="ignore")
         b = pd.read_parquet(staged / f"{name}.parquet").drop(columns=["pipeline_version"], errors="ignore")
         pd.testing.assert_frame_equal(a, b)
-    p = ogi("score", staged, "--truth", TRUTH)
+    # Every document exact (cells, format, office, year, flags), except the six cells of the
+    # converter's Markdown that the converter pulled out of the table (shared/corpus/README.md):
+    # they are reported missing (status partial, structure.missing_*), not guessed. The score is
+    # taken with that allowance (--min-cells) and the six are checked to be the only ones.
+    p = ogi("score", staged, "--truth", TRUTH, "--min-cells", "99")
     assert p.returncode == 0, p.stdout
-    assert "cells 782/782 (100.00%)" in p.stdout
+    lines = [l for l in p.stdout.splitlines() if ": cells " in l]
+    assert len(lines) == 6 and all("WRONG" not in l for l in lines), p.stdout
+    for l in lines:
+        right, total = l.split(": cells ")[1].split(" ")[0].split("/")
+        gap = 6 if l.startswith("上海市人民政府办公厅_2025.md") else 0
+        assert int(total) - int(right) == gap, l
+    assert "office 6/6" in p.stdout and "flags exact 6/6" in p.stdout
 
 
 def test_help_explains_every_command():

@@ -1,0 +1,100 @@
+"""panel.parquet: one row per office and year, from the canonical document of each report.
+
+A researcher's panel without the traps: the long cells pivoted into one column per cell code
+(`requests.new.total` → `requests__new__total`: the dots of a code become double underscores,
+so every column is usable unquoted in SQL), the 2019 and 2021 formats side by side (null where a
+format has no such cell), one document per office-year (the canonical one of its group,
+pipeline.groups), with its completeness and error count.
+
+A cell's column holds its `value` as in cells.parquet: the number (amounts in 万元); null for a
+blank or na cell, for a cell not read, and for a cell the report's format does not have.
+
+The derived indicators are data (`data/indicators.csv`): `numerator / denominator`, each a
+signed sum of cell codes (`requests.withheld_*.total` sums the rows the format has); null when an
+operand is not a number or the denominator is 0.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from functools import lru_cache
+
+from . import data, layout
+
+FIXED = ("office_id", "year", "office", "division_code", "province", "city", "county", "level", "kind",
+         "format_version", "report_id", "source", "n_forms", "status", "cells_expected", "cells_found",
+         "n_errors")
+
+
+def cell_column(table: str, row: str, col: str) -> str:
+    """The panel column of a cell code: requests.new.total → requests__new__total."""
+    return f"{table}__{row}__{col}"
+
+
+def code_of_column(column: str) -> str:
+    """The cell code a panel column holds: requests__new__total → requests.new.total."""
+    return column.replace("__", ".")
+
+
+@lru_cache(maxsize=1)
+def indicators() -> tuple:
+    return tuple((r["name"], _terms(r["numerator"]), _terms(r["denominator"]), r["numerator"],
+                  r["denominator"], r["zh"], r["en"]) for r in data.rows("indicators.csv"))
+
+
+def _terms(expr: str) -> tuple:
+    out, sign = [], 1
+    for tok in re.findall(r"[+\-]|[^\s+\-]+", expr):
+        if tok in "+-":
+            sign = 1 if tok == "+" else -1
+        else:
+            out.append((sign, tok))
+            sign = 1
+    return tuple(out)
+
+
+def _sum(terms: tuple, values: dict, fmt: str):
+    have = layout.cells_of(fmt) if fmt in layout.FORMATS else frozenset(layout.all_cells())
+    total = 0.0
+    for sign, code in terms:
+        codes = [".".join(k) for k in layout.all_cells() if fnmatch.fnmatch(".".join(k), code) and k in have] \
+            if "*" in code else [code]
+        if not codes:
+            return None
+        for c in codes:
+            v = values.get(c)
+            if v is None:
+                return None
+            total += sign * v
+    return total
+
+
+def indicator_values(values: dict, fmt: str) -> dict:
+    out = {}
+    for name, num, den, *_ in indicators():
+        n, d = _sum(num, values, fmt), _sum(den, values, fmt)
+        out[name] = n / d if n is not None and d else None
+    return out
+
+
+def build(reports: list, cells: list) -> list:
+    """Panel rows from the rows of reports.parquet and cells.parquet (as dicts)."""
+    by_report = {}
+    for c in cells:
+        if c.get("value") is not None:
+            by_report.setdefault(c["report_id"], {})[f"{c['table_code']}.{c['row_code']}.{c['col_code']}"] = c["value"]
+    rows = []
+    for r in reports:
+        if not r.get("canonical") or not r.get("office_id") or not r.get("year") or r.get("status") == "failed":
+            continue
+        if r.get("duplicate_of"):
+            continue
+        values = by_report.get(r["report_id"], {})
+        row = {k: r.get(k) for k in FIXED if k in r}
+        row["n_forms"] = r.get("group_size")
+        row.update(indicator_values(values, r.get("format_version") or ""))
+        for t, rw, c in layout.all_cells():
+            row[cell_column(t, rw, c)] = values.get(f"{t}.{rw}.{c}")
+        rows.append(row)
+    rows.sort(key=lambda x: (x["office_id"], x["year"]))
+    return rows
