@@ -105,9 +105,3 @@ def check_dataset(ws: Workspace) -> dict:
         findings.setdefault(rid, []).extend(fs)
     write_json(ws.work / "cross_year.json", {rid: [f.to_dict() for f in fs] for rid, fs in findings.items()})
     return findings
-
-
-def groups_of(ws: Workspace) -> dict:
-    """{report_id: Group} for the catalogue, as the dataset checks chose them."""
-    return GR.assign(load_documents(ws))
-

@@ -83,6 +83,8 @@ AUTHOR = (re.compile(r"本(?:年度)?报告由(?P<office>[^，。；、：]{3,40
           re.compile(r"(?P<office>[^，。；、：（）“”《》]{3,40}?)[（(]以下简称[“\"]?本(?:机关|单位|局|委|办|厅|院)"),
           re.compile(r"本(?:机关|单位)[（(](?P<office>[^）)]{2,40})[）)]"))
 
+COMPILER = re.compile(r"人民政府办公[室厅]$")
+
 
 def office_in_text(text: str):
     """The office a sentence names as the report's author ("现公布重庆市渝中区人民政府2023年
@@ -102,9 +104,11 @@ def offices_in_text(text: str) -> list:
             if G.leading_places(before[i:]):
                 out.append(before[i:])
                 break
-    for pat in AUTHOR:
+    for k, pat in enumerate(AUTHOR):
         for m in pat.finditer(text):
             office = m.group("office")
+            if k == 0:     # 本报告由…编制 names the compiler: a government's report, its general office
+                office = COMPILER.sub("人民政府", office)
             for i in range(len(office)):
                 if G.leading_places(office[i:]) or office[i] in LEVEL_MARKERS:
                     out.append(office[i:])

@@ -25,3 +25,12 @@ def corpus_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus_out")
     run(REAL, out, workers=2, progress=False, exclude=("*_scan.pdf",))
     return out
+
+
+@pytest.fixture(scope="session")
+def samples_run(tmp_path_factory):
+    """`ogi run` over the project's samples in raw/ (every form but the scans)."""
+    from pipeline.run import run
+    out = tmp_path_factory.mktemp("samples_out")
+    run(ROOT / "raw", out, workers=2, progress=False, exclude=("*_scan.*",))
+    return out

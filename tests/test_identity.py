@@ -64,3 +64,108 @@ def test_the_gazetteer_knows_recent_changes():
     # a renamed division keeps one code: 会理县 (until 2021) and 会理市 are one office
     assert identify("会理县人民政府").office_id == identify("会理市政府").office_id == "513402:人民政府"
     assert G.region(G.resolve(["平潭综合实验区"])) == ("福建省", "福州市", "平潭县")
+
+
+# -- documents made from raw/ samples, renamed in their text, run through the pipeline -----------
+
+import shutil                                   # noqa: E402
+from pathlib import Path                        # noqa: E402
+
+import pandas as pd                             # noqa: E402
+
+from pipeline.run import run                    # noqa: E402
+
+RAW = Path(__file__).resolve().parents[1] / "raw"
+
+
+def _variant(folder: Path, stem: str, edit=None, name: str = None) -> Path:
+    """A copy of raw/<stem>.txt, its text edited."""
+    text = (RAW / f"{stem}.txt").read_text(encoding="utf-8")
+    path = folder / (name or f"{stem}.txt")
+    path.write_text(edit(text) if edit else text, encoding="utf-8")
+    return path
+
+
+def _run(folder: Path, out: Path):
+    run(folder, out, workers=1, timeout=0, progress=False)
+    return (pd.read_parquet(out / "reports.parquet").set_index("source"),
+            pd.read_parquet(out / "flags.parquet"))
+
+
+def test_a_renamed_office_is_the_same_office_and_its_chain_holds(tmp_path):
+    """玄武区人民政府 → 玄武区政府 in the 2022 report: one office_id, and the 2023 report's
+    deliberate in_force error (against 2022) is still found, once."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _variant(inp, "南京市玄武区人民政府_2021")
+    _variant(inp, "南京市玄武区人民政府_2022", lambda t: t.replace("玄武区人民政府", "玄武区政府"))
+    _variant(inp, "南京市玄武区人民政府_2023")
+    reports, flags = _run(inp, tmp_path / "out")
+    assert set(reports["office"]) == {"南京市玄武区人民政府"}
+    assert set(reports["office_id"]) == {"320102:人民政府"}
+    assert reports.loc["南京市玄武区人民政府_2022.txt", "office_as_printed"] == "玄武区政府"
+    errors = flags[flags["rule"].str.startswith("cross_year.") & (flags["severity"] == "error")]
+    assert errors["flag"].tolist() == ["cross_year.in_force@normative_docs"]
+    assert errors["source"].tolist() == ["南京市玄武区人民政府_2023.txt"]
+
+
+def test_a_misspelt_district_is_corrected_and_keeps_its_chain(tmp_path):
+    """The 2019 report writes 抱河区 for 包河区 throughout; 2020's carry-over errors against it
+    are still found."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _variant(inp, "合肥市包河区人民政府_2019", lambda t: t.replace("包河区", "抱河区"))
+    _variant(inp, "合肥市包河区人民政府_2020")
+    reports, flags = _run(inp, tmp_path / "out")
+    r = reports.loc["合肥市包河区人民政府_2019.txt"]
+    assert (r["office"], r["office_as_printed"], r["county"]) == ("合肥市包河区人民政府", "合肥市抱河区人民政府", "包河区")
+    assert set(reports["office_id"]) == {"340111:人民政府"}
+    errors = flags[flags["rule"].str.startswith("cross_year.") & (flags["severity"] == "error")]
+    assert set(errors["flag"]) == {"cross_year.carry_over@natural_person", "cross_year.carry_over@total"}
+
+
+def test_an_abbreviated_title_and_a_title_over_two_lines_after_a_text_line(tmp_path):
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _variant(inp, "苏州市交通运输局_2021", lambda t: t.replace("苏州市交通运输局2021年政府", "市交通局2021年政府", 1))
+    _variant(inp, "苏州市交通运输局_2020", lambda t: t.replace(
+        "苏州市交通运输局2020年政府信息公开工作年度报告", "正文\n\n苏州市交通局2020年政府信息公开\n\n工作年度报告", 1))
+    _variant(inp, "南京市玄武区人民政府_2023", lambda t: t.replace(
+        "玄武区人民政府2023年政府信息公开工作年度报告", "2023年政府信息公开工作年度报告", 1))   # no office in the title
+    reports, _ = _run(inp, tmp_path / "out")
+    assert reports.loc["苏州市交通运输局_2021.txt", "office_as_printed"] == "市交通局"
+    assert reports.loc["苏州市交通运输局_2020.txt", "office_as_printed"] == "苏州市交通局"
+    assert reports.loc["苏州市交通运输局_2020.txt", "title"] == "苏州市交通局2020年政府信息公开工作年度报告"
+    assert set(reports.loc[["苏州市交通运输局_2021.txt", "苏州市交通运输局_2020.txt"], "office"]) == {"苏州市交通运输局"}
+    assert set(reports.loc[["苏州市交通运输局_2021.txt", "苏州市交通运输局_2020.txt"], "office_id"]) == {"320500:交通运输局"}
+    # from the opening sentence: 本报告由南京市玄武区人民政府办公室…编制 (the compiler: its government)
+    assert reports.loc["南京市玄武区人民政府_2023.txt", "office"] == "南京市玄武区人民政府"
+
+
+@pytest.fixture(scope="module")
+def samples_or_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("raw_text_forms")
+    run(RAW, out, workers=2, progress=False, exclude=("*.pdf", "*.docx"))
+    return pd.read_parquet(out / "reports.parquet")
+
+
+def test_the_raw_samples_have_one_office_id_per_office(samples_or_run):
+    reports = samples_or_run
+    truth = pd.read_csv(RAW / "truth" / "reports.csv").set_index("file")
+    reports = reports.assign(file=reports["source"].map(lambda s: Path(s).name)).set_index("file")
+    assert (reports["office"] == truth.loc[reports.index, "office"]).all()
+    per_office = reports.groupby(truth.loc[reports.index, "office"])["office_id"].nunique()
+    assert (per_office == 1).all()
+    assert reports["office_id"].nunique() == truth["office"].nunique()
+
+
+def test_the_office_from_the_metadata_when_the_title_names_none():
+    from pipeline.meta import report_meta
+    from pipeline.model import Document, TextBlock
+    doc = Document(source="x.html", format="html", items=[
+        TextBlock(text="2022年政府信息公开工作年度报告", page=1),
+        TextBlock(text="根据《条例》规定，现将本机关2022年政府信息公开工作年度报告公布如下。", page=1)],
+        meta={"publisher": "宜兴市人社局", "title": "2022年政府信息公开工作年度报告"})
+    m = report_meta(doc, [None, None])
+    assert (m["office"], m["office_as_printed"], m["year"]) == ("宜兴市人力资源和社会保障局", "宜兴市人社局", 2022)
+    assert m["office_id"] == "320282:人力资源和社会保障局" and m["level"] == "county"

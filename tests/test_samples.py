@@ -20,13 +20,6 @@ RAW = ROOT / "raw"
 TRUTH = RAW / "truth"
 
 
-@pytest.fixture(scope="module")
-def samples_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("samples_out")
-    run(RAW, out, workers=2, progress=False, exclude=("*_scan.*",))
-    return out
-
-
 def test_raw_is_what_the_generator_writes(tmp_path):
     generate(tmp_path / "raw", tmp_path / "truth")
     made = sorted(p.name for p in (tmp_path / "raw").iterdir())
