@@ -32,7 +32,9 @@ def test_other_office_or_gap_year_is_not_compared():
     a = {"report_id": "a", "office": "甲", "year": 2020, "cells": [cell("requests", "carried_forward", "total", 3)]}
     b = {"report_id": "b", "office": "乙", "year": 2021, "cells": [cell("requests", "carried_over", "total", 9)]}
     c = {"report_id": "c", "office": "甲", "year": 2022, "cells": [cell("requests", "carried_over", "total", 9)]}
-    assert check_cross_year([a, b, c]) == {}
+    found = check_cross_year([a, b, c])        # nothing compared; the missing 2021 is said
+    assert list(found) == ["c"] and [f.flag for f in found["c"]] == ["cross_year.gap@report"]
+    assert found["c"][0].severity == "info" and "2021" in found["c"][0].message_en
 
 
 def test_values_rules_and_signed_change():
