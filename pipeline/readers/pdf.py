@@ -16,9 +16,15 @@ from . import ReaderError
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
+# "fast": pdfium reads the page objects (pdf_fast), pdfplumber's algorithms do the rest;
+# "pdfplumber": pdfminer reads them too, the reference path
+ENGINE = "fast"
 
 
-def read(path: Path) -> Document:
+def read(path: Path, engine: str = None) -> Document:
+    engine = engine or ENGINE
+    if engine not in ("fast", "pdfplumber"):
+        raise ValueError(f"unknown PDF engine {engine!r}")
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
@@ -26,6 +32,11 @@ def read(path: Path) -> Document:
     with pdf:
         doc = Document(source=str(path), format="pdf", pages=len(pdf.pages))
         doc.meta.update(_metadata(pdf))
+        if engine == "fast":
+            from .pdf_fast import WARNING, attach_objects
+            declined = attach_objects(path, pdf.pages)
+            if declined:
+                doc.warnings.append((WARNING, f"read with pdfplumber: {declined}"))
         ocr_needed = {}
         for number, page in enumerate(pdf.pages, start=1):
             reason = _ocr_reason(page)
