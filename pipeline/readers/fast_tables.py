@@ -1,0 +1,132 @@
+"""pdfplumber's table finder, step for step, without its quadratic scans.
+
+Why: once pdfium has read the page objects (`pdfium_layer`), most of a page's time goes to two
+pdfplumber loops that rescan everything for every item: `intersections_to_cells` looks for the
+points below and to the right of each grid point by scanning all later points, and rebuilds the
+edge sets of both points at each test; `Table.extract` tests every character of the page
+against every row. Here the same tests run in the same order on what can pass them: the
+points that share an x or a y, edge sets built once, the characters inside the table. Each
+function below says which pdfplumber function it replaces and why its result is the same; the
+text of a cell is still pdfplumber's `utils.extract_text`, and edges, intersections and table
+grouping are pdfplumber's own functions. `tests/test_pdf_parity.py` compares the outcome with
+the pdfplumber path on every PDF we have.
+"""
+from __future__ import annotations
+
+from pdfplumber import utils
+from pdfplumber.page import Page
+from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables,
+                              edges_to_intersections)
+
+
+class FastPage(Page):
+    """A pdfplumber page whose `find_tables` uses `FastTableFinder`; otherwise the same page."""
+
+    def find_tables(self, table_settings=None):
+        return FastTableFinder(self, TableSettings.resolve(table_settings)).tables
+
+
+class FastTableFinder(TableFinder):
+    """pdfplumber's TableFinder with `intersections_to_cells` below and `FastTable`s."""
+
+    def __init__(self, page, settings=None):
+        self.page = page
+        self.settings = TableSettings.resolve(settings)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance,
+            self.settings.intersection_y_tolerance)
+        self.cells = intersections_to_cells(self.intersections)
+        self.tables = [FastTable(self.page, group) for group in cells_to_tables(self.cells)]
+
+
+def intersections_to_cells(intersections: dict) -> list:
+    """pdfplumber.table.intersections_to_cells, same cells in the same order.
+
+    For each grid point in sorted order pdfplumber takes the later points on the same vertical
+    ("below") and on the same horizontal ("right"), in sorted order, and returns the first
+    rectangle whose four sides are edges. Points grouped by x and by y, walked in sorted order,
+    give those same lists; `edge_connects` is a pure function, so testing each right point once
+    instead of once per below point keeps the outcome.
+    """
+    v_sets = {p: {utils.obj_to_bbox(e) for e in d["v"]} for p, d in intersections.items()}
+    h_sets = {p: {utils.obj_to_bbox(e) for e in d["h"]} for p, d in intersections.items()}
+
+    def edge_connects(p1, p2) -> bool:
+        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
+            return True
+        if p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2]):
+            return True
+        return False
+
+    points = sorted(intersections)
+    same_x, same_y = {}, {}
+    for p in points:
+        same_x.setdefault(p[0], []).append(p)
+        same_y.setdefault(p[1], []).append(p)
+    x_rank = {p: k for group in same_x.values() for k, p in enumerate(group)}
+    y_rank = {p: k for group in same_y.values() for k, p in enumerate(group)}
+
+    cells = []
+    for pt in points:
+        below = same_x[pt[0]][x_rank[pt] + 1:]
+        right = [r for r in same_y[pt[1]][y_rank[pt] + 1:] if edge_connects(pt, r)]
+        cell = None
+        for below_pt in below:
+            if not edge_connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                bottom_right = (right_pt[0], below_pt[1])
+                if (bottom_right in intersections and edge_connects(bottom_right, right_pt)
+                        and edge_connects(bottom_right, below_pt)):
+                    cell = (pt[0], pt[1], bottom_right[0], bottom_right[1])
+                    break
+            if cell:
+                break
+        if cell:
+            cells.append(cell)
+    return cells
+
+
+class FastTable(Table):
+    """pdfplumber's Table; `extract` tests only the characters inside the table's box."""
+
+    def extract(self, **kwargs):
+        """pdfplumber.table.Table.extract, same texts.
+
+        A character belongs to a row when its midpoint is in the row's box (left and top edges
+        in, right and bottom out); every row lies inside the table's box, so the characters
+        whose midpoint is in the table's box, by the same test and in page order, are all the
+        candidates.
+        """
+        x0, top, x1, bottom = self.bbox
+        inside = []
+        for char in self.page.chars:
+            v_mid = (char["top"] + char["bottom"]) / 2
+            h_mid = (char["x0"] + char["x1"]) / 2
+            if h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom:
+                inside.append((h_mid, v_mid, char))
+
+        table_arr = []
+        for row in self.rows:
+            rx0, rtop, rx1, rbottom = row.bbox
+            row_chars = [t for t in inside
+                         if t[0] >= rx0 and t[0] < rx1 and t[1] >= rtop and t[1] < rbottom]
+            arr = []
+            for cell in row.cells:
+                if cell is None:
+                    arr.append(None)
+                    continue
+                cx0, ctop, cx1, cbottom = cell
+                cell_chars = [t[2] for t in row_chars
+                              if t[0] >= cx0 and t[0] < cx1 and t[1] >= ctop and t[1] < cbottom]
+                if cell_chars:
+                    if "layout" in kwargs:
+                        kwargs["layout_width"] = cell[2] - cell[0]
+                        kwargs["layout_height"] = cell[3] - cell[1]
+                        kwargs["layout_bbox"] = cell
+                    arr.append(utils.extract_text(cell_chars, **kwargs))
+                else:
+                    arr.append("")
+            table_arr.append(arr)
+        return table_arr
