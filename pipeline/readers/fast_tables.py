@@ -15,15 +15,24 @@ from __future__ import annotations
 
 from pdfplumber import utils
 from pdfplumber.page import Page
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.text import LIGATURES
 from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables,
                               edges_to_intersections)
 
 
 class FastPage(Page):
-    """A pdfplumber page whose `find_tables` uses `FastTableFinder`; otherwise the same page."""
+    """A pdfplumber page with `FastTableFinder` and `text_lines`; otherwise the same page."""
 
     def find_tables(self, table_settings=None):
         return FastTableFinder(self, TableSettings.resolve(table_settings)).tables
+
+    def extract_text_lines(self, strip=True, return_chars=True, **kwargs):
+        if strip and not return_chars and kwargs == {"layout": False}:
+            lines = text_lines(self.chars)
+            if lines is not None:
+                return lines
+        return super().extract_text_lines(strip=strip, return_chars=return_chars, **kwargs)
 
 
 class FastTableFinder(TableFinder):
@@ -125,8 +134,104 @@ class FastTable(Table):
                         kwargs["layout_width"] = cell[2] - cell[0]
                         kwargs["layout_height"] = cell[3] - cell[1]
                         kwargs["layout_bbox"] = cell
-                    arr.append(utils.extract_text(cell_chars, **kwargs))
+                    arr.append(cell_text(cell_chars, kwargs))
                 else:
                     arr.append("")
             table_arr.append(arr)
         return table_arr
+
+
+# what TableSettings resolves to, and extract_text's defaults when extract() gets no settings
+DEFAULT_TEXT_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3}
+
+
+def _top(obj) -> float:
+    return obj["top"]
+
+
+def _x0(obj) -> float:
+    return obj["x0"]
+
+
+def _words(chars: list) -> list:
+    """The words of upright characters, each a list of chars, in pdfplumber's WordExtractor order.
+
+    With the default settings (tolerance 3 either way, blanks not kept, no punctuation split):
+    characters clustered into lines by `top` (pdfplumber's `cluster_objects`), each line sorted
+    by `x0` (the "ltr" sort key (x0, x0), stable the same way), cut at blanks and where the next
+    character starts left of the previous one, more than 3 pt after its end, or more than 3 pt
+    above or below it.
+    """
+    words = []
+    for line in cluster_objects(chars, _top, 3):
+        line.sort(key=_x0)
+        word = []
+        for char in line:
+            text = char["text"]
+            if text.isspace():      # keep_blank_chars=False: a blank ends the word
+                if word:
+                    words.append(word)
+                word = []
+            elif text == "":        # `text in split_at_punctuation`, which is ""
+                if word:
+                    words.append(word)
+                words.append([char])
+                word = []
+            elif word and (char["x0"] < word[-1]["x0"] or char["x0"] > word[-1]["x1"] + 3
+                           or abs(char["top"] - word[-1]["top"]) > 3):
+                words.append(word)
+                word = [char]
+            else:
+                word.append(char)
+        if word:
+            words.append(word)
+    return words
+
+
+def _word(chars: list) -> dict:
+    """WordExtractor.merge_chars, the keys used here."""
+    return {"top": min(c["top"] for c in chars),
+            "text": "".join(LIGATURES.get(c["text"], c["text"] or "") for c in chars),
+            "chars": chars}
+
+
+def cell_text(chars: list, kwargs: dict) -> str:
+    """pdfplumber.utils.extract_text(chars, **kwargs) for a cell of upright characters.
+
+    With the table finder's default text settings and upright text, extract_text is: the words
+    (`_words`), clustered into lines by their `top`, joined by spaces and newlines. That is what
+    this does, minus the per-call machinery (extractor objects, generators, text maps) that costs
+    more than the work for a few characters. Anything else goes to extract_text itself.
+    """
+    if (kwargs and kwargs != DEFAULT_TEXT_SETTINGS) or not all(c["upright"] for c in chars):
+        return utils.extract_text(chars, **kwargs)
+    words = [_word(w) for w in _words(chars)]
+    return "\n".join(" ".join(w["text"] for w in line) for line in cluster_objects(words, _top, 3))
+
+
+def text_lines(chars: list):
+    """Page.extract_text_lines(layout=False, strip=True, return_chars=False), or None.
+
+    pdfplumber builds a text map (the words of each run of upright characters, clustered into
+    lines by `top` in their order, `preserve_order=True`; one space between words, a newline
+    between lines) and finds the lines in it with a regular expression that strips spaces. As
+    words hold no blanks, each line of the map is its words joined by spaces, and its box is the
+    box of their characters. None (use pdfplumber) unless every character is upright, with a
+    text that is not empty and holds no line break.
+    """
+    for c in chars:
+        if not c["upright"] or not c["text"] or "\n" in c["text"] or "\r" in c["text"]:
+            return None
+    words = [_word(w) for w in _words(chars)]
+    lines = []
+    for line in cluster_objects(words, _top, 3, preserve_order=True):
+        text = " ".join(w["text"] for w in line)
+        if not text.strip():
+            continue
+        line_chars = [c for w in line for c in w["chars"]]
+        lines.append({"text": text,
+                      "x0": min(c["x0"] for c in line_chars),
+                      "top": min(c["top"] for c in line_chars),
+                      "x1": max(c["x1"] for c in line_chars),
+                      "bottom": max(c["bottom"] for c in line_chars)})
+    return lines

@@ -204,7 +204,7 @@ class PageLayer:
                     raise Unsupported("vertical writing with a glyph origin off the middle")
                 vy = size + ty
                 X0, Y0, X1, Y1 = -size * 0.5, vy + adv, size * 0.5, vy
-                mx, my = e, f
+                mx, my = f32(e), f32(f)
             if b == 0.0 and c == 0.0:
                 xa, xb = a * X0 + mx, a * X1 + mx
                 ya, yb = d * Y0 + my, d * Y1 + my
@@ -259,7 +259,7 @@ class PageLayer:
             dsc = round(out.value, 3)
             # pdfminer: "/Descent should always be a negative number"
             descent = self._fonts[font] = (-dsc if dsc > 0 else dsc) / 1000.0
-        return (abcd + (f32(m.e), f32(m.f)), size, descent * size, font)
+        return (abcd + (m.e, m.f), size, descent * size, font)   # e, f: see vertical writing
 
     def _width(self, font: int, ch: str) -> float:
         """The advance of `ch` in 1/1000 em, from the font's /Widths or /W (negative: vertical)."""
