@@ -16,7 +16,12 @@ writing, form XObjects, rotated pages and MediaBoxes that do not start at the or
 Numbers: pdfium keeps coordinates as 32-bit floats. Matrices and path points are turned back
 into the shortest decimal that gives the same float32, which is the number written in the content
 stream (and so pdfminer's float64) whenever that number has at most 7 significant digits.
-Character origins are pdfium's own (float32 sums of advances): within 1e-4 pt of pdfminer's.
+Character origins are pdfium's own (float32 sums of advances): within 1e-3 pt of pdfminer's.
+
+The dicts carry what pdfplumber's algorithms read — positions, sizes, text, `upright`, `pts`,
+stroke and fill — but not font names, colours, line widths or marked-content ids, which pdfium
+reports differently (substituted font names, line width 1 for unstroked paths) and which no
+step of the pipeline uses.
 """
 from __future__ import annotations
 
@@ -73,7 +78,6 @@ _C.get_object = _bind("FPDFPage_GetObject", _V, _V, _I)
 _C.object_type = _bind("FPDFPageObj_GetType", _I, _V)
 _C.object_matrix = _bind("FPDFPageObj_GetMatrix", _I, _V, _PM)
 _C.draw_mode = _bind("FPDFPath_GetDrawMode", _I, _V, _PI, _PI)
-_C.stroke_width = _bind("FPDFPageObj_GetStrokeWidth", _I, _V, _PF)
 _C.count_segments = _bind("FPDFPath_CountSegments", _I, _V)
 _C.segment = _bind("FPDFPath_GetPathSegment", _V, _V, _I)
 _C.segment_point = _bind("FPDFPathSegment_GetPoint", _I, _V, _PF, _PF)
@@ -159,8 +163,8 @@ class PageLayer:
         pox, poy = ctypes.byref(ox), ctypes.byref(oy)
         loose = R.FS_RECTF()
         ploose = ctypes.byref(loose)
-        by_object, states, checked = {}, {}, set()
-        last_key, last_origin, state, group = None, None, None, None
+        by_object, states, checked, widths = {}, {}, set(), self._widths
+        last_key, last_x, last_y, state, group = None, None, None, None, None
         H, doctop0, number = self.height, self.initial_doctop, self.page_number
         for i, ch in enumerate(text):
             if ch in " \r\n" and is_generated(tp, i):
@@ -179,11 +183,12 @@ class PageLayer:
                     by_object[key] = group = []
                 else:
                     group = by_object[key]
-            elif (x, y) == last_origin:
+            elif x == last_x and y == last_y:
                 raise Unsupported("one character code read as several characters")
-            last_key, last_origin = key, (x, y)
             (a, b, c, d, e, f), size, descent, font = state
-            w = self._width(font, ch)
+            w = widths.get((font, ch))
+            if w is None:
+                w = self._width(font, ch)
             adv = w * size / 1000.0
             if w >= 0:
                 # pdfminer's LTChar, horizontal: (0, descent) .. (adv, descent + size)
@@ -224,14 +229,14 @@ class PageLayer:
                     if x0 < loose.left - EPS or x1 > loose.right + EPS:
                         raise Unsupported(f"character {ch!r}: width differs from the font's")
                     checked.add((font, ch, size))
-                if group:
-                    px, py = group[-1]["matrix"][4:]
-                    dx, dy = x - px, y - py
+                if group and key == last_key:
+                    dx, dy = x - last_x, y - last_y
                     # the advance in text space runs along x, unless the font writes vertically
                     if abs(a * dy - b * dx) > abs(d * dx - c * dy) + EPS:
                         raise Unsupported("vertical writing")
             elif group:
                 raise Unsupported("vertical writing of several characters in one string")
+            last_key, last_x, last_y = key, x, y
             top = H - y1
             group.append({
                 "matrix": (a, b, c, d, mx, my), "adv": adv,
@@ -306,11 +311,10 @@ class PageLayer:
     def _path(self, obj: int) -> None:
         """pdfminer's subpaths of one pdfium path object, as ("m"|"l"|"c"|"h", point) lists."""
         a, b, c, d, e, f = self._matrix(obj)
-        fill, stroke, width = ctypes.c_int(), ctypes.c_int(), ctypes.c_float()
+        fill, stroke = ctypes.c_int(), ctypes.c_int()
         _C.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
-        _C.stroke_width(obj, ctypes.byref(width))
-        attrs = {"linewidth": f32(width.value), "stroke": bool(stroke.value),
-                 "fill": bool(fill.value), "evenodd": fill.value == 1}
+        attrs = {"stroke": bool(stroke.value), "fill": bool(fill.value),
+                 "evenodd": fill.value == 1}
         px, py = ctypes.c_float(), ctypes.c_float()
         ppx, ppy = ctypes.byref(px), ctypes.byref(py)
         subpaths, ops = [], None
