@@ -21,7 +21,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from .fast_tables import FastPage
-from .pdfium_layer import PageLayer, Unsupported
+
+try:
+    from .pdfium_layer import PageLayer, Unsupported
+    LAYER_ERROR = None
+except (ImportError, AttributeError, OSError) as e:   # a pypdfium2 without its own libpdfium
+    PageLayer, Unsupported, LAYER_ERROR = None, Exception, f"{type(e).__name__}: {e}"
 
 WARNING = "pdf.fast_path_declined"
 
@@ -32,6 +37,8 @@ def attach_objects(path: Path, pages: list):
     Returns None when every page got them, else the reason none did (the pages are then left
     untouched, to be parsed by pdfminer as usual).
     """
+    if LAYER_ERROR:
+        return f"the pdfium bindings are not available ({LAYER_ERROR})"
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as e:   # pypdfium2 raises PdfiumError, but be sure: this is only a shortcut

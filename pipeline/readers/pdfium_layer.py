@@ -26,12 +26,11 @@ step of the pipeline uses.
 from __future__ import annotations
 
 import ctypes
-import os
 import struct
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
-import pypdfium2_raw
+import pypdfium2_raw.bindings
 
 TEXT, PATH, IMAGE, SHADING, FORM = 1, 2, 3, 4, 5
 LINETO, BEZIERTO, MOVETO = 0, 1, 2
@@ -45,10 +44,11 @@ class Unsupported(Exception):
 class _C:
     """pdfium functions for the per-character and per-segment loops, on plain integer handles.
 
-    The library pypdfium2 loaded (dlopen hands back the loaded one), bound without pypdfium2's
-    typed-pointer conversions, which cost more than the calls themselves.
+    The very library pypdfium2 loaded, bound again without pypdfium2's typed-pointer
+    conversions, which cost more than the calls themselves.
     """
-    lib = ctypes.CDLL(os.path.join(os.path.dirname(pypdfium2_raw.__file__), "libpdfium.so"))
+    lib = ctypes.CDLL(pypdfium2_raw.bindings._libs["pdfium"]._name,
+                      handle=pypdfium2_raw.bindings._libs["pdfium"]._handle)
 
 
 def _bind(name, restype, *argtypes):
