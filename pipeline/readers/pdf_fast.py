@@ -23,10 +23,11 @@ import pypdfium2 as pdfium
 from .fast_tables import FastPage
 
 try:
-    from .pdfium_layer import PageLayer, Unsupported
+    from .pdfium_layer import FontCache, PageLayer, Unsupported
     LAYER_ERROR = None
 except (ImportError, AttributeError, OSError) as e:   # a pypdfium2 without its own libpdfium
-    PageLayer, Unsupported, LAYER_ERROR = None, Exception, f"{type(e).__name__}: {e}"
+    FontCache = PageLayer = None
+    Unsupported, LAYER_ERROR = Exception, f"{type(e).__name__}: {e}"
 
 WARNING = "pdf.fast_path_declined"
 
@@ -43,18 +44,20 @@ def attach_objects(path: Path, pages: list):
         pdf = pdfium.PdfDocument(str(path))
     except Exception as e:   # pypdfium2 raises PdfiumError, but be sure: this is only a shortcut
         return f"pdfium cannot open it ({type(e).__name__}: {e})"
+    fonts = FontCache()
     try:
         if len(pdf) != len(pages):
             return f"pdfium sees {len(pdf)} pages, pdfminer {len(pages)}"
         layers = []
         for i, page in enumerate(pages):
             try:
-                layers.append(PageLayer(pdf, i, page.initial_doctop, page.height).objects)
+                layers.append(PageLayer(pdf, i, page.initial_doctop, page.height, fonts).objects)
             except Unsupported as e:
                 return f"page {i + 1}: {e}"
             except Exception as e:
                 return f"page {i + 1}: {type(e).__name__}: {e}"
     finally:
+        fonts.close()
         pdf.close()
     for page, objects in zip(pages, layers):
         # pdfplumber's Page.objects returns `_objects` when it is set and parses only otherwise

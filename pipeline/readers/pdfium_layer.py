@@ -112,6 +112,25 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value
 
 
+class FontCache:
+    """What the layer learns about fonts, for every page of one document.
+
+    Keyed by pdfium's font handles, which stay valid — and are not reused for another font —
+    only while the pages that use them are open: so the cache keeps its pages open until
+    `close()`, which the owner calls when the document is done.
+    """
+
+    def __init__(self):
+        self.descents, self.widths, self.matrices, self.checked = {}, {}, {}, set()
+        self.pages = []
+        self.matrix = R.FS_MATRIX()
+
+    def close(self) -> None:
+        for page in self.pages:
+            page.close()
+        self.pages = []
+
+
 class PageLayer:
     """The pdfplumber objects of one page: `objects` maps object_type to a list of dicts.
 
@@ -120,10 +139,13 @@ class PageLayer:
     """
 
     def __init__(self, pdf: pdfium.PdfDocument, index: int, initial_doctop: float = 0.0,
-                 height: float = None):
+                 height: float = None, fonts: "FontCache" = None):
         self.page_number = index + 1
         self.initial_doctop = initial_doctop
+        own = fonts is None
+        self.fonts = fonts = FontCache() if own else fonts
         page = pdf[index]
+        fonts.pages.append(page)
         try:
             if page.get_rotation() % 360:
                 raise Unsupported("rotated page")
@@ -134,7 +156,6 @@ class PageLayer:
             if abs(self.height - mb[3]) > EPS:
                 raise Unsupported("pdfium and pdfminer read different page sizes")
             self.objects = {}
-            self._fonts, self._widths, self._abcd = {}, {}, {}
             textpage = page.get_textpage()
             try:
                 by_object = self._chars_by_text_object(textpage)
@@ -142,7 +163,8 @@ class PageLayer:
                 textpage.close()
             self._walk(_address(page.raw), by_object)
         finally:
-            page.close()
+            if own:
+                fonts.close()
 
     # -- characters ---------------------------------------------------------------------------
 
@@ -163,7 +185,8 @@ class PageLayer:
         pox, poy = ctypes.byref(ox), ctypes.byref(oy)
         loose = R.FS_RECTF()
         ploose = ctypes.byref(loose)
-        by_object, states, checked, widths = {}, {}, set(), self._widths
+        by_object, states = {}, {}
+        checked, widths = self.fonts.checked, self.fonts.widths
         last_key, last_x, last_y, state, group = None, None, None, None, None
         H, doctop0, number = self.height, self.initial_doctop, self.page_number
         for i, ch in enumerate(text):
@@ -249,32 +272,30 @@ class PageLayer:
 
     def _text_state(self, tp: int, i: int, textobj: int) -> tuple:
         """(matrix, font size, descent × size, font) of the text object of character i."""
-        m = R.FS_MATRIX()
-        _C.char_matrix(tp, i, ctypes.byref(m))
+        cache = self.fonts
+        m = cache.matrix
+        _C.char_matrix(tp, i, m)
         raw = (m.a, m.b, m.c, m.d)
-        abcd = self._abcd.get(raw)
+        abcd = cache.matrices.get(raw)
         if abcd is None:
-            abcd = self._abcd[raw] = tuple(f32(v) for v in raw)
+            abcd = cache.matrices[raw] = tuple(f32(v) for v in raw)
         size = _C.font_size(tp, i)
         font = _C.text_font(textobj)
-        descent = self._fonts.get(font)
+        descent = cache.descents.get(font)
         if descent is None:
             out = ctypes.c_float()
             _C.descent(font, 1000.0, ctypes.byref(out))
             dsc = round(out.value, 3)
             # pdfminer: "/Descent should always be a negative number"
-            descent = self._fonts[font] = (-dsc if dsc > 0 else dsc) / 1000.0
+            descent = cache.descents[font] = (-dsc if dsc > 0 else dsc) / 1000.0
         return (abcd + (m.e, m.f), size, descent * size, font)   # e, f: see vertical writing
 
     def _width(self, font: int, ch: str) -> float:
         """The advance of `ch` in 1/1000 em, from the font's /Widths or /W (negative: vertical)."""
-        key = (font, ch)
-        w = self._widths.get(key)
-        if w is None:
-            out = ctypes.c_float()
-            if not _C.glyph_width(font, ord(ch), 1000.0, ctypes.byref(out)):
-                raise Unsupported("no glyph width")
-            w = self._widths[key] = f32(out.value)
+        out = ctypes.c_float()
+        if not _C.glyph_width(font, ord(ch), 1000.0, ctypes.byref(out)):
+            raise Unsupported("no glyph width")
+        w = self.fonts.widths[(font, ch)] = f32(out.value)
         return w
 
     # -- page objects in content order --------------------------------------------------------
