@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from pdfplumber import utils
 from pdfplumber.page import Page
-from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.text import LIGATURES
 from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables,
                               edges_to_intersections)
@@ -26,6 +25,14 @@ class FastPage(Page):
 
     def find_tables(self, table_settings=None):
         return FastTableFinder(self, TableSettings.resolve(table_settings)).tables
+
+    def char_midpoints(self) -> list:
+        """(h_mid, v_mid, char) of every character, in page order, as Table.extract computes them."""
+        mids = self.__dict__.get("_char_midpoints")
+        if mids is None:
+            mids = self._char_midpoints = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c)
+                                           for c in self.chars]
+        return mids
 
     def extract_text_lines(self, strip=True, return_chars=True, **kwargs):
         if strip and not return_chars and kwargs == {"layout": False}:
@@ -109,12 +116,8 @@ class FastTable(Table):
         candidates.
         """
         x0, top, x1, bottom = self.bbox
-        inside = []
-        for char in self.page.chars:
-            v_mid = (char["top"] + char["bottom"]) / 2
-            h_mid = (char["x0"] + char["x1"]) / 2
-            if h_mid >= x0 and h_mid < x1 and v_mid >= top and v_mid < bottom:
-                inside.append((h_mid, v_mid, char))
+        inside = [t for t in self.page.char_midpoints()
+                  if t[0] >= x0 and t[0] < x1 and t[1] >= top and t[1] < bottom]
 
         table_arr = []
         for row in self.rows:
@@ -153,17 +156,58 @@ def _x0(obj) -> float:
     return obj["x0"]
 
 
+def _cluster_ids(objs: list, tolerance: float) -> list:
+    """pdfplumber's make_cluster_dict on the objects' `top`, as one cluster id per object.
+
+    The distinct values, sorted, start a new cluster where one is more than `tolerance` above
+    the last (cluster_list); the ids count clusters from the smallest value.
+    """
+    tops = [o["top"] for o in objs]
+    ids, cid, last = {}, -1, None
+    for v in sorted(set(tops)):
+        if last is None or v > last + tolerance:
+            cid += 1
+        ids[v] = cid
+        last = v
+    return [ids[t] for t in tops], cid + 1
+
+
+def cluster_by_top(objs: list, tolerance: float = 3) -> list:
+    """pdfplumber's cluster_objects(objs, "top", tolerance): clusters by id, objects in order."""
+    if len(objs) < 2:
+        return [list(objs)] if objs else []
+    ids, n = _cluster_ids(objs, tolerance)
+    groups = [[] for _ in range(n)]
+    for o, k in zip(objs, ids):
+        groups[k].append(o)
+    return [g for g in groups if g]
+
+
+def runs_by_top(objs: list, tolerance: float = 3) -> list:
+    """pdfplumber's cluster_objects(..., preserve_order=True): runs of objects sharing an id."""
+    if not objs:
+        return []
+    ids, _ = _cluster_ids(objs, tolerance)
+    runs, last = [], None
+    for o, k in zip(objs, ids):
+        if k != last:
+            runs.append([])
+            last = k
+        runs[-1].append(o)
+    return runs
+
+
 def _words(chars: list) -> list:
     """The words of upright characters, each a list of chars, in pdfplumber's WordExtractor order.
 
     With the default settings (tolerance 3 either way, blanks not kept, no punctuation split):
-    characters clustered into lines by `top` (pdfplumber's `cluster_objects`), each line sorted
+    characters clustered into lines by `top` (as pdfplumber's `cluster_objects`), each line sorted
     by `x0` (the "ltr" sort key (x0, x0), stable the same way), cut at blanks and where the next
     character starts left of the previous one, more than 3 pt after its end, or more than 3 pt
     above or below it.
     """
     words = []
-    for line in cluster_objects(chars, _top, 3):
+    for line in cluster_by_top(chars):
         line.sort(key=_x0)
         word = []
         for char in line:
@@ -206,7 +250,7 @@ def cell_text(chars: list, kwargs: dict) -> str:
     if (kwargs and kwargs != DEFAULT_TEXT_SETTINGS) or not all(c["upright"] for c in chars):
         return utils.extract_text(chars, **kwargs)
     words = [_word(w) for w in _words(chars)]
-    return "\n".join(" ".join(w["text"] for w in line) for line in cluster_objects(words, _top, 3))
+    return "\n".join(" ".join(w["text"] for w in line) for line in cluster_by_top(words))
 
 
 def text_lines(chars: list):
@@ -224,7 +268,7 @@ def text_lines(chars: list):
             return None
     words = [_word(w) for w in _words(chars)]
     lines = []
-    for line in cluster_objects(words, _top, 3, preserve_order=True):
+    for line in runs_by_top(words):
         text = " ".join(w["text"] for w in line)
         if not text.strip():
             continue
