@@ -1,15 +1,18 @@
-"""pdfplumber's table finder, step for step, without its quadratic scans.
+"""pdfplumber's table finder and text extraction, step for step, without their overheads.
 
-Why: once pdfium has read the page objects (`pdfium_layer`), most of a page's time goes to two
-pdfplumber loops that rescan everything for every item: `intersections_to_cells` looks for the
-points below and to the right of each grid point by scanning all later points, and rebuilds the
-edge sets of both points at each test; `Table.extract` tests every character of the page
-against every row. Here the same tests run in the same order on what can pass them: the
-points that share an x or a y, edge sets built once, the characters inside the table. Each
-function below says which pdfplumber function it replaces and why its result is the same; the
-text of a cell is still pdfplumber's `utils.extract_text`, and edges, intersections and table
-grouping are pdfplumber's own functions. `tests/test_pdf_parity.py` compares the outcome with
-the pdfplumber path on every PDF we have.
+Why: once pdfium has read the page objects (`pdfium_layer`), most of a page's time goes to
+pdfplumber loops that rescan everything for every item, or that build extractor objects,
+generators and text maps to handle every setting for a cell of three characters:
+`intersections_to_cells` scans all later points for those below and to the right of each grid
+point, rebuilding the edge sets of both points at each test; `Table.extract` tests every
+character of the page against every row; `extract_text` and `extract_text_lines` run the whole
+WordExtractor/TextMap machinery. Here the same tests run in the same order on what can pass
+them, and the text of upright characters under the default settings (the only case the reader
+uses; anything else goes to pdfplumber) follows pdfplumber's rules directly: the same clusters
+(`cluster_by_top` is `cluster_objects` on `top`), the same word breaks, the same joins. Each
+function says which pdfplumber function it stands for and why its result is the same; edges,
+intersections and table grouping are pdfplumber's own functions. `tests/test_pdf_parity.py`
+compares the outcome with the pdfplumber path on every PDF we have.
 """
 from __future__ import annotations
 
@@ -106,6 +109,14 @@ def intersections_to_cells(intersections: dict) -> list:
 
 class FastTable(Table):
     """pdfplumber's Table; `extract` tests only the characters inside the table's box."""
+
+    @property
+    def rows(self):
+        """Table.rows, computed once (the reader asks for them, then extract() does again)."""
+        rows = self.__dict__.get("_rows")
+        if rows is None:
+            rows = self._rows = super().rows
+        return rows
 
     def extract(self, **kwargs):
         """pdfplumber.table.Table.extract, same texts.

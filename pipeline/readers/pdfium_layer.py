@@ -121,7 +121,8 @@ class FontCache:
     """
 
     def __init__(self):
-        self.descents, self.widths, self.matrices, self.checked = {}, {}, {}, set()
+        # font -> descent; font -> {char: width}; raw (a, b, c, d) -> rounded; (font, size) -> chars
+        self.descents, self.widths, self.matrices, self.checked = {}, {}, {}, {}
         self.pages = []
         self.matrix = R.FS_MATRIX()
 
@@ -186,7 +187,6 @@ class PageLayer:
         loose = R.FS_RECTF()
         ploose = ctypes.byref(loose)
         by_object, states = {}, {}
-        checked, widths = self.fonts.checked, self.fonts.widths
         last_key, last_x, last_y, state, group = None, None, None, None, None
         H, doctop0, number = self.height, self.initial_doctop, self.page_number
         for i, ch in enumerate(text):
@@ -208,10 +208,10 @@ class PageLayer:
                     group = by_object[key]
             elif x == last_x and y == last_y:
                 raise Unsupported("one character code read as several characters")
-            (a, b, c, d, e, f), size, descent, font = state
-            w = widths.get((font, ch))
+            a, b, c, d, e, f, size, descent, font, widths, seen = state
+            w = widths.get(ch)
             if w is None:
-                w = self._width(font, ch)
+                w = self._width(font, ch, widths)
             adv = w * size / 1000.0
             if w >= 0:
                 # pdfminer's LTChar, horizontal: (0, descent) .. (adv, descent + size)
@@ -245,13 +245,13 @@ class PageLayer:
                       b * X0 + d * Y1 + my)
                 x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
             if w >= 0:
-                if (font, ch, size) not in checked:
+                if ch not in seen:
                     # pdfium's loose box holds the advance box of the code actually drawn; a
                     # width looked up through the Unicode value that overshoots it is wrong
                     loose_box(tp, i, ploose)
                     if x0 < loose.left - EPS or x1 > loose.right + EPS:
                         raise Unsupported(f"character {ch!r}: width differs from the font's")
-                    checked.add((font, ch, size))
+                    seen.add(ch)
                 if group and key == last_key:
                     dx, dy = x - last_x, y - last_y
                     # the advance in text space runs along x, unless the font writes vertically
@@ -271,7 +271,8 @@ class PageLayer:
         return by_object
 
     def _text_state(self, tp: int, i: int, textobj: int) -> tuple:
-        """(matrix, font size, descent × size, font) of the text object of character i."""
+        """The text object of character i: its matrix (a, b, c, d, e, f), font size, descent ×
+        size, font handle, the font's width table and the characters whose width was checked."""
         cache = self.fonts
         m = cache.matrix
         _C.char_matrix(tp, i, m)
@@ -288,14 +289,22 @@ class PageLayer:
             dsc = round(out.value, 3)
             # pdfminer: "/Descent should always be a negative number"
             descent = cache.descents[font] = (-dsc if dsc > 0 else dsc) / 1000.0
-        return (abcd + (m.e, m.f), size, descent * size, font)   # e, f: see vertical writing
+        widths = cache.widths.get(font)
+        if widths is None:
+            widths = cache.widths[font] = {}
+        seen = cache.checked.get((font, size))
+        if seen is None:
+            seen = cache.checked[(font, size)] = set()
+        # e, f unrounded: only vertical writing uses them
+        return abcd + (m.e, m.f, size, descent * size, font, widths, seen)
 
-    def _width(self, font: int, ch: str) -> float:
+    @staticmethod
+    def _width(font: int, ch: str, widths: dict) -> float:
         """The advance of `ch` in 1/1000 em, from the font's /Widths or /W (negative: vertical)."""
         out = ctypes.c_float()
         if not _C.glyph_width(font, ord(ch), 1000.0, ctypes.byref(out)):
             raise Unsupported("no glyph width")
-        w = self.fonts.widths[(font, ch)] = f32(out.value)
+        w = widths[ch] = f32(out.value)
         return w
 
     # -- page objects in content order --------------------------------------------------------
