@@ -3,15 +3,18 @@
 Why: pdfplumber's table finder and text-line builder are pure Python over plain dicts; what makes
 a pdfplumber pass slow is pdfminer interpreting the content streams in Python. pdfium does that
 part in C. This module rebuilds, from pdfium's text page and page objects, the dicts pdfminer and
-pdfplumber would have made — same keys, same top-left coordinates, same object classes (a path
-becomes a line, a rect or a curve by pdfminer's own rules) and the same content-stream order —
-so that pdfplumber's algorithms, fed with them, give the same tables and text lines.
+pdfplumber would have made — pdfminer's character boxes (from the font's widths and descent, not
+the glyph outlines), the same top-left coordinates, the same object classes (a path becomes a
+line, a rect or a curve by pdfminer's own rules) and the same content-stream order — so that
+pdfplumber's algorithms, fed with them, give the same tables and text lines.
 
 Everything pdfium reports differently from pdfminer in a way that cannot be undone raises
 `Unsupported`, and the caller reads the file with pdfplumber instead: text without a Unicode
 mapping (pdfminer writes "(cid:N)"), text objects pdfium leaves out of its text page (it drops
-fake-bold duplicates), one character code read as several characters (ligatures), vertical
-writing, form XObjects, rotated pages and MediaBoxes that do not start at the origin.
+fake-bold duplicates), one character code read as several characters (ligatures), a width that
+pdfium's own box for the glyph contradicts, vertical writing other than one glyph per string
+(WPS's vertical table headers are that), form XObjects, rotated pages and MediaBoxes that do not
+start at the origin.
 
 Numbers: pdfium keeps coordinates as 32-bit floats. Matrices and path points are turned back
 into the shortest decimal that gives the same float32, which is the number written in the content
