@@ -3,7 +3,7 @@ PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as 
 (PDF, TIFF, zip of PNGs), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
-    python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N]
+    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N]
 
 Modules: `layouts` (the forms as data), `content` (offices, numbers, how they are written, prose),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
@@ -73,8 +73,8 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command line: python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [options]."""
-    ap = argparse.ArgumentParser(prog="python -m pipeline.generator",
+    """Command line: python -m samples OUT_DIR --truth TRUTH_DIR [options]."""
+    ap = argparse.ArgumentParser(prog="python -m samples",
                                  description="Generate sample annual reports with known truth.")
     ap.add_argument("out_dir", help="where the report files go")
     ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
