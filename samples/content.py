@@ -460,6 +460,7 @@ def _defect_review_total(cells: dict, spec: Spec) -> None:
 
 def _defect_granted_total_off(cells: dict, spec: Spec) -> None:
     code = ("requests", "granted", "total")
+    _make_numbers(cells, [code], spec)
     _set(cells, code, cells[code].value + 2, spec)
 
 
@@ -472,6 +473,7 @@ def _defect_grand_total_col(cells: dict, spec: Spec) -> None:
 def _defect_carried_forward_off(cells: dict, spec: Spec) -> None:
     for col in ("natural_person", "total"):
         code = ("requests", "carried_forward", col)
+        _make_numbers(cells, [code], spec)
         _set(cells, code, cells[code].value + 5, spec)
 
 
