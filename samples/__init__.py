@@ -72,7 +72,8 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
     their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
 
     `workers` processes write the files (default: every core when there are PARALLEL_FROM
-    reports or more, else this process alone); the bytes are the same either way.
+    reports or more, else this process alone); the bytes are the same either way. Workers are
+    spawned, so a script calling this with workers needs the usual `if __name__ == "__main__":`.
     Returns the written report paths, in order: report by report, form by form.
     """
     writers = _writers()
