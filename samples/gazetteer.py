@@ -12,7 +12,6 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
 
 MUNICIPALITIES = ("11", "12", "31", "50")   # 北京 天津 上海 重庆: the city is the province
 LEFT_OUT = ("71", "81", "82")               # 台湾 香港 澳门: no annual reports of this kind
@@ -110,10 +109,3 @@ def leading_places(text: str) -> list:
             break
     return out
 
-
-def division(adcode: str) -> Optional[Division]:
-    """The usable division of an adcode, or None."""
-    for d in divisions():
-        if d.adcode == adcode:
-            return d
-    return None

@@ -200,9 +200,9 @@ def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: rand
         chain = [d.name]
         qualified = short_title = own
         short_chain = chain
+    # read as the pipeline reads it, the name must give its own divisions and no other: so no
+    # department or street name starts like a place, and a street's name is no division's
     if G.leading_places(qualified) != chain or G.leading_places(short_title) != short_chain:
-        return None
-    if role == "town" and own in G.names():
         return None
     # a short title leaves the city out: only where the district's name is its alone
     can_be_short = short_title != qualified and (role == "town" or G.name_counts()[d.name] == 1)
@@ -223,7 +223,6 @@ def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: rand
         compiler = qualified
         portal = f"{''.join(chain)}人民政府门户网站"
         domain = _domain(d)
-    city = d.city
     county = d.name if county_level else ""
-    return Office(own, qualified, title, compiler, d.province, city, county, _kind(d, role), portal, domain,
+    return Office(own, qualified, title, compiler, d.province, d.city, county, _kind(d, role), portal, domain,
                   short)
