@@ -58,10 +58,7 @@ def reader_pass(pdfs: list, engine: str) -> int:
 
 
 def sample_pdfs(folder: Path, count: int) -> list:
-    try:
-        from samples import generate          # where the generator is moving
-    except ImportError:
-        from pipeline.generator import generate
+    from samples import generate
     generate(folder, folder / "_truth", forms=("pdf",), count=count, seed=11)
     shutil.rmtree(folder / "_truth", ignore_errors=True)
     return sorted(folder.glob("*.pdf"))

@@ -37,10 +37,7 @@ TOL = 0.01         # points
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> list:
-    try:
-        from samples import generate       # where the generator is moving
-    except ImportError:
-        from pipeline.generator import generate
+    from samples import generate
     out = tmp_path_factory.mktemp("parity")
     paths = generate(out / "pdf", out / "truth", forms=("pdf",), count=GENERATED, seed=SEED)
     assert len(paths) == GENERATED
