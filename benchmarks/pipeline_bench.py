@@ -36,7 +36,7 @@ def bare_pass(pdfs: list) -> int:
 
 
 def sample_pdfs(folder: Path) -> None:
-    from pipeline.generator import generate
+    from samples import generate
     generate(folder, folder / "_truth", forms=("pdf",))
     shutil.rmtree(folder / "_truth", ignore_errors=True)
     real = ROOT.parent / "shared" / "corpus" / "real" / "淮安市洪泽区人民政府_2023.pdf"

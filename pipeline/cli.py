@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="write sample reports with known numbers, and their truth")
     g.add_argument("out", type=Path, metavar="OUT")
-    g.add_argument("rest", nargs=argparse.REMAINDER, help="options of python -m pipeline.generator (--truth DIR …)")
+    g.add_argument("rest", nargs=argparse.REMAINDER, help="options of python -m samples (--truth DIR …)")
     g.set_defaults(func=cmd_generate)
     return p
 
@@ -219,5 +219,13 @@ def cmd_score(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from .generator import main as generate_main
+    """The sample generator is the separate `samples` package, and its PDFs need the optional
+    reportlab: when either is missing, say how to install them instead of a traceback."""
+    try:
+        import reportlab  # noqa: F401
+        from samples import main as generate_main
+    except ImportError as e:
+        print(f"ogi generate needs the optional sample generator ({e.name or e} is not installed); "
+              "install it with: pip install 'ogi[samples]'", file=sys.stderr)
+        return 2
     return generate_main([str(args.out), *args.rest]) or 0

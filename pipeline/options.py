@@ -36,6 +36,9 @@ class Options:
                                                        "horizontal_strategy": "lines"}),
                                       metadata={"affects": "parse"})
     converter_timeout: float = 180.0      # seconds for LibreOffice to convert one .doc/.wps
+    # how text PDFs are read: "fast" (pdfium for the page objects) or "pdfplumber" (the reference);
+    # both give the same documents (tests/test_pdf_parity.py)
+    pdf_engine: str = field(default="fast", metadata={"affects": "parse"})
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

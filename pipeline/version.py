@@ -18,7 +18,7 @@ ROOT = Path(__file__).parent
 def pipeline_version() -> str:
     h = hashlib.sha256()
     for p in sorted(ROOT.rglob("*")):
-        if p.suffix in (".py", ".csv", ".json", ".txt") and "generator" not in p.parts and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".csv", ".json", ".txt") and "__pycache__" not in p.parts:
             h.update(str(p.relative_to(ROOT)).encode())
             h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"

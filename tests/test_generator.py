@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.generator import content, generate, main
+from samples import content, generate, main
 
 
 def _read_csv(path: Path) -> list:
@@ -145,7 +145,7 @@ def test_every_form_of_a_report_has_the_same_truth(all_txt):
 
 def test_deliberate_defects_and_clean_reports():
     reports = {r.stem: r for r in content.build_reports(0)}
-    from pipeline.generator.truth import within_report_flags
+    from samples.truth import within_report_flags
     assert within_report_flags(reports["南京市玄武区人民政府_2021"].cells) == []
     assert within_report_flags(reports["泗阳县市场监督管理局_2022"].cells) == ["review_litigation.row_sum@review"]
     assert within_report_flags(reports["重庆市渝中区人民政府_2023"].cells) == [
@@ -269,3 +269,15 @@ def test_cli(tmp_path):
     assert main([str(tmp_path / "o"), "--truth", str(tmp_path / "t"), "--forms", "txt", "--count", "1"]) == 0
     assert (tmp_path / "o" / "南京市玄武区人民政府_2021.txt").exists()
     assert len(_read_csv(tmp_path / "t" / "reports.csv")) == 1
+
+
+def test_ogi_generate_without_reportlab_says_how_to_install(tmp_path, monkeypatch, capsys):
+    """reportlab is an optional extra: `ogi generate` without it is one sentence and exit 2."""
+    import sys
+
+    from pipeline.cli import main as ogi
+    monkeypatch.setitem(sys.modules, "reportlab", None)       # import reportlab now fails
+    assert ogi(["generate", str(tmp_path / "o"), "--truth", str(tmp_path / "t")]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'ogi[samples]'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

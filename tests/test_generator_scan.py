@@ -1,4 +1,4 @@
-"""Image-only scans of generated reports (`pipeline.generator.scan`): stable bytes, no text layer,
+"""Image-only scans of generated reports (`samples.scan`): stable bytes, no text layer,
 the text PDF's page size, skew and dpi in the stated ranges, and truth rows like any other form.
 
 pdfium draws the text PDF's Chinese only with a CJK system font (Debian: fonts-wqy-microhei);
@@ -15,7 +15,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from pipeline.generator import content, generate, scan
+from samples import content, generate, scan
 from pipeline.sniff import sniff
 
 needs_font = pytest.mark.skipif(not scan.cjk_font_available(),

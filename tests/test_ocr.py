@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
 SCAN = CORPUS / "real" / "淮安市洪泽区人民政府_2023_scan.pdf"
 TEXT = CORPUS / "real" / "淮安市洪泽区人民政府_2023.pdf"
 TABLE_PAGES = (3, 4)

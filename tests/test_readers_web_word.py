@@ -15,7 +15,7 @@ from pipeline.sniff import sniff
 
 from ofd_fixture import write_ofd
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
 SHANGHAI = CORPUS / "real" / "上海市人民政府办公厅_2019.html"
 SHUYANG = CORPUS / "real" / "沭阳县发展和改革局_2023.html"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.generator import generate
+from samples import generate
 from pipeline.run import run
 from pipeline.score import score
 

@@ -62,8 +62,8 @@ def test_reports_say_which_pages_were_ocrd(real_scan):
 
 @pytest.fixture(scope="module")
 def generated_scans(tmp_path_factory):
-    from pipeline.generator import generate
-    from pipeline.generator.scan import MissingCJKFont
+    from samples import generate
+    from samples.scan import MissingCJKFont
     made = tmp_path_factory.mktemp("gen_scans")
     truth = tmp_path_factory.mktemp("gen_scans_truth")
     try:
@@ -98,7 +98,7 @@ def test_generated_scans_never_give_an_unflagged_wrong_number(generated_scans):
 def image_forms(tmp_path_factory):
     """One report as a multi-page TIFF, another as a folder of page PNGs (from the PNG zip)."""
     import zipfile
-    from pipeline.generator import content, scan
+    from samples import content, scan
     if not scan.cjk_font_available():
         pytest.skip("no CJK font for rendering the sample pages (Debian fonts-wqy-microhei)")
     reports = {r.stem: r for r in content.build_reports(seed=0)}

@@ -17,9 +17,15 @@ from ..options import Options
 from . import ReaderError
 
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
+ENGINES = ("fast", "pdfplumber")   # Options.pdf_engine: see pipeline/readers/pdf_fast.py
 
 
 def read(path: Path, options: Options = Options()) -> Document:
+    """`options.pdf_engine`: "fast" — pdfium reads the page objects (pdf_fast), pdfplumber's
+    algorithms do the rest; "pdfplumber" — pdfminer reads them too, the reference path."""
+    engine = options.pdf_engine
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; one of {ENGINES}")
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
@@ -27,6 +33,13 @@ def read(path: Path, options: Options = Options()) -> Document:
     with pdf:
         doc = Document(source=str(path), format="pdf", pages=len(pdf.pages))
         doc.meta.update(_metadata(pdf))
+        if engine == "fast":
+            from .pdf_fast import WARNING, attach_objects
+            declined = attach_objects(path, pdf.pages)
+            if declined:
+                doc.findings.append(Finding(WARNING, "report", "info", found=declined,
+                                            message_zh=f"快速路径未能确定地读取本文件，已改用 pdfplumber 读取：{declined}",
+                                            message_en=f"read with pdfplumber: {declined}"))
         ocr_needed = {}
         for number, page in enumerate(pdf.pages, start=1):
             reason = _ocr_reason(page)

@@ -134,24 +134,6 @@ YUZHONG = _office("渝中区人民政府", "重庆市渝中区人民政府", "�
                   "重庆市", "重庆市", "渝中区", "district", "重庆市渝中区人民政府网",
                   "www.cqyz.gov.cn", "我区")
 
-# Extra offices for `count` beyond the fixed set: plain, consistent reports.
-EXTRA_OFFICES = (
-    _office("鼓楼区人民政府", "福州市鼓楼区人民政府", "鼓楼区人民政府", "福州市鼓楼区人民政府办公室",
-            "福建省", "福州市", "鼓楼区", "district", "福州市鼓楼区人民政府门户网站", "www.gl.gov.cn", "我区"),
-    _office("宜兴市教育局", "宜兴市教育局", "宜兴市教育局", "宜兴市教育局", "江苏省", "无锡市", "宜兴市",
-            "county_bureau", "宜兴市人民政府网站", "www.yixing.gov.cn", "本局"),
-    _office("洛阳市自然资源和规划局", "洛阳市自然资源和规划局", "洛阳市自然资源和规划局",
-            "洛阳市自然资源和规划局办公室", "河南省", "洛阳市", "", "city_dept", "洛阳市人民政府门户网站",
-            "www.ly.gov.cn", "本局"),
-    _office("东湖街道办事处", "南昌市东湖区东湖街道办事处", "东湖街道办事处", "南昌市东湖区东湖街道办事处",
-            "江西省", "南昌市", "东湖区", "street", "南昌市东湖区人民政府网", "www.donghu.gov.cn", "街道"),
-    _office("临安区人民政府", "杭州市临安区人民政府", "临安区人民政府", "杭州市临安区人民政府办公室",
-            "浙江省", "杭州市", "临安区", "district", "杭州市临安区人民政府门户网站", "www.linan.gov.cn", "我区"),
-    _office("山东省人力资源和社会保障厅", "山东省人力资源和社会保障厅", "山东省人力资源和社会保障厅",
-            "山东省人力资源和社会保障厅办公室", "山东省", "", "", "province_dept",
-            "山东省人力资源和社会保障厅网站", "hrss.shandong.gov.cn", "我厅"),
-)
-
 # The fixed set, ordered so that a small `count` still holds both kinds of consecutive-year pair.
 CORE = (
     Spec(XUANWU, 2021, "2021", comma=True, amount_style="plain"),
@@ -189,7 +171,8 @@ DEFECTS = {
 # Building reports
 
 def build_reports(seed: int = 0, count: Optional[int] = None) -> list:
-    """The reports to generate: the fixed set first, then extra plain reports up to `count`.
+    """The reports to generate: the fixed set first, then, up to `count`, offices of the
+    gazetteer with runs of consecutive years (`plan`).
 
     Reports of one office are built in year order, so a later year can carry the earlier
     year's numbers over (carried_over, in_force, prev_items) as the cross-year rules require.
@@ -197,20 +180,12 @@ def build_reports(seed: int = 0, count: Optional[int] = None) -> list:
     specs = list(CORE)
     if count is None:
         count = len(specs)
+    if count < 0:
+        raise ValueError(f"count must not be negative, not {count}")
     specs = specs[:count]
-    rng = random.Random(f"extras:{seed}")
-    seen = {(s.office.qualified, s.year) for s in specs}
-    while len(specs) < count:
-        office = rng.choice(EXTRA_OFFICES)
-        year = rng.randint(2019, 2024)
-        if (office.qualified, year) in seen:
-            continue
-        seen.add((office.qualified, year))
-        fmt = "2021" if year >= 2021 else "2019"
-        specs.append(Spec(office, year, fmt, blank_style=rng.choice(["zero", "zero", "blank_legal", "na_legal"]),
-                          comma=rng.random() < 0.5, amount_style=rng.choice(["plain", "wan", "yuan"]),
-                          title_style=rng.choice(["one", "two_line", "year_first"]),
-                          charset=rng.choice(["utf-8", "gb2312", "gbk"])))
+    if count > len(specs):
+        from . import plan                              # the gazetteer is read only when needed
+        specs += plan.extra_specs(seed, count - len(specs))
     built = {}
     out = []
     for spec in sorted(specs, key=lambda s: (s.office.qualified, s.year)):
@@ -248,7 +223,10 @@ def make_report(spec: Spec, seed: int = 0, prev: Optional[Report] = None) -> Rep
 _SCALE = {  # new requests in a year, (low, high)
     "district": (150, 700), "county_bureau": (4, 40), "street": (0, 0), "city_dept": (20, 160),
     "district_bureau": (8, 60), "province_dept": (60, 260),
+    "province_gov": (200, 1500), "city_gov": (100, 1200), "county_gov": (30, 400), "town": (0, 12),
 }
+_BIG = ("district", "province_dept", "city_dept", "province_gov", "city_gov", "county_gov")   # more reviews
+_SMALL = ("street", "county_bureau", "district_bureau", "town")                              # fewer documents
 _APPLICANT_WEIGHTS = (0.84, 0.08, 0.005, 0.01, 0.035, 0.03)
 _OUTCOME_WEIGHTS = {
     "granted": 0.32, "partially_granted": 0.07, "withheld_state_secret": 0.004,
@@ -314,7 +292,7 @@ def _negative_cell(numbers: dict, split_other: bool) -> None:
 
 def _review_numbers(rng: random.Random, spec: Spec) -> dict:
     """Review and litigation counts: a few cases, mostly upheld, with each row's 总计 its sum."""
-    big = spec.office.kind in ("district", "province_dept", "city_dept")
+    big = spec.office.kind in _BIG
     out = {}
     for row, _ in L.REVIEW_ROWS:
         n = rng.randint(0, 12 if big else 2) if spec.office.kind != "street" else 0
@@ -331,7 +309,7 @@ def _active_numbers(rng: random.Random, spec: Spec, prev: Optional[Report]) -> d
     """Active-disclosure numbers; with a previous year of the same format, in_force and
     prev_items continue from it (plus any deliberate cross-year break)."""
     kind = spec.office.kind
-    small = kind in ("street", "county_bureau", "district_bureau")
+    small = kind in _SMALL
     out = {}
     if spec.format == "2021":
         for row in ("rules", "normative_docs"):
@@ -482,6 +460,7 @@ def _defect_review_total(cells: dict, spec: Spec) -> None:
 
 def _defect_granted_total_off(cells: dict, spec: Spec) -> None:
     code = ("requests", "granted", "total")
+    _make_numbers(cells, [code], spec)
     _set(cells, code, cells[code].value + 2, spec)
 
 
@@ -494,6 +473,7 @@ def _defect_grand_total_col(cells: dict, spec: Spec) -> None:
 def _defect_carried_forward_off(cells: dict, spec: Spec) -> None:
     for col in ("natural_person", "total"):
         code = ("requests", "carried_forward", col)
+        _make_numbers(cells, [code], spec)
         _set(cells, code, cells[code].value + 5, spec)
 
 
@@ -534,8 +514,8 @@ def _facts(rng: random.Random, rep: Report) -> dict:
                                    c[("review_litigation", "litigation_after_review", "total")]]),
         "address": f"{rep.city or rep.province}{rep.county}{rng.choice(['人民路', '中山路', '建设路', '府前街', '解放路'])}"
                    f"{rng.randint(1, 300)}号",
-        "zip": f"{_AREA.get(rep.city or rep.province, ('', '100'))[1]}{rng.randint(0, 9)}{rng.randint(0, 9)}0",
-        "phone": f"{_AREA.get(rep.city or rep.province, ('010', ''))[0]}-{rng.randint(5, 8)}{rng.randint(1000000, 9999999)}",
+        "zip": f"{_area(rep)[1]}{rng.randint(0, 9)}{rng.randint(0, 9)}0",
+        "phone": f"{_area(rep)[0]}-{rng.randint(5, 8)}{rng.randint(1000000, 9999999)}",
         "date": f"{rep.year + 1}-01-{rng.randint(10, 31):02d}",
         "index": f"{rng.randint(10**8, 10**9 - 1)}/{rep.year + 1}-{rng.randint(1, 99999):05d}",
     }
@@ -546,9 +526,24 @@ def _facts(rng: random.Random, rep: Report) -> dict:
 _AREA = {
     "南京市": ("025", "210"), "合肥市": ("0551", "230"), "宿迁市": ("0527", "223"), "杭州市": ("0571", "310"),
     "苏州市": ("0512", "215"), "成都市": ("028", "610"), "浙江省": ("0571", "310"), "重庆市": ("023", "400"),
-    "福州市": ("0591", "350"), "无锡市": ("0510", "214"), "洛阳市": ("0379", "471"), "南昌市": ("0791", "330"),
-    "山东省": ("0531", "250"),
 }
+# Elsewhere, those of the province's capital.
+_PROVINCE_AREA = {
+    "北京市": ("010", "100"), "天津市": ("022", "300"), "河北省": ("0311", "050"), "山西省": ("0351", "030"),
+    "内蒙古自治区": ("0471", "010"), "辽宁省": ("024", "110"), "吉林省": ("0431", "130"),
+    "黑龙江省": ("0451", "150"), "上海市": ("021", "200"), "江苏省": ("025", "210"), "浙江省": ("0571", "310"),
+    "安徽省": ("0551", "230"), "福建省": ("0591", "350"), "江西省": ("0791", "330"), "山东省": ("0531", "250"),
+    "河南省": ("0371", "450"), "湖北省": ("027", "430"), "湖南省": ("0731", "410"), "广东省": ("020", "510"),
+    "广西壮族自治区": ("0771", "530"), "海南省": ("0898", "570"), "重庆市": ("023", "400"),
+    "四川省": ("028", "610"), "贵州省": ("0851", "550"), "云南省": ("0871", "650"),
+    "西藏自治区": ("0891", "850"), "陕西省": ("029", "710"), "甘肃省": ("0931", "730"),
+    "青海省": ("0971", "810"), "宁夏回族自治区": ("0951", "750"), "新疆维吾尔自治区": ("0991", "830"),
+}
+
+
+def _area(rep: Report) -> tuple:
+    """(telephone area code, postcode prefix) for the report's city, else its province's capital."""
+    return _AREA.get(rep.city or rep.province) or _PROVINCE_AREA.get(rep.province, ("010", "100"))
 
 
 def _sum_values(ws: list):

@@ -3,16 +3,23 @@ PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as 
 (PDF, TIFF, zip of PNGs), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
-    python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N]
+    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
 
-Modules: `layouts` (the forms as data), `content` (offices, numbers, how they are written, prose),
+Modules: `layouts` (the forms as data), `content` (the fixed offices, numbers, how they are
+written, prose), `gazetteer`, `offices` and `plan` (the offices and years beyond the fixed set),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
 `markdown`, `scan`). Every form of one report has the same truth; the same seed gives the same
 bytes.
+
+It is a package of its own, outside the pipeline it tests, and needs reportlab (the `samples`
+extra: pip install 'ogi[samples]').
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -41,11 +48,32 @@ def _writers() -> dict:
     }
 
 
+def _write_forms(job: tuple) -> list:
+    """Write one report in each of its forms; returns the paths. A unit of work for a worker:
+    every writer draws only from the report's own random streams, so where it runs changes no
+    byte."""
+    report, forms, out_dir = job
+    writers = _writers()
+    paths = []
+    for form in forms:
+        suffix, write = writers[form]
+        path = out_dir / f"{report.stem}{suffix}"
+        write(report, path)
+        paths.append(path)
+    return paths
+
+
+PARALLEL_FROM = 50     # reports; fewer are written in this process (starting workers costs a second)
+
+
 def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Optional[int] = None,
-             seed: int = 0) -> list:
+             seed: int = 0, workers: Optional[int] = None) -> list:
     """Write `count` reports (default: the fixed set of 12) in each of `forms` to `out_dir`, and
     their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
 
+    `workers` processes write the files (default: every core when there are PARALLEL_FROM
+    reports or more, else this process alone); the bytes are the same either way. Workers are
+    spawned, so a script calling this with workers needs the usual `if __name__ == "__main__":`.
     Returns the written report paths, in order: report by report, form by form.
     """
     writers = _writers()
@@ -58,12 +86,19 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
     reports = content.build_reports(seed, count)
     for r in reports:
         r.flags = truth.within_report_flags(r.cells)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(reports) >= PARALLEL_FROM else 1
+    jobs = [(r, tuple(forms), out_dir) for r in reports]
+    if workers > 1 and len(reports) > 1:
+        # spawn, not fork: the caller may hold threads (OCR engines, thread pools) a fork would copy
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            written = list(pool.map(_write_forms, jobs, chunksize=8))
+    else:
+        written = [_write_forms(j) for j in jobs]
     paths, rows = [], []
-    for r in reports:
-        for form in forms:
-            suffix, write = writers[form]
-            path = out_dir / f"{r.stem}{suffix}"
-            write(r, path)
+    for r, report_paths in zip(reports, written):
+        for path in report_paths:
             paths.append(path)
             rows.append(truth.report_row(path.name, r))
             truth.write_cells(truth_dir / "cells" / f"{path.name}.csv", r)
@@ -73,8 +108,8 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command line: python -m pipeline.generator OUT_DIR --truth TRUTH_DIR [options]."""
-    ap = argparse.ArgumentParser(prog="python -m pipeline.generator",
+    """Command line: python -m samples OUT_DIR --truth TRUTH_DIR [options]."""
+    ap = argparse.ArgumentParser(prog="python -m samples",
                                  description="Generate sample annual reports with known truth.")
     ap.add_argument("out_dir", help="where the report files go")
     ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
@@ -82,8 +117,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS) + ")")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None,
-                    help=f"number of reports (default: the fixed set of {len(content.CORE)})")
+                    help=f"number of reports (default: the fixed set of {len(content.CORE)}; beyond it, "
+                         "offices of the gazetteer, a few consecutive years each)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help=f"processes writing files (default: every core from {PARALLEL_FROM} reports on)")
     a = ap.parse_args(argv)
-    paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed)
+    try:
+        paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed, workers=a.workers)
+    except ValueError as e:            # a count the gazetteer cannot give, a negative count
+        ap.error(str(e))
     print(f"wrote {len(paths)} files to {a.out_dir}, truth to {a.truth}")
     return 0

@@ -144,17 +144,29 @@ class BrokenTable(Flowable):
         return (w, aH + 1 if self._fits else self.height)
 
     def split(self, aW, aH):
+        """The heading and the most rows that fit in the space left, then the rest on the next
+        page; nothing when not even the header and `min_first` rows fit.
+
+        A first part is taller the more rows it has, so the cut is found by bisection: building
+        and measuring a candidate table is what makes a sample PDF slow."""
         g = self.grid
         _, h0 = self.heading.wrap(aW, aH)
         room = aH - h0 - self.heading.getSpaceBefore() - self.heading.getSpaceAfter()
-        for k in range(g.n_rows - self.min_rest, g.header_rows + self.min_first - 1, -1):
+        lo, hi = g.header_rows + self.min_first, g.n_rows - self.min_rest     # candidate row counts
+        best = None
+        while lo <= hi:
+            k = (lo + hi) // 2
             first = table_from_grid(g.slice(0, k), self.styles)
-            _, h = first.wrap(aW, room)
-            if h <= room:
-                self.forced = self._fits
-                rest = table_from_grid(g.slice(k, g.n_rows), self.styles)
-                return [self.heading, first, PageBreak(), rest]
-        return []
+            if first.wrap(aW, room)[1] <= room:
+                best, lo = (k, first), k + 1
+            else:
+                hi = k - 1
+        if best is None:
+            return []
+        k, first = best
+        self.forced = self._fits
+        rest = table_from_grid(g.slice(k, g.n_rows), self.styles)
+        return [self.heading, first, PageBreak(), rest]
 
     def draw(self):  # never drawn whole: it always splits
         raise RuntimeError("BrokenTable is always split")
