@@ -25,26 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import pdfplumber
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from baseline import bare_pdfplumber as bare_pass  # noqa: E402
 
 from pipeline.options import Options  # noqa: E402
 from pipeline.readers import pdf as pdf_reader  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "real" / "淮安市洪泽区人民政府_2023.pdf"
-
-
-def bare_pass(pdfs: list) -> int:
-    pages = 0
-    for p in pdfs:
-        with pdfplumber.open(p) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.extract_tables()
-                pages += 1
-    return pages
 
 
 def reader_pass(pdfs: list, engine: str) -> int:

@@ -16,23 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import pdfplumber
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from baseline import bare_pdfplumber as bare_pass  # noqa: E402
 
 from pipeline.run import run  # noqa: E402
-
-
-def bare_pass(pdfs: list) -> int:
-    pages = 0
-    for p in pdfs:
-        with pdfplumber.open(p) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-                page.extract_tables()
-                pages += 1
-    return pages
 
 
 def sample_pdfs(folder: Path) -> None:
