@@ -81,6 +81,16 @@ def canonical_label(table: str, axis: str, code: str) -> str:
     return code
 
 
+@lru_cache(maxsize=1)
+def _names_en() -> dict:
+    return {(r["table"], r["axis"], r["code"]): r["en"] for r in data.rows("names_en.csv")}
+
+
+def name_en(table: str, axis: str, code: str) -> str:
+    """The code's name in English words (data/names_en.csv), or the code itself."""
+    return _names_en().get((table, axis, code), code)
+
+
 def _bare(text: str) -> str:
     t = re.sub(r"\s+", "", text)
     while True:

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from . import data, layout
 from .findings import Finding, with_evidence
-from .labels import canonical_label
+from .labels import canonical_label, name_en
 
 TOLERANCE = 1e-6
 
@@ -76,7 +76,21 @@ def _expand(term: str, present: set, table: str, axis: str) -> list:
 Lookup = Callable[[str, str, str, int], Optional[dict]]   # (table, row, col, offset) -> cell
 
 
-def evaluate(rel: Relation, cells: list, lookup: Lookup) -> list:
+@dataclass(frozen=True)
+class Context:
+    """What a relation needs to know beyond the cells: each report's format (an operand its
+    format does not have makes the relation not apply, rather than unverifiable), and how to
+    name last year's report in messages."""
+    formats: tuple = (None, None)              # (this report's, last year's): '2019', '2021' or None
+    previous_zh: str = "（上年）"
+    previous_en: str = "in last year's report"
+
+    def has(self, table: str, row: str, col: str, offset: int) -> bool:
+        fmt = self.formats[0 if offset == 0 else 1]
+        return fmt not in layout.FORMATS or (table, row, col) in layout.cells_of(fmt)
+
+
+def evaluate(rel: Relation, cells: list, lookup: Lookup, context: Context = Context()) -> list:
     """Findings of one relation over one report's cells."""
     mine = [c for c in cells if c["table_code"] == rel.table]
     if not mine:
@@ -94,10 +108,16 @@ def evaluate(rel: Relation, cells: list, lookup: Lookup) -> list:
         rhs = _operands(rel, rel.rhs, w, present, lookup)
         if lhs is None or rhs is None:
             continue     # the relation does not apply here (no such row in this layout)
-        finding = _judge(rel, w, lhs, rhs)
+        if not all(context.has(rel.table, *_cell_of(rel, w, code), off) for _, code, off, _ in lhs + rhs):
+            continue     # an operand its report's format does not have: not applicable
+        finding = _judge(rel, w, lhs, rhs, context)
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _cell_of(rel: Relation, where: str, code: str) -> tuple:
+    return (where, code) if rel.at == "row" else (code, where)
 
 
 def _operands(rel, terms, w, present, lookup):
@@ -113,19 +133,22 @@ def _operands(rel, terms, w, present, lookup):
     return out
 
 
-def _judge(rel: Relation, where: str, lhs: list, rhs: list) -> Optional[Finding]:
+def _judge(rel: Relation, where: str, lhs: list, rhs: list, context: Context) -> Optional[Finding]:
     ops = lhs + rhs
     this_year = [c for _, _, off, c in ops if off == 0]
     unsure = [(code, off, c) for _, code, off, c in ops
               if c is None or c["kind"] != "number" or c["value"] is None]
-    heading = f"{layout.title(rel.table)} {rel.zh.split(' 应等于')[0]}@{where}"
+    heading = f"{layout.title(rel.table)} {_where_zh(rel, where)}：{rel.zh.split(' 应等于')[0]}"
+    place = _where_en(rel, where)
     if unsure:
-        what = "，".join(f"{_name(rel, code)}{'（上年）' if off else ''}为{_kind_zh(c)}" for code, off, c in unsure)
-        what_en = ", ".join(f"{code}{' (previous year)' if off else ''} is {'missing' if c is None else c['kind']}"
+        what = "，".join(f"{_name(rel, code)}{context.previous_zh if off else ''}为{_kind_zh(c)}"
+                        for code, off, c in unsure)
+        what_en = ", ".join(f"{_name_en(rel, code)}{' ' + context.previous_en if off else ''} is "
+                            f"{'not in the report' if c is None else _KIND_EN.get(c['kind'], c['kind'])}"
                             for code, off, c in unsure)
         f = Finding(rel.id, where, "unverifiable", "", "",
-                    f"{heading}：无法核对（{what}）：{_side(rel, lhs)} = {_side(rel, rhs)}",
-                    f"{rel.id}@{where} cannot be verified: {what_en}")
+                    f"{heading}：无法核对（{what}）：{_side(rel, lhs, context)} = {_side(rel, rhs, context)}",
+                    f"{place}: cannot be checked because {what_en}")
         return with_evidence(f, this_year)
     left = sum(s * c["value"] for s, _, _, c in lhs)
     right = sum(s * c["value"] for s, _, _, c in rhs)
@@ -135,9 +158,24 @@ def _judge(rel: Relation, where: str, lhs: list, rhs: list) -> Optional[Finding]
     note_zh = "（其中有识别置信度低的数字，请核对原件）" if low else ""
     note_en = " (some operands have low OCR confidence: check the scan)" if low else ""
     f = Finding(rel.id, where, "error", _fmt(right), _fmt(left),
-                f"{heading}: {_side(rel, lhs, True)} ≠ {_side(rel, rhs, True)}{note_zh}",
-                f"{rel.id}@{where}: {_side_en(lhs)} = {_fmt(left)} but {_side_en(rhs)} = {_fmt(right)}{note_en}")
+                f"{heading}：{_side(rel, lhs, context, True)} ≠ {_side(rel, rhs, context, True)}{note_zh}",
+                f"{place}: {_side_en(rel, lhs, context)}, but {_side_en(rel, rhs, context)}{note_en}")
     return with_evidence(f, this_year)
+
+
+_KIND_EN = {"blank": "blank", "na": "marked not applicable", "text": "text, not a number"}
+
+
+def _where_zh(rel: Relation, where: str) -> str:
+    return canonical_label(rel.table, rel.at, where)
+
+
+def _where_en(rel: Relation, where: str) -> str:
+    return f"{layout.title(rel.table, 'en')}, {name_en(rel.table, rel.at, where)}"
+
+
+def _name_en(rel: Relation, code: str) -> str:
+    return name_en(rel.table, "col" if rel.at == "row" else "row", code)
 
 
 def _kind_zh(c) -> str:
@@ -149,10 +187,10 @@ def _name(rel: Relation, code: str) -> str:
     return canonical_label(rel.table, axis, code)
 
 
-def _side(rel: Relation, ops: list, with_values: bool = False) -> str:
+def _side(rel: Relation, ops: list, context: Context, with_values: bool = False) -> str:
     parts = []
     for i, (sign, code, off, c) in enumerate(ops):
-        name = _name(rel, code) + ("（上年）" if off else "")
+        name = _name(rel, code) + (context.previous_zh if off else "")
         if with_values and c is not None and c["value"] is not None:
             name += _fmt(c["value"])
         parts.append(("" if i == 0 and sign > 0 else (" + " if sign > 0 else " - ")) + name)
@@ -162,22 +200,29 @@ def _side(rel: Relation, ops: list, with_values: bool = False) -> str:
     return s
 
 
-def _side_en(ops: list) -> str:
-    s = ""
-    for i, (sign, code, off, _) in enumerate(ops):
-        s += ("" if i == 0 else (" + " if sign > 0 else " - ")) + f"{code}{' (previous year)' if off else ''}"
-    return s
+def _side_en(rel: Relation, ops: list, context: Context) -> str:
+    """'total is 0', or 'granted 76 + partly granted 12 make 88' (the values where known)."""
+    def name(code, off):
+        return f"{_name_en(rel, code)}{' ' + context.previous_en if off else ''}"
+    if len(ops) == 1:
+        sign, code, off, c = ops[0]
+        return f"{name(code, off)} is {_fmt(c['value'])}"
+    terms = " ".join(("" if i == 0 and sign > 0 else ("+ " if sign > 0 else "− ")) + f"{name(code, off)} {_fmt(c['value'])}"
+                     for i, (sign, code, off, c) in enumerate(ops))
+    return f"{terms} make {_fmt(sum(s * c['value'] for s, _, _, c in ops))}"
 
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def check_relations(cells: list) -> list:
-    """Within-report findings of every relation that compares cells of one report."""
+def check_relations(cells: list, fmt: Optional[str] = None) -> list:
+    """Within-report findings of every relation that compares cells of one report (`fmt`: the
+    report's format, where known)."""
     index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
 
     def lookup(table, row, col, offset):
         return index.get((table, row, col)) if offset == 0 else None
 
-    return [f for rel in all_relations() if not rel.cross_year for f in evaluate(rel, cells, lookup)]
+    context = Context((fmt, None))
+    return [f for rel in all_relations() if not rel.cross_year for f in evaluate(rel, cells, lookup, context)]

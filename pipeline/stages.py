@@ -78,7 +78,7 @@ def check_stage(ws: Workspace, entry: dict, options: Options) -> None:
     if _failed(ws, "check", entry, ex):
         return
     overview = " ".join(s["text"] for s in (seg or {}).get("sections", []) if s["code"] == "overview")
-    result = check_report(ex["cells"], overview, options)
+    result = check_report(ex["cells"], overview, options, ex.get("format_version"))
     ws.save("check", entry, {"error": None, "findings": [f.to_dict() for f in result["findings"]],
                              "low_confidence": result["low_confidence"]})
 

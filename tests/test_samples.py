@@ -59,7 +59,7 @@ def test_cross_year_flags_fire_as_generated(samples_run):
 def test_cross_year_message_names_both_years(samples_run):
     flags = pd.read_parquet(samples_run / "flags.parquet")
     f = flags[flags["flag"] == "cross_year.in_force@normative_docs"].iloc[0]
-    assert f["severity"] == "error" and "2022" in f["message_zh"] and "in_force (previous year)" in f["message_en"]
+    assert f["severity"] == "error" and "2022" in f["message_zh"] and "in force in its 2022 report" in f["message_en"]
 
 
 def truth_for(folder: Path, renamed: dict) -> Path:

@@ -17,10 +17,10 @@ from .narrative import check_narrative
 from ..relations import check_relations
 
 
-def check_report(cells: list, overview: str = "", options: Options = Options()) -> dict:
+def check_report(cells: list, overview: str = "", options: Options = Options(), fmt=None) -> dict:
     """{findings, low_confidence: [cell codes]} of one report's within-report checks."""
     low = {code_of(c) for c in low_confidence_cells(cells, options.ocr_low_confidence)}
     marked = [{**c, "low_confidence": code_of(c) in low} for c in cells]
-    findings = (check_relations(marked) + check_counts(marked) + check_narrative(overview, marked)
+    findings = (check_relations(marked, fmt) + check_counts(marked) + check_narrative(overview, marked)
                 + check_confidence(marked, options.ocr_low_confidence))
     return {"findings": findings, "low_confidence": sorted(low)}

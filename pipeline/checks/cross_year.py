@@ -15,7 +15,7 @@ previous year.
 from __future__ import annotations
 
 from ..findings import Finding
-from ..relations import all_relations, evaluate
+from ..relations import Context, all_relations, evaluate
 from .yoy import check_anomalies
 
 
@@ -70,16 +70,18 @@ def _compare(r: dict, prev: dict, year: int) -> list:
     def lookup(table, row, col, offset):
         return (now if offset == 0 else before).get((table, row, col))
 
+    context = Context((r.get("format_version"), prev.get("format_version")),
+                      previous_zh=f"（{year - 1}年报告）", previous_en=f"in its {year - 1} report")
     findings = []
     for rel in all_relations():
         if rel.cross_year:
             # an unverifiable relation is reported only when last year's table has the row
-            findings.extend(f for f in evaluate(rel, r["cells"], lookup)
+            findings.extend(f for f in evaluate(rel, r["cells"], lookup, context)
                             if f.severity == "error" or any(k[0] == rel.table for k in before))
     against = prev.get("source", prev["report_id"])
     for f in findings:
         f.stage = "cross_year"
-        f.message_zh += f"（对照 {against} {year - 1}年）"
-        f.message_en += f" (against {against}, {year - 1})"
+        f.message_zh += f"（对照 {against}）"
+        f.message_en += f" (compared with {against})"
         f.extra["against"] = prev["report_id"]
     return findings
