@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields, replace
 
 DEFAULT_TIMEOUT = 600.0     # seconds per file: generous for long scans that need OCR
+MB = 1024 * 1024
 
 
 def _frozen(d: dict) -> tuple:
@@ -36,6 +37,19 @@ class Options:
                                                        "horizontal_strategy": "lines"}),
                                       metadata={"affects": "parse"})
     converter_timeout: float = 180.0      # seconds for LibreOffice to convert one .doc/.wps
+    follow_external_links: bool = False   # read links that lead outside the input folder
+    # Resource limits (pipeline/readers/limits.py): each far above what a real report needs (< 100
+    # pages, < 5 MB of text, scans of up to ~300 dpi A4 = 8.7 megapixels, XML/HTML < 30 deep).
+    # A file over one fails alone, with a sentence naming the limit and its flag.
+    max_pages: int = field(default=1000, metadata={"affects": "parse"})
+    max_pixels: int = field(default=100_000_000, metadata={"affects": "parse"})
+    max_decompressed: int = field(default=1024 * MB, metadata={"affects": "parse"})
+    max_depth: int = field(default=256, metadata={"affects": "parse"})
+    max_line: int = field(default=1_000_000, metadata={"affects": "parse"})
+    max_text: int = field(default=20 * MB, metadata={"affects": "parse"})
+    # Memory a worker process may allocate (RLIMIT_DATA), in MB; 0 = no limit. An OCR worker
+    # peaks at ~1.2 GB of data on a 4-page A4 scan at 200 dpi (models mapped read-only not counted).
+    max_memory: int = 4096
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

@@ -14,7 +14,7 @@ import pdfplumber
 from ..findings import Finding
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
 
@@ -23,20 +23,60 @@ def read(path: Path, options: Options = Options()) -> Document:
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
-        raise ReaderError(f"not a readable PDF: {type(e).__name__}: {e}") from e
+        raise ReaderError(_unreadable(e, options)) from e
     with pdf:
-        doc = Document(source=str(path), format="pdf", pages=len(pdf.pages))
-        doc.meta.update(_metadata(pdf))
-        ocr_needed = {}
-        for number, page in enumerate(pdf.pages, start=1):
-            reason = _ocr_reason(page)
-            if reason:
-                ocr_needed[number] = reason
-                continue
-            doc.items.extend(read_page(page, number, options.pdf_settings()))
+        limits.pages(_declared_pages(pdf), options, "the PDF")
+        try:
+            pages = pdf.pages
+            limits.pages(len(pages), options, "the PDF")
+            doc = Document(source=str(path), format="pdf", pages=len(pages))
+            doc.meta.update(_metadata(pdf))
+            ocr_needed, sizes = {}, {}
+            for number, page in enumerate(pages, start=1):
+                reason = _ocr_reason(page)
+                if reason:
+                    ocr_needed[number] = reason
+                    sizes[number] = (float(page.width), float(page.height))
+                    continue
+                doc.items.extend(read_page(page, number, options.pdf_settings()))
+        except ReaderError:
+            raise
+        except Exception as e:  # a page pdfminer cannot interpret (or one that exhausts memory)
+            raise ReaderError(_unreadable(e, options)) from e
         if ocr_needed:
+            for number, (w, h) in sizes.items():
+                scale = options.ocr_dpi / 72.0
+                limits.pixels(round(w * scale), round(h * scale), options,
+                              f"page {number} rendered at {options.ocr_dpi:g} dpi for OCR")
             _ocr_into(doc, path, ocr_needed, options)
     return doc
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the PDF's page tree declares (/Count), read before the pages are."""
+    from pdfminer.pdftypes import resolve1
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count")) or 0)
+    except Exception:       # no usable /Count: the pages themselves are counted next
+        return 0
+
+
+def _unreadable(e: Exception, options: Options) -> str:
+    """Why pdfminer could not read the file, as a sentence (pdfplumber wraps its exceptions)."""
+    cause = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+    cause = cause if cause is not None else e
+    name = type(cause).__name__
+    if name == "PDFPasswordIncorrect":
+        return "the PDF is encrypted and needs a password to be opened; not read"
+    if name in ("PDFEncryptionError", "PDFEncryptionWarning"):
+        return f"the PDF is encrypted in a way that cannot be read ({cause})"
+    if isinstance(cause, MemoryError) or "allocate" in str(cause):
+        return limits.memory_sentence("the PDF", options)
+    if isinstance(cause, RecursionError):
+        return ("not a readable PDF: its objects or cross-reference tables nest or loop deeper than can be "
+                "followed (a damaged or hostile file)")
+    detail = str(cause).strip()
+    return f"not a readable PDF: {name}" + (f": {detail}" if detail else "")
 
 
 def read_page(page, number: int, table_settings: dict) -> list:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
 from ..options import Options
+from . import limits
 from .textfile import read_text
 
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
@@ -18,7 +19,10 @@ MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row
 
 def read(path: Path, options: Options = Options()) -> Document:
     doc = Document(source=str(path), format="txt")
-    doc.items = parse_lines(read_text(path).splitlines())
+    limits.text_size(path, options)
+    text = read_text(path)
+    limits.line_length(text, options)
+    doc.items = parse_lines(text.splitlines())
     return doc
 
 
