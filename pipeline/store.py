@@ -36,7 +36,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, obj) -> None:
-    write_atomic(path, json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8"))
+    try:
+        data = json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8")
+    except UnicodeEncodeError:     # a file name that is not UTF-8 (kept as surrogates): \u escapes
+        data = json.dumps(obj, ensure_ascii=True, default=_jsonable).encode("ascii")
+    write_atomic(path, data)
 
 
 def read_json(path: Path):
