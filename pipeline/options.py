@@ -40,13 +40,15 @@ class Options:
     follow_external_links: bool = False   # read links that lead outside the input folder
     # Resource limits (pipeline/readers/limits.py): each far above what a real report needs (< 100
     # pages, < 5 MB of text, scans of up to ~300 dpi A4 = 8.7 megapixels, XML/HTML < 30 deep).
-    # A file over one fails alone, with a sentence naming the limit and its flag.
-    max_pages: int = field(default=1000, metadata={"affects": "parse"})
-    max_pixels: int = field(default=100_000_000, metadata={"affects": "parse"})
-    max_decompressed: int = field(default=1024 * MB, metadata={"affects": "parse"})
-    max_depth: int = field(default=256, metadata={"affects": "parse"})
-    max_line: int = field(default=1_000_000, metadata={"affects": "parse"})
-    max_text: int = field(default=20 * MB, metadata={"affects": "parse"})
+    # A file over one fails alone, with a sentence naming the limit and its flag. They are not
+    # part of the cache key: a file that failed on a limit is read again by the next run (its
+    # result is marked `retry`), and a file read within the limits reads the same under others.
+    max_pages: int = 1000
+    max_pixels: int = 100_000_000
+    max_decompressed: int = 1024 * MB
+    max_depth: int = 256
+    max_line: int = 1_000_000
+    max_text: int = 20 * MB
     # Memory a worker process may allocate (RLIMIT_DATA), in MB; 0 = no limit. An OCR worker
     # peaks at ~1.2 GB of data on a 4-page A4 scan at 200 dpi (models mapped read-only not counted).
     max_memory: int = 4096

@@ -114,7 +114,7 @@ def _in_pool(ws, todo, stages, bar) -> list:
                 results.append(_record_failure(ws, entry, stages, f"timed out after {timeout:g} s (the time "
                                                                   "limit per file, --timeout)"))
             except ProcessExpired as e:
-                results.append(_record_failure(ws, entry, stages, _died(e.exitcode, options)))
+                results.append(_record_failure(ws, entry, stages, _died(e.exitcode, options), retry=True))
             except Exception as e:
                 results.append(_record_failure(ws, entry, stages, f"{type(e).__name__}: {e}"))
             bar.update(1)
@@ -191,10 +191,10 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
-def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str) -> dict:
+def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str, retry: bool = False) -> dict:
     message = f"{stages[0]} failed: {why}"
     for stage in stages:
-        ws.save(stage, entry, {"error": message})
+        ws.save(stage, entry, {**({"retry": True} if retry else {}), "error": message})
     return {"report_id": entry["report_id"], "source": entry["source"], "ran": list(stages), "error": message}
 
 

@@ -22,7 +22,7 @@ from .findings import Finding
 from .meta import report_meta
 from .model import Document
 from .options import Options
-from .readers import ReaderError, read
+from .readers import LimitExceeded, ReaderError, read
 from .segment import CODES, segment
 from .sniff import unknown_reason
 from .status import inventory
@@ -43,8 +43,8 @@ def parse_stage(ws: Workspace, entry: dict, options: Options) -> None:
         return
     try:
         doc = read(Path(entry["path"]), fmt, options)
-    except ReaderError as e:
-        ws.save("parse", entry, {"error": str(e)})
+    except ReaderError as e:       # over a limit: read again next run, with the limits it has
+        ws.save("parse", entry, {**({"retry": True} if isinstance(e, LimitExceeded) else {}), "error": str(e)})
         return
     doc.source = entry["source"]
     ws.save("parse", entry, {"error": None, "document": doc.to_dict()})
@@ -98,7 +98,7 @@ def _why(e: Exception, options: Options) -> str:
     detail = "".join(traceback.format_exception_only(type(e), e)).strip()
     if isinstance(e, MemoryError) or _OUT_OF_MEMORY.search(detail):   # Python's, or a C++ library's
         limit = f" (a worker may use {options.max_memory:,} MB, --max-memory)" if options.max_memory else ""
-        return f"the file needs more memory than the worker could get{limit}"
+        return f"{OUT_OF_MEMORY}{limit}"
     if isinstance(e, RecursionError):
         return ("the file nests its structures deeper than the reader can follow "
                 f"(the nesting limit is {options.max_depth:,}, --max-depth)")
@@ -107,6 +107,7 @@ def _why(e: Exception, options: Options) -> str:
     return " ".join(detail.split())
 
 
+OUT_OF_MEMORY = "the file needs more memory than the worker could get"
 _OUT_OF_MEMORY = re.compile(r"bad_alloc|failed to allocate|unable to allocate|insufficient memory|"
                             r"out of memory|cannot allocate memory", re.I)
 
@@ -136,7 +137,8 @@ def process(out: str, entry: dict, stages: tuple = STAGES, options: Options = Op
         try:
             FUNCTIONS[stage](ws, entry, options)
         except Exception as e:  # a bug or a file no reader expected: record it, go on
-            ws.save(stage, entry, {"error": f"{stage} failed: {_why(e, options)}",
+            retry = {"retry": True} if _why(e, options).startswith(OUT_OF_MEMORY) else {}
+            ws.save(stage, entry, {**retry, "error": f"{stage} failed: {_why(e, options)}",
                                    "traceback": traceback.format_exc(limit=8)})
         done.append(stage)
     last = ws.load(stages[-1], entry["report_id"]) or {}

@@ -223,3 +223,21 @@ def test_the_canary_sees_a_file_that_is_read(tmp_path):
     opened = {p for p, _ in (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())}
     assert str((outside / "canary.txt").resolve()) in opened
     assert any(hostile.MARKER in p.read_text(encoding="utf-8") for p in (out / "work" / "parse").glob("*.json"))
+
+
+def test_a_file_over_a_limit_is_read_again_under_a_higher_one(tmp_path):
+    """Limits are not part of the cache key: raising one redoes the files that failed on it and
+    nothing else."""
+    from pipeline.run import run
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "three_pages.pdf").write_bytes(hostile.many_pages_pdf(3))
+    sample = "泗阳县市场监督管理局_2022.txt"
+    (folder / sample).write_bytes((RAW / sample).read_bytes())
+    run(folder, out, workers=1, progress=False, max_pages=2)
+    row = pd.read_parquet(out / "reports.parquet").set_index("source").loc["three_pages.pdf"]
+    assert row["status"] == "failed" and row["error"] == "the PDF has 3 pages; the limit is 2 (--max-pages)"
+    assert run(folder, out, workers=1, progress=False, max_pages=2)["ran"][0]["source"] == "three_pages.pdf"
+    again = run(folder, out, workers=1, progress=False, max_pages=5)
+    assert [r["source"] for r in again["ran"]] == ["three_pages.pdf"]
+    assert pd.read_parquet(out / "reports.parquet").set_index("source").loc["three_pages.pdf", "status"] == "not_a_report"

@@ -34,7 +34,7 @@ def read(path: Path, options: Options = Options()) -> Document:
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ReaderError(f"{path.name} is not a readable DOCX file ({type(e).__name__}: {e})") from e
     except MemoryError as e:
-        raise ReaderError(limits.memory_sentence("the DOCX", options)) from e
+        raise limits.out_of_memory("the DOCX", options) from e
     except Exception as e:  # python-docx raises its own PackageNotFoundError and lxml errors
         raise limits.xml_refused(e, options, "the DOCX") or \
             ReaderError(f"{path.name} could not be opened as DOCX: {e}") from e

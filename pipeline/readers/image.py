@@ -96,7 +96,7 @@ def _frames(data: bytes, name: str, options: Options):
     except ReaderError:
         raise
     except MemoryError as e:
-        raise ReaderError(limits.memory_sentence(name, options)) from e
+        raise limits.out_of_memory(name, options) from e
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise ReaderError(f"{name}: not a readable image: {e}") from e
 

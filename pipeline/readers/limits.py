@@ -18,7 +18,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from . import ReaderError
+from . import LimitExceeded, ReaderError
 
 MB = 1024 * 1024
 # libxml2 refuses XML nested deeper than this unless told otherwise (python-docx does not tell it).
@@ -40,12 +40,12 @@ def _mb(v) -> str:
 
 def pages(n: int, options, what: str = "the file") -> None:
     if options.max_pages and n > options.max_pages:
-        raise ReaderError(f"{what} has {_n(n)} pages; the limit is {_n(options.max_pages)} (--max-pages)")
+        raise LimitExceeded(f"{what} has {_n(n)} pages; the limit is {_n(options.max_pages)} (--max-pages)")
 
 
 def pixels(width: int, height: int, options, what: str = "the image") -> None:
     if options.max_pixels and width * height > options.max_pixels:
-        raise ReaderError(f"{what} is {_n(width)} × {_n(height)} = {_n(width * height)} pixels; the limit is "
+        raise LimitExceeded(f"{what} is {_n(width)} × {_n(height)} = {_n(width * height)} pixels; the limit is "
                           f"{_n(options.max_pixels)} (--max-pixels)")
 
 
@@ -58,8 +58,12 @@ def unpacked(z: zipfile.ZipFile, options, what: str, names=None) -> None:
 
 def unpacked_total(total: int, options, what: str) -> None:
     if options.max_decompressed and total > options.max_decompressed:
-        raise ReaderError(f"{what} would unpack to {_mb(total)}; the limit is {_mb(options.max_decompressed)} "
+        raise LimitExceeded(f"{what} would unpack to {_mb(total)}; the limit is {_mb(options.max_decompressed)} "
                           "(--max-decompressed)")
+
+
+def out_of_memory(what: str, options) -> LimitExceeded:
+    return LimitExceeded(memory_sentence(what, options))
 
 
 def memory_sentence(what: str, options) -> str:
@@ -70,7 +74,7 @@ def memory_sentence(what: str, options) -> str:
 def depth(d: int, options, what: str) -> None:
     if options.max_depth and d > options.max_depth:
         deep = f"at least {_n(d)}" if d >= HTML_DEPTH_MEASURED else _n(d)
-        raise ReaderError(f"{what} nests elements {deep} deep; the limit is {_n(options.max_depth)} (--max-depth)")
+        raise LimitExceeded(f"{what} nests elements {deep} deep; the limit is {_n(options.max_depth)} (--max-depth)")
 
 
 def xml_refused(e: Exception, options, what: str):
@@ -79,7 +83,7 @@ def xml_refused(e: Exception, options, what: str):
     text = str(e)
     if "Excessive depth" in text:
         limit = min(options.max_depth or XML_DEPTH, XML_DEPTH)
-        return ReaderError(f"{what} nests XML elements more than {_n(XML_DEPTH)} deep; the limit is {_n(limit)} "
+        return LimitExceeded(f"{what} nests XML elements more than {_n(XML_DEPTH)} deep; the limit is {_n(limit)} "
                            "(--max-depth; XML can go no deeper)")
     if "amplification" in text or ("entity" in text.lower() and "loop" in text.lower()):
         return ReaderError(f"{what} holds XML entities that expand without bound (an entity bomb); not read")
@@ -113,7 +117,7 @@ def html_depth(text: str) -> int:
 def text_size(path: Path, options, what: str = "the text file") -> None:
     size = os.stat(path).st_size
     if options.max_text and size > options.max_text:
-        raise ReaderError(f"{what} is {_mb(size)}; the limit is {_mb(options.max_text)} (--max-text)")
+        raise LimitExceeded(f"{what} is {_mb(size)}; the limit is {_mb(options.max_text)} (--max-text)")
 
 
 def line_length(text: str, options, what: str = "the text file") -> None:
@@ -122,5 +126,5 @@ def line_length(text: str, options, what: str = "the text file") -> None:
         return
     longest = max(map(len, text.splitlines()), default=0)
     if longest > options.max_line:
-        raise ReaderError(f"{what} has a line of {_n(longest)} characters; the limit is "
+        raise LimitExceeded(f"{what} has a line of {_n(longest)} characters; the limit is "
                           f"{_n(options.max_line)} (--max-line)")

@@ -23,7 +23,7 @@ def read(path: Path, options: Options = Options()) -> Document:
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
-        raise ReaderError(_unreadable(e, options)) from e
+        raise _error(e, options) from e
     with pdf:
         limits.pages(_declared_pages(pdf), options, "the PDF")
         try:
@@ -42,7 +42,7 @@ def read(path: Path, options: Options = Options()) -> Document:
         except ReaderError:
             raise
         except Exception as e:  # a page pdfminer cannot interpret (or one that exhausts memory)
-            raise ReaderError(_unreadable(e, options)) from e
+            raise _error(e, options) from e
         if ocr_needed:
             for number, (w, h) in sizes.items():
                 scale = options.ocr_dpi / 72.0
@@ -61,17 +61,26 @@ def _declared_pages(pdf) -> int:
         return 0
 
 
+def _cause(e: Exception) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions: the one it wraps."""
+    return e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+
+
+def _error(e: Exception, options: Options) -> ReaderError:
+    cause = _cause(e)
+    if isinstance(cause, MemoryError) or "allocate" in str(cause):
+        return limits.out_of_memory("the PDF", options)
+    return ReaderError(_unreadable(e, options))
+
+
 def _unreadable(e: Exception, options: Options) -> str:
-    """Why pdfminer could not read the file, as a sentence (pdfplumber wraps its exceptions)."""
-    cause = e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
-    cause = cause if cause is not None else e
+    """Why pdfminer could not read the file, as a sentence."""
+    cause = _cause(e)
     name = type(cause).__name__
     if name == "PDFPasswordIncorrect":
         return "the PDF is encrypted and needs a password to be opened; not read"
     if name in ("PDFEncryptionError", "PDFEncryptionWarning"):
         return f"the PDF is encrypted in a way that cannot be read ({cause})"
-    if isinstance(cause, MemoryError) or "allocate" in str(cause):
-        return limits.memory_sentence("the PDF", options)
     if isinstance(cause, RecursionError):
         return ("not a readable PDF: its objects or cross-reference tables nest or loop deeper than can be "
                 "followed (a damaged or hostile file)")
