@@ -49,8 +49,10 @@ class Options:
     max_depth: int = 256
     max_line: int = 1_000_000
     max_text: int = 20 * MB
-    # Memory a worker process may allocate (RLIMIT_DATA), in MB; 0 = no limit. An OCR worker
-    # peaks at ~1.2 GB of data on a 4-page A4 scan at 200 dpi (models mapped read-only not counted).
+    # Memory a worker process may allocate (RLIMIT_DATA, beyond what it inherits from the process
+    # that forked it), in MB; 0 = no limit; not applied when the files run in the calling process
+    # (workers=1 with timeout=0). An OCR worker peaks at ~1.2 GB of data on a 4-page A4 scan at
+    # 200 or 300 dpi (the models, mapped read-only, are not counted).
     max_memory: int = 4096
 
     def with_(self, **changes) -> "Options":

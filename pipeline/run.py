@@ -149,13 +149,27 @@ def _worker_init(max_memory_mb: int) -> None:
     if max_memory_mb:
         try:
             import resource
-            limit = int(max_memory_mb) * MB
+            # on top of what the forked worker already holds (the parent's heap, shared copy-on-write
+            # and counted again here): a run started from a big process gets the same room per file
+            limit = int(max_memory_mb) * MB + _data_size()
             soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
             if hard != resource.RLIM_INFINITY:
                 limit = min(limit, hard)
             resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
         except (ImportError, ValueError, OSError):
             pass            # no such limit on this platform: the run goes on without it
+
+
+def _data_size() -> int:
+    """Bytes of this process's data segment as RLIMIT_DATA counts them (Linux), else 0."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _died(exitcode, options: Options) -> str:
