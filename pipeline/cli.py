@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .options import Options
+from .options import MB, Options
 from .version import pipeline_version
 
 DESCRIPTION = """\
@@ -31,14 +31,38 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .run import Interrupted
     try:
         return args.func(args) or 0
     except FileNotFoundError as e:
         print(f"ogi: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ogi: interrupted; finished files are kept and will be skipped next time", file=sys.stderr)
+    except Interrupted as e:
+        _say(f"ogi: {e.sentence()}")
         return 130
+    except KeyboardInterrupt:
+        _say("ogi: interrupted; finished files are kept and will be skipped next time")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()       # the reader of our output went away (ogi … | head): say nothing
+        return 141
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +130,9 @@ def _out_option(p):
                    help="output folder (default: extracted/)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="leave out files whose name or relative path matches (repeatable), e.g. --exclude '*_scan.pdf'")
+    p.add_argument("--follow-external-links", action="store_true",
+                   help="read symbolic links that lead outside REPORTS_DIR (by default they are not opened: "
+                        "each gets a failed row saying where it leads)")
 
 
 def _pool_options(p):
@@ -124,6 +151,25 @@ def _pool_options(p):
                    help=f"OCR'd numbers read below this are flagged ocr.low_confidence (default {d.ocr_low_confidence:g})")
     g.add_argument("--converter-timeout", type=float, default=d.converter_timeout, metavar="SECONDS",
                    help=f"time LibreOffice may take to convert one .doc/.wps (default {d.converter_timeout:g})")
+    lim = p.add_argument_group("limits", "a file over one fails alone, with a sentence naming the limit; 0 = no limit")
+    lim.add_argument("--max-memory", type=int, default=d.max_memory, metavar="MB",
+                     help=f"memory one worker process may allocate (default {d.max_memory})")
+    lim.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+                     help=f"pages of a PDF or OFD, images of a TIFF, zip or page folder (default {d.max_pages})")
+    lim.add_argument("--max-pixels", type=int, default=d.max_pixels, metavar="N",
+                     help=f"pixels of one image, or of a PDF page rendered for OCR (default {d.max_pixels:,})")
+    lim.add_argument("--max-decompressed", type=_megabytes, default=d.max_decompressed, metavar="MB",
+                     help=f"what a DOCX, OFD or zip may unpack to (default {d.max_decompressed // MB})")
+    lim.add_argument("--max-depth", type=int, default=d.max_depth, metavar="N",
+                     help=f"nesting of HTML elements and of DOCX/OFD XML (default {d.max_depth})")
+    lim.add_argument("--max-line", type=int, default=d.max_line, metavar="CHARS",
+                     help=f"characters of one line of a text or Markdown file (default {d.max_line:,})")
+    lim.add_argument("--max-text", type=_megabytes, default=d.max_text, metavar="MB",
+                     help=f"size of a text, Markdown or HTML file (default {d.max_text // MB})")
+
+
+def _megabytes(value: str) -> int:
+    return int(float(value) * MB)
 
 
 def options_from(args) -> Options:
@@ -132,7 +178,11 @@ def options_from(args) -> Options:
                    exclude=tuple(getattr(args, "exclude", ()) or ()),
                    progress=not getattr(args, "quiet", False), ocr_threads=args.ocr_threads,
                    ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
-                   converter_timeout=args.converter_timeout)
+                   converter_timeout=args.converter_timeout,
+                   follow_external_links=getattr(args, "follow_external_links", False),
+                   max_memory=args.max_memory, max_pages=args.max_pages, max_pixels=args.max_pixels,
+                   max_decompressed=args.max_decompressed, max_depth=args.max_depth,
+                   max_line=args.max_line, max_text=args.max_text)
 
 
 def cmd_run(args) -> int:
@@ -140,7 +190,13 @@ def cmd_run(args) -> int:
     for d in args.input:
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")
-    run(args.input, args.out, options_from(args))
+    result = run(args.input, args.out, options_from(args))
+    if not result["entries"]:
+        left_out = " (or every file was left out by --exclude)" if args.exclude else ""
+        where = ", ".join(str(d) for d in args.input)
+        print(f"ogi: no files found in {where}{left_out}; the datasets in {args.out} are empty",
+              file=sys.stderr)
+        return 1
     text, failed = summary(args.out)
     if not args.quiet:
         print(text)
@@ -153,7 +209,7 @@ def cmd_run(args) -> int:
 def cmd_ingest(args) -> int:
     from .run import catalogue
     from .store import Workspace
-    entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude))
+    entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude), args.follow_external_links)
     formats = {}
     for e in entries:
         formats[e["detected_format"]] = formats.get(e["detected_format"], 0) + 1

@@ -38,9 +38,9 @@ def unflagged_wrong_numbers(out, truth_dir, source) -> list:
 def real_scan(tmp_path_factory):
     need_corpus()
     inp = tmp_path_factory.mktemp("scan_in")
-    (inp / SCAN).symlink_to(REAL / SCAN)       # read in place
+    (inp / SCAN).symlink_to(REAL / SCAN)       # read in place: a link out of the input folder, followed on request
     out = tmp_path_factory.mktemp("scan_out")
-    run(inp, out, workers=1, progress=False)
+    run(inp, out, workers=1, progress=False, follow_external_links=True)
     return out
 
 

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 from .html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
 from .html_meta import is_meta_table, merge_meta, meta_from_tables, meta_from_text, page_meta
 from .textfile import clean_text, decode_bytes
@@ -37,7 +37,10 @@ _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?=$|[?#&\s\
 
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
-    soup = BeautifulSoup(decode_bytes(path.read_bytes()), "lxml")
+    limits.text_size(path, options, "the web page")
+    text = decode_bytes(path.read_bytes())
+    limits.depth(limits.html_depth(text), options, "the web page")
+    soup = BeautifulSoup(text, "lxml")
     body = soup.body or soup
     meta = page_meta(soup)
     for tag in soup.find_all(_DROP_TAGS):

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..model import Document, TextBlock, table_from_rows
 from ..options import Options
 from .html import clean_text, html_fragment_items
+from . import limits
 from .textfile import decode_bytes
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -32,7 +33,10 @@ _NOISE_LINE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|<!--.*?-->|```.*|\*{3,}|_
 
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
-    lines = split_pages(decode_bytes(path.read_bytes()))
+    limits.text_size(path, options, "the Markdown file")
+    text = decode_bytes(path.read_bytes())
+    limits.line_length(text, options, "the Markdown file")
+    lines = split_pages(text)
     items = parse(lines)
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
     return Document(source=str(path), format=fmt, pages=max((p for p, _ in lines), default=1), items=items)
