@@ -5,18 +5,21 @@ matched against `data/sections.csv` tolerantly (pipeline.headings). Sections
 come in order: a heading is only taken if it comes after the current one, which keeps a table
 row such as "四、结转下年度继续办理" or a sub-heading "（二）依申请公开情况" from being
 mistaken for one. A section whose heading is missing is found by its content, where that is
-unmistakable: its standard table, or its opening words.
+unmistakable: its standard table (and the sub-heading or header words right above it), or its
+opening words.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from . import headings
+from . import headings, layout
+from .labels import kind_hits
 from .model import Document, Table, TextBlock
 
 CODES = headings.codes()
 MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
+MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a table
 PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -78,9 +81,26 @@ def _by_content(items: list, starts: dict) -> dict:
         hi = min((found[c][0] for c in CODES[CODES.index(code) + 1:] if c in found), default=len(items))
         for i in range(lo + 1, hi):
             if _holds(items[i], code):
-                found[code] = (i, "content")
+                found[code] = (_lead_in(items, i, lo, code), "content")
                 break
     return {c: v for c, v in found.items() if c not in starts}
+
+
+def _lead_in(items: list, i: int, lo: int, code: str) -> int:
+    """Where a section found by its table at item i starts: at the short lines right above the
+    table that are its own words (a sub-heading 行政复议 over its first part, its header's words
+    floating above it), else at the table."""
+    if not isinstance(items[i], Table):
+        return i
+    tables = {t for t, info in layout.tables().items() if info.section == code}
+    k = i
+    while k - 1 > lo and isinstance(items[k - 1], TextBlock) and len(items[k - 1].text) <= MAX_LEAD_IN:
+        hits = kind_hits([items[k - 1].text])
+        best = max(hits, key=hits.get)
+        if not hits[best] or best not in tables:
+            break
+        k -= 1
+    return k
 
 
 def _holds(item, code: str) -> bool:

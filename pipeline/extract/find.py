@@ -16,6 +16,7 @@ reports print a table's rows as lines of text ("行政许可 0").
 """
 from __future__ import annotations
 
+from .. import headings
 from .. import labels as L
 from .. import layout
 from ..model import Table
@@ -115,7 +116,10 @@ def _around(items: list, sections: list, idx: list) -> list:
 def _same_text(items: list, sections: list, k: int, section) -> bool:
     if isinstance(items[k], Table) or sections[k] != section:
         return False
-    heading = section is not None and (k == 0 or sections[k - 1] != section)
+    # the section's first item is its heading — unless the heading was lost and the section
+    # starts with the table's own words (a sub-heading 行政复议 found by the segmenter)
+    heading = section is not None and (k == 0 or sections[k - 1] != section) \
+        and headings.heading_code(items[k].text) is not None
     return not heading
 
 
