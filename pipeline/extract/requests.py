@@ -31,6 +31,15 @@ class _Columns:
     header_rows: list = None
     inferred: tuple = ()
 
+    def first_in(self, table: Table) -> Optional[int]:
+        """Where the values start in `table`'s rows: the header's first value column, when the
+        header is this table's grid or one of the same width; else unknown (a piece of the
+        table printed with fewer columns, its labels floated away)."""
+        tables = {id(l.table): l.table for l in self.leaves or [] if l.table is not None}
+        if self.first_col is None or any(t is not table and t.n_cols != table.n_cols for t in tables.values()):
+            return None
+        return self.first_col
+
     def add_header_row(self, row: Row) -> None:
         self.header_rows = (self.header_rows or []) + [row]
         found = header_leaves(self.header_rows, TABLE)
@@ -97,7 +106,7 @@ def _read_rows(region: list, out: Collector) -> list:
     cut = None        # the read of a fragment's last row when all its values were blank
     for table, printed in _tables(region):
         for i, row in enumerate(rows(table)):
-            label_cells, _ = split_label(row, cols.first_col)
+            label_cells, _ = split_label(row, cols.first_in(table))
             leaf, parents = leaf_label(label_cells)
             code, score = _request_row(leaf, parents)
             if not printed:
@@ -147,7 +156,7 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
     leaves = cols.leaves
     if leaves is None or (table.ragged and not _complete_header(leaves)):
         leaves = _canonical_leaves()
-    _, value_cells = split_label(row, None if table.ragged else cols.first_col)
+    _, value_cells = split_label(row, None if table.ragged else cols.first_in(table))
     placed, sure = place_values(row, value_cells, leaves)
     options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE)
     if len(options) == 1:
