@@ -186,9 +186,8 @@ def _align(reads: list, out: Collector) -> dict:
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
                          f"{_count(r)} values for {len(r.leaves)} columns")
-    order = _row_order({r.code for r in reads if r.code})
     sequence = [r.code if r.code is not None else None for r in reads]
-    filled = fill_gaps(sequence, order)
+    filled = _fill(sequence, _row_orders({r.code for r in reads if r.code}))
     aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]
     stray = [r for k, r in enumerate(reads) if r.code is None and (k not in filled or not r.sure)]
     if aligned:
@@ -239,21 +238,42 @@ def _solve_splits(reads: list) -> None:
             r.placed, r.sure, r.how, r.options = r.options[k], True, "split", []
 
 
-def _row_order(codes: set) -> tuple:
-    """The layout's rows in printed order, with the variant the labelled rows show (（六） as one
-    row or three); both when they show neither."""
-    order = []
-    chosen = {}
+def _row_orders(codes: set) -> list:
+    """The layout's rows in printed order, one order per variant the labelled rows leave open
+    (（六） as one row or three): the variant they show where they show one."""
+    choices, shown = {}, {}
     for lr in layout.layout_rows():
         if lr.table == TABLE:
             for group, choice in lr.variant:
+                choices.setdefault(group, set()).add(choice)
                 if lr.row in codes:
-                    chosen.setdefault(group, set()).add(choice)
-    for row in layout.rows_of(TABLE):
-        variants = {v for lr in layout.layout_rows() if lr.table == TABLE and lr.row == row for v in lr.variant}
-        if all(len(chosen.get(g, ())) != 1 or c in chosen[g] for g, c in variants):
-            order.append(row)
-    return tuple(order)
+                    shown.setdefault(group, set()).add(choice)
+    picks = [{}]
+    for group in sorted(choices):
+        options = shown[group] if len(shown.get(group, ())) == 1 else choices[group]
+        picks = [{**p, group: c} for p in picks for c in sorted(options)]
+    orders = []
+    for pick in picks:
+        order = []
+        for row in layout.rows_of(TABLE):
+            vs = {v for lr in layout.layout_rows() if lr.table == TABLE and lr.row == row for v in lr.variant}
+            if all(pick.get(g) == c for g, c in vs):
+                order.append(row)
+        orders.append(tuple(order))
+    return orders
+
+
+def _fill(sequence: list, orders: list) -> dict:
+    """`fill_gaps` under each order the layout allows: a row is placed where every order that
+    places it agrees (a stretch of one row where （六） is printed as one row, or of three where
+    it is printed as three, fits one variant only)."""
+    found = [fill_gaps(sequence, order) for order in orders]
+    out = {}
+    for k in {k for f in found for k in f}:
+        codes = {f[k] for f in found if k in f}
+        if len(codes) == 1:
+            out[k] = codes.pop()
+    return out
 
 
 def _cells(r: _Read, code: str) -> list:
