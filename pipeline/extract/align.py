@@ -14,6 +14,10 @@ into the row's columns, see `split_digits`), and their match score is capped at 
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from typing import Optional
+
 from ..findings import code_of
 from ..relations import check_relations
 
@@ -118,15 +122,91 @@ def row_sums(table: str, codes: list) -> list:
     return out
 
 
-def digit_splits(value_cells: list, codes: list, table: str) -> list:
+def digit_splits(value_cells: list, codes: list, table: str, run: Optional[str] = None) -> list:
     """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]."""
-    return split_runs(value_cells, len(codes), row_sums(table, list(codes)))
+    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), run)
 
 
-def split_runs(value_cells: list, parts: int, sums: list) -> list:
+_NA_MARKS = "/—–-无"
+_NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
+
+
+def read_run(run: str, parts: int, sums: list) -> list:
+    """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
+    read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
+    na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
+    MAX_SPLITS + 1 of them; the caller takes one only when it is the only one.
+
+    A run is digits (full-width too), thousands separators (a number's own: 1,295), signs, na
+    marks (/ — 无 -, each one cell; a run of one dash may be one mark) and spaces. A space is read
+    the two ways a copy can leave one: as a separator between cells, or — where the cells ran
+    together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
+    cell per space. A reading must use one way throughout."""
+    s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
+    if not any(ch.isdigit() for ch in s) or any(
+            not (ch.isdigit() or ch in ",+" or ch in _NA_MARKS or ch.isspace()) for ch in s):
+        return []
+    due = {}
+    for t, ks in sums:
+        due.setdefault(max([t, *ks]), []).append((t, ks))
+    found, seen = [], set()
+
+    def holds(vals: list) -> bool:
+        return all(vals[t] == sum(vals[k] for k in ks) for t, ks in due.get(len(vals) - 1, ()))
+
+    def read(pos: int, end: int, glued: bool, texts: list, vals: list):
+        if len(found) > MAX_SPLITS or (vals and not holds(vals)):
+            return
+        if not glued:
+            while pos < end and s[pos].isspace():
+                pos += 1
+        if len(texts) == parts:
+            if pos == end and tuple(texts) not in seen:
+                seen.add(tuple(texts))
+                found.append(list(texts))
+            return
+        if end - pos < parts - len(texts):
+            return
+        ch = s[pos]
+        if ch.isspace():                                   # glued: a blank cell's space
+            read(pos + 1, end, glued, texts + [""], vals + [0])
+            return
+        if ch in _NA_MARKS:
+            read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0])
+            stop = pos
+            while stop < end and s[stop] == ch and ch in "—–-":
+                stop += 1
+            if stop - pos > 1:                             # ——: one mark
+                read(stop, end, glued, texts + [run[pos:stop]], vals + [0])
+            if not (ch == "-" and pos + 1 < end and s[pos + 1].isdigit()):
+                return
+        digits = pos + (1 if s[pos] in "+-" else 0)
+        stop = digits
+        while stop < end and (s[stop].isdigit() or s[stop] == ","):
+            stop += 1
+        for k in range(digits + 1, stop + 1):
+            piece = s[pos:k]
+            if (k < end and s[k] == ",") or not _NUMBER.fullmatch(piece):
+                continue
+            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))])
+
+    stripped = len(s) - len(s.lstrip()), len(s.rstrip())
+    read(stripped[0], stripped[1], False, [], [])
+    if any(ch.isspace() for ch in s[stripped[0]:stripped[1]]) or stripped != (0, len(s)):
+        read(0, len(s), True, [], [])
+    return found
+
+
+def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = None) -> list:
     """The ways the digits of these cells (each a run, a separator between them) make `parts`
-    numbers with `sums` holding: [[Cell per number]]."""
+    numbers with `sums` holding: [[Cell per number]]. With `run` (a line of text's values as
+    printed), the ways that run reads as `parts` cells (`read_run`)."""
     from ..model import Cell
+    if run is not None and value_cells:
+        first = value_cells[0]
+        return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
+                      confidence=first.confidence) for k, p in enumerate(split)]
+                for split in read_run(run, parts, sums)]
     texts = [c.text.strip() for c in value_cells if c.text.strip()]
     if not texts or not all(t.isdigit() for t in texts):
         return []

@@ -15,6 +15,7 @@ from typing import Optional
 from .. import labels as L
 from .. import layout
 from ..model import Table
+from ..values import parse
 from .align import ALIGNED_SCORE, digit_splits, fill_gaps, solve, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
@@ -104,8 +105,9 @@ def _read_rows(region: list, out: Collector) -> list:
     reads = []
     carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
     cut = None        # the read of a fragment's last row when all its values were blank
-    for table, printed in _tables(region):
+    for table, printed, run in _tables(region):
         for i, row in enumerate(rows(table)):
+            row.run = run
             label_cells, _ = split_label(row, cols.first_in(table))
             leaf, parents = leaf_label(label_cells)
             code, score = _request_row(leaf, parents)
@@ -137,12 +139,14 @@ def _read_rows(region: list, out: Collector) -> list:
 
 
 def _tables(region: list):
-    """(table, printed?) for the region's tables and its lines of text read as rows."""
+    """(table, printed?, run of values) for the region's tables and its lines of text read as
+    rows (the run: see `text_row`)."""
     for item in region:
         if isinstance(item, Table):
-            yield item, True
+            yield item, True, None
         else:
-            yield text_row(item).table, False
+            row = text_row(item)
+            yield row.table, False, row.run
 
 
 def _full_row(row: Row, label_cells: list, cols: _Columns) -> bool:
@@ -158,7 +162,9 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
         leaves = _canonical_leaves()
     _, value_cells = split_label(row, None if table.ragged else cols.first_in(table))
     placed, sure = place_values(row, value_cells, leaves)
-    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE)
+    if sure and row.run is not None and any(c is not None and parse(c.text).kind == "text" for c in placed):
+        sure = False           # a line of text whose fields are not each one value
+    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE, row.run)
     if len(options) == 1:
         placed, sure, options = options[0], True, []
         how = "split"

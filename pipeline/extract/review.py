@@ -8,6 +8,7 @@ from __future__ import annotations
 from .. import labels as L
 from .. import layout
 from ..model import Table
+from ..values import parse
 from .align import ALIGNED_SCORE, row_sums, split_runs, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
@@ -53,8 +54,8 @@ def _text_line(row: Row, out: Collector) -> None:
         _review_tall(row, m, value_cells, [], out)
         return
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
-    how = "aligned" if len(values) == len(wanted) else "split"
-    cells = values if how == "aligned" else _review_split(values, wanted)
+    how = "aligned" if len(values) == len(wanted) and all(parse(c.text).kind != "text" for c in values) else "split"
+    cells = values if how == "aligned" else _review_split(values, wanted, row.run)
     if cells is not None:
         made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)]
         if not unconfirmed([m.to_dict() for m in made], []):
@@ -69,8 +70,9 @@ def _text_line(row: Row, out: Collector) -> None:
                  f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
 
 
-def _review_split(values: list, wanted: list):
-    """The one split of run-together digits into the 15 cells whose three row sums hold."""
+def _review_split(values: list, wanted: list, run=None):
+    """The one split of run-together digits (or of a line's run of values, `run`) into the 15
+    cells whose three row sums hold."""
     cols = layout.cols_of(TABLE)
     codes = [f"{g}.{c}" for g, c in wanted]
     sums = []
@@ -78,7 +80,7 @@ def _review_split(values: list, wanted: list):
         for t, parts in row_sums(TABLE, list(cols)):
             base = codes.index(f"{g}.{cols[0]}")
             sums.append((base + t, [base + p for p in parts]))
-    options = split_runs(values, len(codes), sums)
+    options = split_runs(values, len(codes), sums, run)
     return options[0] if len(options) == 1 else None
 
 
