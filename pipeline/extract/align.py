@@ -19,7 +19,7 @@ import unicodedata
 from typing import Optional
 
 from ..findings import code_of
-from ..relations import check_relations
+from ..relations import check_relations, equations
 
 ALIGNED_SCORE = 0.6
 MAX_PARTS = 16          # a digit run is split into at most this many numbers
@@ -56,10 +56,14 @@ def fill_gaps(sequence: list, order: tuple) -> dict:
 
 def unconfirmed(placed: list, context: list) -> set:
     """Codes (table.row.col) of the cells in `placed` that take part in a relation which does not
-    hold, evaluated over `context` + `placed` (cell records as dicts)."""
+    hold, evaluated over `context` + `placed` (cell records as dicts). A blank or na cell counts
+    as 0 here, as in a row's own sums (`split_digits`): a placement must add up with them, where
+    the report's checks call such a relation unverifiable."""
     mine = {code_of(c) for c in placed}
     bad = set()
-    for f in check_relations(list(context) + list(placed)):
+    zeroed = [{**c, "kind": "number", "value": 0.0} if c["kind"] in ("blank", "na") else c
+              for c in list(context) + list(placed)]
+    for f in check_relations(zeroed):
         if f.severity == "error" and mine & set(f.cells):
             bad |= mine & set(f.cells)
     return bad
@@ -225,20 +229,99 @@ def solve(candidates: list, fixed: list, build) -> list:
     """Choose one split per row so that the table's arithmetic holds: `candidates` is a list of
     lists of options per row, `build(row index, option)` gives an option's cell records, `fixed`
     the cell records already placed. Returns the option index per row that every combination
-    the arithmetic allows agrees on, or None for a row where they differ (or none holds)."""
+    the arithmetic allows agrees on, or None for a row where they differ (or none holds).
+
+    Every relation a candidate row takes part in must hold (a blank or na cell counting 0, as in
+    `unconfirmed`). The relations are linear, so options that no choice of the other rows can
+    make add up are struck first, relation by relation, until none is left to strike; the
+    combinations of what remains are then tried in full (at most MAX_COMBINATIONS of them)."""
+    n = len(candidates)
+    if not candidates or any(not o for o in candidates):
+        return [None] * n
+    values = [[{_key(c): _value(c) for c in build(i, o)} for o in options] for i, options in enumerate(candidates)]
+    owner = {k: i for i, opts in enumerate(values) for o in opts for k in o}
+    known = {_key(c): _value(c) for c in fixed}
+    structure = list(fixed) + [c for i, options in enumerate(candidates) for c in build(i, options[0])]
+    eqs = []
+    for terms in equations(structure):
+        rows = sorted({owner[k] for _, k in terms if k in owner})
+        if not rows or any(k not in owner and known.get(k) is None for _, k in terms):
+            continue
+        const = sum(s * known[k] for s, k in terms if k not in owner)
+        parts = {r: [] for r in rows}
+        for s, k in terms:
+            if k in owner:
+                parts[owner[k]].append((s, k))
+        share = {r: [_share(values[r][o], parts[r]) for o in range(len(values[r]))] for r in rows}
+        if any(v is None for r in rows for v in share[r]):
+            continue
+        eqs.append((const, rows, share))
+    domains = [set(range(len(o))) for o in candidates]
+    if not _strike(eqs, domains):
+        return [None] * n
     combos = 1
-    for options in candidates:
-        combos *= max(1, len(options))
-    if not candidates or combos > MAX_COMBINATIONS or any(not o for o in candidates):
-        return [None] * len(candidates)
+    for d in domains:
+        combos *= len(d)
+    if combos > MAX_COMBINATIONS:
+        return [None] * n
     good = []
-    for choice in _product([range(len(o)) for o in candidates]):
-        placed = [c for i, k in enumerate(choice) for c in build(i, candidates[i][k])]
-        if not unconfirmed(placed, fixed):
+    for choice in _product([sorted(d) for d in domains]):
+        if all(const + sum(share[r][choice[r]] for r in rows) == 0 for const, rows, share in eqs):
             good.append(choice)
     if not good:
-        return [None] * len(candidates)
-    return [ks.pop() if len(ks := {g[i] for g in good}) == 1 else None for i in range(len(candidates))]
+        return [None] * n
+    return [ks.pop() if len(ks := {g[i] for g in good}) == 1 else None for i in range(n)]
+
+
+MAX_SUMS = 20000        # distinct partial sums kept when striking options
+
+
+def _strike(eqs: list, domains: list) -> bool:
+    """Strike the options no choice of the other rows lets add up, until nothing changes; False
+    when a row has no option left (the arithmetic allows no combination)."""
+    changed = True
+    while changed:
+        changed = False
+        for const, rows, share in eqs:
+            for r in rows:
+                reach = {0}
+                for r2 in rows:
+                    if r2 == r:
+                        continue
+                    reach = {a + share[r2][o] for a in reach for o in domains[r2]}
+                    if len(reach) > MAX_SUMS:
+                        break
+                else:
+                    keep = {o for o in domains[r] if -(const + share[r][o]) in reach}
+                    if keep != domains[r]:
+                        domains[r] = keep
+                        changed = True
+                        if not keep:
+                            return False
+    return True
+
+
+def _key(c: dict) -> tuple:
+    return (c["table_code"], c["row_code"], c["col_code"])
+
+
+def _value(c: dict):
+    """A cell's value in the arithmetic: its number, 0 for a blank or na cell, None for text."""
+    if c["kind"] in ("blank", "na"):
+        return 0
+    v = c.get("value")
+    return None if c["kind"] != "number" or v is None else v
+
+
+def _share(option: dict, terms: list):
+    """What one row's option adds to an equation, or None when a value of it is not a number."""
+    total = 0
+    for s, k in terms:
+        v = option.get(k)
+        if v is None:
+            return None
+        total += s * v
+    return total
 
 
 def _product(ranges: list):
