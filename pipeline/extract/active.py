@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .. import labels as L
 from ..model import Cell, Table
-from ..values import amount_factor
+from ..values import amount_factor, parse
 from .collect import Collector, make_cell
 from .tables import Row, has_numbers, header_leaves, place_values, rows, text_row
 
@@ -72,11 +72,12 @@ def _header_words(text: str):
 
 def _read_row(row: Row, header, out: Collector, printed: bool):
     """Read one row under the current header; returns the header for the rows after it.
-    A line of text (`printed=False`) counts only when it is a header or a labelled row."""
+    A line of text (`printed=False`) counts only when it is a header or a labelled row of values
+    (numbers, or a short value in every column: see `_values_line`)."""
     label_cells, value_cells = _split(row)
     text = label_cells[0].text if label_cells else ""
     m = L.match(text, L.labels(TABLE, "row")) if text.strip() else None
-    if m and header is not None and (printed or has_numbers(row)):
+    if m and header is not None and (printed or has_numbers(row) or _values_line(value_cells, header, m)):
         _row(row, m, value_cells, header, out)
         return header
     leaves = header_leaves([row], TABLE)
@@ -85,6 +86,19 @@ def _read_row(row: Row, header, out: Collector, printed: bool):
     if printed and has_numbers(row) and text.strip() and not m:
         out.unmatched_label(TABLE, text)
     return header
+
+
+def _values_line(value_cells: list, header: list, m) -> bool:
+    """A line of text without numbers that is still a row: a value for every column, each an na
+    mark ("规章 无 - —") or, after an item's exact label, a short text ("行政许可 详见附件")."""
+    values = [c for c in value_cells if c.text.strip()]
+    if len(values) != len(header):
+        return False
+    return all(parse(c.text).kind == "na" or (m.score >= 1.0 and len(c.text.strip()) <= MAX_TEXT_VALUE)
+               for c in values)
+
+
+MAX_TEXT_VALUE = 12     # characters: a text value in a line of text (详见附件), not prose
 
 
 def _split(row: Row):
