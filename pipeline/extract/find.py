@@ -70,9 +70,10 @@ def regions(items: list, item_sections=None) -> dict:
         if code not in chosen or _size(items, idx) > _size(items, chosen[code]):
             chosen[code] = idx
     found = {code: [items[k] for k in _around(items, sections, idx)] for code, idx in chosen.items()}
+    claimed = {k for idx in chosen.values() for k in idx}
     for code, info in layout.tables().items():
         if code not in found:
-            lines = _section_lines(items, sections, info.section)
+            lines = _section_lines(items, sections, info.section, claimed)
             if lines:
                 found[code] = lines
     return found
@@ -93,11 +94,14 @@ def _lead_pieces(items: list, sections: list, kinds: dict, code: str, idx: list)
     return lead
 
 
-def _section_lines(items: list, sections: list, section: str) -> list:
-    """The text of a table's section, for a table printed as lines of text (no table markup at
-    all): every text block of the section but its heading."""
+def _section_lines(items: list, sections: list, section: str, claimed: set) -> list:
+    """The items of a table's section when no table of its kind was found by its labels: a table
+    printed as lines of text (no table markup at all), or a table whose header words are all cut
+    into fragments no label matches (table 四's fifteen numbers under "结果 审结 总计"). Every
+    text block of the section but its heading, and every table no other kind claimed."""
     return [items[k] for k in range(len(items))
-            if sections[k] == section and sections[k] is not None and _same_text(items, sections, k, section)]
+            if sections[k] == section and sections[k] is not None
+            and (_same_text(items, sections, k, section) or (isinstance(items[k], Table) and k not in claimed))]
 
 
 def _around(items: list, sections: list, idx: list) -> list:
