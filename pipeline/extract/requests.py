@@ -92,8 +92,10 @@ def extract_requests(region: list, out: Collector) -> None:
         how = placement.get(id(r))
         if how is None:
             continue
-        code, kind = how
+        code, kind, skip = how
         for lf, cell in zip(r.leaves, r.placed):
+            if lf.code in skip:
+                continue
             score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, r.score, lf.score)
             out.add(make_cell(TABLE, code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
                               score, placement=kind))
@@ -179,16 +181,20 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
 
 
 def _align(reads: list, out: Collector) -> dict:
-    """Phase two: {id(read): (row code, placement)} for the rows that can be placed for certain.
+    """Phase two: {id(read): (row code, placement, columns left unread)} for the rows that can be
+    placed for certain.
 
     Labelled rows keep their code. A stretch of rows whose labels were lost is placed where it
-    exactly fills the layout rows missing between its labelled neighbours, and kept only when the
-    table's arithmetic confirms it. Rows whose values do not line up are reported, not placed."""
+    exactly fills the layout rows missing between its labelled neighbours, and each of its cells
+    is kept only when the table's arithmetic confirms it: a cell taking part in a relation that
+    does not hold is left unread (a column the report's own error breaks — a wrong （七）总计 —
+    costs that column's cells, not the rows). Rows whose values do not line up are reported, not
+    placed."""
     placement = {}
     _solve_splits(reads)
     for r in reads:
         if r.code is not None and r.sure:
-            placement[id(r)] = (r.code, r.how)
+            placement[id(r)] = (r.code, r.how, set())
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
                          f"{_count(r)} values for {len(r.leaves)} columns")
@@ -196,14 +202,24 @@ def _align(reads: list, out: Collector) -> dict:
     filled = _fill(sequence, _row_orders({r.code for r in reads if r.code}))
     aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]
     stray = [r for k, r in enumerate(reads) if r.code is None and (k not in filled or not r.sure)]
+    bad = set()
     if aligned:
         context = [c.to_dict() for r in reads if id(r) in placement for c in _cells(r, r.code)]
         new = [c.to_dict() for r, code in aligned for c in _cells(r, code)]
-        if unconfirmed(new, context):
-            stray += [r for r, _ in aligned]
-            aligned = []
+        bad = unconfirmed(new, context)
+    kept = []
     for r, code in aligned:
-        placement[id(r)] = (code, "aligned" if r.how == "labelled" else r.how)
+        skip = {lf.code for lf in r.leaves if f"{TABLE}.{code}.{lf.code}" in bad}
+        if len(skip) == len(r.leaves):
+            stray.append(r)
+            continue
+        kept.append((r, code))
+        placement[id(r)] = (code, "aligned" if r.how == "labelled" else r.how, skip)
+        if skip:
+            out.unplaced(TABLE, code, "", f"按行顺序定位的行中{'、'.join(sorted(skip))}列的勾稽关系不符，未读取",
+                         f"placed by the row order, but the arithmetic does not confirm its {' '.join(sorted(skip))} "
+                         "cells: left unread")
+    aligned = kept
     split = [r.code or placement.get(id(r), ("",))[0] for r in reads if r.how == "split" and id(r) in placement]
     if split:
         out.flag("extract.split", TABLE, found=" ".join(split),
