@@ -69,7 +69,7 @@ def unconfirmed(placed: list, context: list) -> set:
     return bad
 
 
-MAX_SPLITS = 8          # candidate splits kept per row for the table-wide solve
+MAX_SPLITS = 64         # candidate splits kept per row for the table-wide solve
 MAX_COMBINATIONS = 4096
 
 
@@ -226,18 +226,21 @@ def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = N
 
 
 def solve(candidates: list, fixed: list, build) -> list:
-    """Choose one split per row so that the table's arithmetic holds: `candidates` is a list of
-    lists of options per row, `build(row index, option)` gives an option's cell records, `fixed`
-    the cell records already placed. Returns the option index per row that every combination
-    the arithmetic allows agrees on, or None for a row where they differ (or none holds).
+    """Which splits of each row the table's arithmetic allows: `candidates` is a list of lists of
+    options per row, `build(row index, option)` gives an option's cell records, `fixed` the cell
+    records already placed. Returns, per row, the indexes of its options that take part in some
+    combination under which the arithmetic holds (one index: the row is decided); [] for every
+    row when no combination holds.
 
-    Every relation a candidate row takes part in must hold (a blank or na cell counting 0, as in
-    `unconfirmed`). The relations are linear, so options that no choice of the other rows can
-    make add up are struck first, relation by relation, until none is left to strike; the
-    combinations of what remains are then tried in full (at most MAX_COMBINATIONS of them)."""
+    A relation counts when its value depends on the choice; one whose terms are the same under
+    every option left holds or fails on numbers no choice changes (a report's own error, a wrong
+    结转下年度) and can tell no option from another. A blank or na cell counts 0, as in
+    `unconfirmed`. The relations are linear, so options that no choice of the other rows can make
+    add up are struck first, relation by relation, until none is left to strike; the combinations
+    of what remains are then tried in full when there are at most MAX_COMBINATIONS of them."""
     n = len(candidates)
     if not candidates or any(not o for o in candidates):
-        return [None] * n
+        return [[] for _ in range(n)]
     values = [[{_key(c): _value(c) for c in build(i, o)} for o in options] for i, options in enumerate(candidates)]
     owner = {k: i for i, opts in enumerate(values) for o in opts for k in o}
     known = {_key(c): _value(c) for c in fixed}
@@ -257,20 +260,38 @@ def solve(candidates: list, fixed: list, build) -> list:
             continue
         eqs.append((const, rows, share))
     domains = [set(range(len(o))) for o in candidates]
-    if not _strike(eqs, domains):
-        return [None] * n
+    while True:
+        before = [set(d) for d in domains]
+        eqs = [e for e in eqs if not _constant(e, domains)]
+        if not _strike(eqs, domains):
+            return [[] for _ in range(n)]
+        if domains == before:
+            break
     combos = 1
     for d in domains:
         combos *= len(d)
     if combos > MAX_COMBINATIONS:
-        return [None] * n
-    good = []
-    for choice in _product([sorted(d) for d in domains]):
-        if all(const + sum(share[r][choice[r]] for r in rows) == 0 for const, rows, share in eqs):
-            good.append(choice)
+        return [sorted(d) for d in domains]
+    good = [choice for choice in _product([sorted(d) for d in domains])
+            if all(const + sum(share[r][choice[r]] for r in rows) == 0 for const, rows, share in eqs)]
     if not good:
-        return [None] * n
-    return [ks.pop() if len(ks := {g[i] for g in good}) == 1 else None for i in range(n)]
+        return [[] for _ in range(n)]
+    return [sorted({g[i] for g in good}) for i in range(n)]
+
+
+def _constant(eq: tuple, domains: list) -> bool:
+    """Whether a relation's value is the same whatever options are chosen."""
+    _, rows, share = eq
+    return all(len({share[r][o] for o in domains[r]}) == 1 for r in rows)
+
+
+def agreed(options: list) -> list:
+    """Per column, the cell all these splits of a row agree on, else None: a cell every reading
+    the arithmetic allows gives the same text is read even where the row as a whole is not."""
+    if not options or len(options) > MAX_SPLITS:       # a capped list may not hold them all
+        return []
+    return [cells[0] if all(o[k].text == cells[0].text for o in options) else None
+            for k, cells in enumerate(zip(*options))]
 
 
 MAX_SUMS = 20000        # distinct partial sums kept when striking options

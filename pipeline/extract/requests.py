@@ -16,7 +16,7 @@ from .. import labels as L
 from .. import layout
 from ..model import Table
 from ..values import parse
-from .align import ALIGNED_SCORE, digit_splits, fill_gaps, solve, unconfirmed
+from .align import ALIGNED_SCORE, MAX_SPLITS, agreed, digit_splits, fill_gaps, solve, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
                      text_row)
@@ -195,6 +195,9 @@ def _align(reads: list, out: Collector) -> dict:
     for r in reads:
         if r.code is not None and r.sure:
             placement[id(r)] = (r.code, r.how, set())
+        elif r.code is not None and r.options:
+            out.unplaced(TABLE, r.code, r.label, f"连在一起的数字有{len(r.options)}种拆分都符合勾稽关系",
+                         f"its run-together digits split {len(r.options)} ways the arithmetic allows")
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
                          f"{_count(r)} values for {len(r.leaves)} columns")
@@ -245,8 +248,10 @@ def _align(reads: list, out: Collector) -> dict:
 
 def _solve_splits(reads: list) -> None:
     """Rows whose digits split several ways: the one combination the table's arithmetic (balance,
-    outcome sums) allows, given every other row; otherwise they stay unread."""
-    open_ = [r for r in reads if r.options and r.code is not None]
+    outcome sums) allows, given every other row. Where several remain, the cells they all agree
+    on are read and the others stay unread."""
+    # a row with more splits than were kept may have lost the true one: it takes no part
+    open_ = [r for r in reads if r.options and r.code is not None and len(r.options) <= MAX_SPLITS]
     if not open_:
         return
     fixed = [c.to_dict() for r in reads if r.sure and r.code for c in _cells(r, r.code)]
@@ -255,9 +260,13 @@ def _solve_splits(reads: list) -> None:
         r = open_[i]
         return [c.to_dict() for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
 
-    for r, k in zip(open_, solve([r.options for r in open_], fixed, build)):
-        if k is not None:
-            r.placed, r.sure, r.how, r.options = r.options[k], True, "split", []
+    for r, ks in zip(open_, solve([r.options for r in open_], fixed, build)):
+        if len(ks) == 1:
+            r.placed, r.sure, r.how, r.options = r.options[ks[0]], True, "split", []
+            continue
+        cells = agreed([r.options[k] for k in ks] if ks else r.options)
+        if any(c is not None for c in cells):
+            r.placed, r.sure, r.how, r.options = cells, True, "split", []
 
 
 def _row_orders(codes: set) -> list:
