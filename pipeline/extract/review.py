@@ -2,7 +2,8 @@
 under a two-level header (行政复议 | 行政诉讼: 未经复议直接起诉, 复议后起诉; each 结果维持 …
 总计); some offices print it tall (a row per review / lawsuit kind), or as two or three tables,
 each under a sub-heading of its own. A row whose header cannot be read is taken in the national
-column order only when the row sums confirm it (pipeline/extract/align.py)."""
+column order only where the row sums confirm it (pipeline/extract/align.py): a row whose sum
+does not hold is left unread, the others are read."""
 from __future__ import annotations
 
 from .. import labels as L
@@ -118,14 +119,19 @@ def _review_wide(row: Row, value_cells: list, header: list, group, out: Collecto
     cells = [c for c in cells if c is not None]
     if placement == "aligned":
         bad = unconfirmed([c.to_dict() for c in cells], [])
-        if bad:
+        kept = [c for c in cells if f"{TABLE}.{c.row_code}.{c.col_code}" not in bad]
+        if not kept:
             out.unplaced(TABLE, "", "", "按国家格式的列顺序读取时各行合计不符",
                          "read in the national column order, its row sums do not hold")
             return
-        out.flag("extract.aligned", TABLE, found=" ".join(layout.rows_of(TABLE)),
-                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取，各行合计相符",
+        for row in sorted({c.row_code for c in cells if c not in kept}):
+            out.unplaced(TABLE, row, "", "按国家格式的列顺序读取时该行合计不符",
+                         "read in the national column order, this row's sum does not hold")
+        cells = kept
+        out.flag("extract.aligned", TABLE, found=" ".join(sorted({c.row_code for c in kept}, key=layout.rows_of(TABLE).index)),
+                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取，所读各行合计相符",
                  en="the review/litigation header could not be read in full; its columns were taken in "
-                    "the national order, and every row sum holds")
+                    "the national order, and the sum of every row read holds")
     for c in cells:
         out.add(c)
 
