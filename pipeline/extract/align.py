@@ -232,9 +232,9 @@ def solve(candidates: list, fixed: list, build) -> list:
     combination under which the arithmetic holds (one index: the row is decided); [] for every
     row when no combination holds.
 
-    A relation counts when its value depends on the choice; one whose terms are the same under
-    every option left holds or fails on numbers no choice changes (a report's own error, a wrong
-    结转下年度) and can tell no option from another. A blank or na cell counts 0, as in
+    A relation counts when it can tell options apart: one whose terms are the same under every
+    option holds or fails on numbers no choice changes, and one that no combination can make hold
+    is broken by the report itself (a wrong 结转下年度) whatever the split; both are set aside. A blank or na cell counts 0, as in
     `unconfirmed`. The relations are linear, so options that no choice of the other rows can make
     add up are struck first, relation by relation, until none is left to strike; the combinations
     of what remains are then tried in full when there are at most MAX_COMBINATIONS of them."""
@@ -260,13 +260,13 @@ def solve(candidates: list, fixed: list, build) -> list:
             continue
         eqs.append((const, rows, share))
     domains = [set(range(len(o))) for o in candidates]
-    while True:
-        before = [set(d) for d in domains]
-        eqs = [e for e in eqs if not _constant(e, domains)]
-        if not _strike(eqs, domains):
-            return [[] for _ in range(n)]
-        if domains == before:
-            break
+    # set aside, before any option is struck, the relations that cannot tell options apart: those
+    # the same under every option, and those no combination at all can make hold (the report's
+    # own error, whatever the split); a relation that fails only once others have struck options
+    # is a contradiction, and then nothing is decided
+    eqs = [e for e in eqs if not _constant(e, domains) and _satisfiable(e, domains) is not False]
+    if not _strike(eqs, domains):
+        return [[] for _ in range(n)]
     combos = 1
     for d in domains:
         combos *= len(d)
@@ -277,6 +277,18 @@ def solve(candidates: list, fixed: list, build) -> list:
     if not good:
         return [[] for _ in range(n)]
     return [sorted({g[i] for g in good}) for i in range(n)]
+
+
+def _satisfiable(eq: tuple, domains: list):
+    """Whether some combination of options makes a relation hold; None when too many sums to
+    tell."""
+    const, rows, share = eq
+    reach = {0}
+    for r in rows:
+        reach = {a + share[r][o] for a in reach for o in domains[r]}
+        if len(reach) > MAX_SUMS:
+            return None
+    return -const in reach
 
 
 def _constant(eq: tuple, domains: list) -> bool:
