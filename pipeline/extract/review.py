@@ -49,7 +49,7 @@ def _text_line(row: Row, out: Collector) -> None:
     whole table with its digits run together after its header's words ("…总计1202502…")."""
     label_cells, value_cells = split_label(row, None)
     leaf, _ = leaf_label(label_cells)
-    m = L.match(leaf, L.labels(TABLE, "row")) if leaf else None
+    m = L.match(leaf, L.labels(TABLE, "row")) if leaf and not _holds_header(leaf) else None
     values = [c for c in value_cells if c.text.strip()]
     if m and len(values) == len(layout.cols_of(TABLE)):
         _review_tall(row, m, value_cells, [], out)
@@ -69,6 +69,13 @@ def _text_line(row: Row, out: Collector) -> None:
             return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
                  f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
+
+
+def _holds_header(text: str) -> bool:
+    """Whether a label holds the table's column names (结果维持 … 总计): the whole header run
+    together before the numbers, which names 行政复议 too but is no row of the tall layout."""
+    key = L.normalize(text)
+    return any(l.key and l.key in key for l in L.labels(TABLE, "col") if len(l.key) >= 2)
 
 
 def _review_split(values: list, wanted: list, run=None):
