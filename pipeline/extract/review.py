@@ -10,7 +10,7 @@ from .. import labels as L
 from .. import layout
 from ..model import Table
 from ..values import parse
-from .align import ALIGNED_SCORE, row_sums, split_runs, unconfirmed
+from .align import ALIGNED_SCORE, agreed, row_sums, split_runs, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
                      text_row)
@@ -56,17 +56,21 @@ def _text_line(row: Row, out: Collector) -> None:
         return
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
     how = "aligned" if len(values) == len(wanted) and all(parse(c.text).kind != "text" for c in values) else "split"
-    cells = values if how == "aligned" else _review_split(values, wanted, row.run)
-    if cells is not None:
-        made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)]
-        if not unconfirmed([m.to_dict() for m in made], []):
-            for m in made:
-                out.add(m)
-            out.flag(f"extract.{how}", TABLE, found=" ".join(layout.rows_of(TABLE)),
-                     zh="复议诉讼表以一行数字印出，按国家格式的列顺序读取，各行合计相符",
-                     en="the review/litigation table is printed as one line of numbers; read in the national "
-                        "column order, every row sum holds")
-            return
+    cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, row.run)
+    made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)
+            if cell is not None]
+    if made and not unconfirmed([m.to_dict() for m in made], []):
+        for m in made:
+            out.add(m)
+        read = sorted({m.row_code for m in made}, key=layout.rows_of(TABLE).index)
+        out.flag(f"extract.{how}", TABLE, found=" ".join(read),
+                 zh="复议诉讼表以一行数字印出，按国家格式的列顺序读取，所读各行合计相符",
+                 en="the review/litigation table is printed as one line of numbers; read in the national "
+                    "column order, the sum of every row read holds")
+        for g in broken:
+            out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
+                         "its sum holds under no split of the digits: left unread")
+        return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
                  f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
 
@@ -79,17 +83,28 @@ def _holds_header(text: str) -> bool:
 
 
 def _review_split(values: list, wanted: list, run=None):
-    """The one split of run-together digits (or of a line's run of values, `run`) into the 15
-    cells whose three row sums hold."""
+    """Run-together digits (or a line's run of values, `run`) read as the 15 cells: (cells, rows
+    set aside). A cell is read when every split whose row sums hold gives it alike. A row whose
+    sum holds under no split at all (the report's own error: 总计 left 0) cannot confirm a split
+    and is set aside, its cells unread; when every row's sum can hold alone but not all together,
+    nothing is read."""
     cols = layout.cols_of(TABLE)
     codes = [f"{g}.{c}" for g, c in wanted]
-    sums = []
+    sums = {}
     for g in layout.rows_of(TABLE):
         for t, parts in row_sums(TABLE, list(cols)):
             base = codes.index(f"{g}.{cols[0]}")
-            sums.append((base + t, [base + p for p in parts]))
-    options = split_runs(values, len(codes), sums, run)
-    return options[0] if len(options) == 1 else None
+            sums[g] = (base + t, [base + p for p in parts])
+    options = split_runs(values, len(codes), list(sums.values()), run)
+    broken = []
+    if not options:
+        broken = [g for g, s in sums.items() if not split_runs(values, len(codes), [s], run)]
+        if broken:
+            options = split_runs(values, len(codes), [s for g, s in sums.items() if g not in broken], run)
+    cells = agreed(options)
+    if not cells:
+        return [None] * len(codes), []
+    return [None if wanted[k][0] in broken else c for k, c in enumerate(cells)], broken
 
 
 def _sub_heading(text: str):
