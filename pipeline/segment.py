@@ -87,20 +87,38 @@ def _by_content(items: list, starts: dict) -> dict:
 
 
 def _lead_in(items: list, i: int, lo: int, code: str) -> int:
-    """Where a section found by its table at item i starts: at the short lines right above the
-    table that are its own words (a sub-heading 行政复议 over its first part, its header's words
-    floating above it), else at the table."""
+    """Where a section found by its table at item i starts: at the earliest item above the table
+    that is its own (a sub-heading 行政复议 over its first part, header words floating above it,
+    the table's first pieces printed before the piece that gave it away), going back over items
+    that are nobody's (a fragment, a piece of numbers only) and stopping at one of another table."""
     if not isinstance(items[i], Table):
         return i
     tables = {t for t, info in layout.tables().items() if info.section == code}
-    k = i
-    while k - 1 > lo and isinstance(items[k - 1], TextBlock) and len(items[k - 1].text) <= MAX_LEAD_IN:
-        hits = kind_hits([items[k - 1].text])
-        best = max(hits, key=hits.get)
-        if not hits[best] or best not in tables:
+    start, k = i, i
+    while k - 1 > lo:
+        kind = _kind(items[k - 1])
+        if kind is not None and kind not in tables:
             break
         k -= 1
-    return k
+        if kind is not None:
+            start = k
+    return start
+
+
+def _kind(item):
+    """The standard table an item's words belong to (a table's labels, or a short line's), or
+    None when they say none or two alike."""
+    from .values import parse
+    if isinstance(item, Table):
+        texts = [c.text for c in item.cells if c.text.strip() and parse(c.text).kind == "text"]
+    elif len(item.text) <= MAX_LEAD_IN:
+        texts = [item.text]
+    else:
+        return None
+    hits = kind_hits(texts)
+    best = max(hits.values()) if hits else 0
+    tops = [k for k, n in hits.items() if n == best]
+    return tops[0] if best and len(tops) == 1 else None
 
 
 def _holds(item, code: str) -> bool:
