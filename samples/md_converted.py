@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 from . import content as C
 from . import layouts as L
@@ -122,12 +124,18 @@ class _Pages:
         return out
 
 
-def markdown(report: C.Report) -> str:
-    """The converter's Markdown of a report."""
+def markdown(report: C.Report, log: Optional[Counter] = None) -> str:
+    """The converter's Markdown of a report; `log`, when given, counts the defects drawn (see
+    `drawn`)."""
     rng = report.rng("md_converted")
     d = {k: rng.random() < p for k, p in DEFECTS.items() if k not in ("float_label", "partial_label")}
+    log = log if log is not None else Counter()
+    log.update(k for k, v in d.items() if v)
+    d["log"] = log
     width = rng.randint(26, 34)
     dropped = _pick(rng, DROP_WEIGHTS) if d["drop_heading"] else None
+    if dropped:
+        log[f"drop_heading:{dropped}"] += 1
     pages = _Pages(rng)
     hcodes = dict(zip(C.headings(report), L.SECTION_CODES))
     out = []
@@ -187,6 +195,7 @@ def _sub_table(report: C.Report, sub: L.SubTable, rng: random.Random, d: dict, p
     n = len(sub.cols)
     styles = dict(SUB_STYLES) if n > 1 else {k: v for k, v in SUB_STYLES.items() if k != "rowtables"}
     style = _pick(rng, styles)
+    d["log"][f"active_sub:{style}"] += 1
     pulled, rows = [], []
     for code, label in sub.rows:
         values = []
@@ -196,6 +205,7 @@ def _sub_table(report: C.Report, sub: L.SubTable, rng: random.Random, d: dict, p
             if n > 1 and (note or (code, col) == pull_at):
                 # a multi-line cell: the converter lifts it out above its table
                 pulled += [note.group(1), note.group(2)] if note else [w.text]
+                d["log"]["pull_text" if note else "pulled_number"] += 1
                 continue
             values.append(w.text)
         rows.append((label, values))
@@ -215,6 +225,7 @@ def _sub_table(report: C.Report, sub: L.SubTable, rng: random.Random, d: dict, p
         for label, values in rows:
             if d["caption_active"]:
                 out.append(ACTIVE_CAPTION)
+                d["log"]["active_captions"] += 1
             out += [_pipe([label] + values), _sep(1 + len(values))]
     return out
 
@@ -229,10 +240,12 @@ def _requests(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> l
     rows = L.request_rows(report.format, report.split_other)
     cols = [c for c, _ in L.REQUEST_COLS]
     style = _pick(rng, HEADER_STYLES)
+    log = d["log"]
+    log[f"requests_header:{style}"] += 1
     out, header = _requests_header(style, rng)
     trailing = d["trailing_cell"] and rng.random() < 0.8
     cell_width = rng.randint(12, 16)           # characters of a label line in the PDF's cells
-    groups = _group_cells(rows, rng)
+    groups = _group_cells(rows, rng, log)
     breaks = {}
     for k in rng.sample(range(1, len(rows)), rng.randint(0, 3)):
         breaks[k] = _pick(rng, BREAKS)
@@ -260,6 +273,8 @@ def _requests(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> l
         start = False
     for i, (code, path) in enumerate(rows):
         how = breaks.get(i)
+        if how:
+            log[f"requests_break:{how}"] += 1
         if how == "footer_line":
             lines.append(pages.footer())
         elif how == "footer_row":
@@ -290,9 +305,13 @@ def _requests(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> l
             else:
                 text(*parts)
                 label_cells = []
+        if state != "in":
+            log[f"{state}_label"] += 1
         if style == "clean" and label_cells:
             label_cells = (label_cells + ["", "", ""])[:max(3, len(label_cells))]
         cells = label_cells + values + ([""] if trailing and rng.random() < 0.5 else [])
+        if len(cells) > len(label_cells) + len(values):
+            log["trailing_cells"] += 1
         emit_row(cells)
         text(*after)
     return lines
@@ -336,7 +355,7 @@ def _requests_header(style: str, rng: random.Random):
     return above, [_pipe(row)]
 
 
-def _group_cells(rows: list, rng: random.Random) -> list:
+def _group_cells(rows: list, rng: random.Random, log: Counter) -> list:
     """Per row: (text lines before it, its group label cells, text lines after it): the vertical
     labels of its row groups as the converter left them."""
     out = [([], [], []) for _ in rows]
@@ -354,6 +373,7 @@ def _group_cells(rows: list, rng: random.Random) -> list:
             label = path[level]
             mode = _pick(rng, GROUP_MODES)
             n = j - i
+            log[f"group_label:{mode if mode != 'split' or n >= 2 else 'float'}"] += 1
             if mode == "first":
                 out[i][1].append(label)
             elif mode == "split" and n >= 2:
@@ -378,6 +398,7 @@ _REVIEW_WORDS = [label for _, label in L.REVIEW_COLS]
 def _review(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> list:
     values = [report.cells[("review_litigation", r, c)].text for r, _ in L.REVIEW_ROWS for c, _ in L.REVIEW_COLS]
     layout = _pick(rng, REVIEW_LAYOUTS)
+    d["log"][f"review_layout:{layout}"] += 1
     note = ["注：行政复议、行政诉讼数量含上年度结转数量。"] if d["review_note"] else []
     out = []
     if layout == "wide_fragments":
@@ -416,6 +437,13 @@ def _review(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> lis
             out += [head, "", _pipe(_REVIEW_WORDS), _sep(5), _pipe(values[5 * g:5 * g + 5]), ""]
         out += note
     return [x for x in out if x is not None]
+
+
+def drawn(report: C.Report) -> Counter:
+    """The defects this report's converter Markdown has, counted (for the forms benchmark)."""
+    log = Counter()
+    markdown(report, log)
+    return log
 
 
 def write(report: C.Report, path: Path) -> Path:

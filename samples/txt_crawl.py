@@ -30,7 +30,9 @@ Decisions, since what is not on the page cannot be in the copy:
 from __future__ import annotations
 
 import random
+from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 from . import content as C
 from . import layouts as L
@@ -64,11 +66,15 @@ def _url(report: C.Report, rng: random.Random) -> str:
     return f"https://{report.domain}/xxgk/{rng.choice(['ndbg', 'zfxxgk', 'gknb'])}/{y}{m:02d}/t{y}{m:02d}{d:02d}_{rng.randint(10**5, 10**6)}.html"
 
 
-def text(report: C.Report) -> str:
-    """The crawler's text of a report."""
+def text(report: C.Report, log: Optional[Counter] = None) -> str:
+    """The crawler's text of a report; `log`, when given, counts its variants (see `drawn`)."""
     rng = report.rng("txt_crawl")
+    log = log if log is not None else Counter()
     blank = "\u00a0" if rng.random() < 0.6 else " "
     indent = "\u3000\u3000" if rng.random() < 0.3 else ""
+    log["blank_as_nbsp" if blank != " " else "blank_as_space"] += 1
+    if indent:
+        log["indent"] += 1
     title = "".join(b.text for b in C.blocks(report) if b.kind == "title")
     date = f"{report.year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
     if rng.random() < 0.6:
@@ -79,8 +85,11 @@ def text(report: C.Report) -> str:
             f"{rng.choice(FIELDS['url'])}: {_url(report, rng)}"]
     if rng.random() < 0.3:
         head.insert(2, f"来源: {report.portal}")
+        log["source_field"] += 1
     head.append(rng.choice(BODY_MARKS))
+    log[f"body_mark:{head[-1]}"] += 1
     style = rng.choices(list(TITLE_STYLES), weights=list(TITLE_STYLES.values()))[0]
+    log[f"title:{style}"] += 1
     texts = report.texts()
     grids = {
         "active": L.fill(L.active_grid(report.format), texts),
@@ -105,6 +114,13 @@ def text(report: C.Report) -> str:
         else:
             body.append(b.text)
     return "\n".join(head) + "\n" + "".join(body) + "\n"
+
+
+def drawn(report: C.Report) -> Counter:
+    """The variants this report's crawler text has, counted (for the forms benchmark)."""
+    log = Counter()
+    text(report, log)
+    return log
 
 
 def write(report: C.Report, path: Path) -> Path:
