@@ -71,6 +71,7 @@ def unconfirmed(placed: list, context: list) -> set:
 
 MAX_SPLITS = 64         # candidate splits kept per row for the table-wide solve
 MAX_COMBINATIONS = 4096
+MAX_SUMS = 20000        # distinct partial sums kept when striking options
 
 
 def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()) -> list:
@@ -233,11 +234,12 @@ def solve(candidates: list, fixed: list, build) -> list:
     row when no combination holds.
 
     A relation counts when it can tell options apart: one whose terms are the same under every
-    option holds or fails on numbers no choice changes, and one that no combination can make hold
-    is broken by the report itself (a wrong 结转下年度) whatever the split; both are set aside. A blank or na cell counts 0, as in
-    `unconfirmed`. The relations are linear, so options that no choice of the other rows can make
-    add up are struck first, relation by relation, until none is left to strike; the combinations
-    of what remains are then tried in full when there are at most MAX_COMBINATIONS of them."""
+    option holds or fails on numbers no choice changes, and one that no combination can make
+    hold is broken by the report itself (a wrong 结转下年度) whatever the split; both are set
+    aside. A blank or na cell counts 0, as in `unconfirmed`. The relations are linear, so options
+    that no choice of the other rows can make add up are struck first, relation by relation,
+    until none is left to strike; the combinations of what remains are then tried in full when
+    there are at most MAX_COMBINATIONS of them (else every option left counts as allowed)."""
     n = len(candidates)
     if not candidates or any(not o for o in candidates):
         return [[] for _ in range(n)]
@@ -270,6 +272,11 @@ def solve(candidates: list, fixed: list, build) -> list:
     combos = 1
     for d in domains:
         combos *= len(d)
+    if combos > MAX_COMBINATIONS:
+        _strike_singly(eqs, domains)
+        combos = 1
+        for d in domains:
+            combos *= len(d)
     if combos > MAX_COMBINATIONS:
         return [sorted(d) for d in domains]
     good = [choice for choice in _product([sorted(d) for d in domains])
@@ -306,9 +313,6 @@ def agreed(options: list) -> list:
             for k, cells in enumerate(zip(*options))]
 
 
-MAX_SUMS = 20000        # distinct partial sums kept when striking options
-
-
 def _strike(eqs: list, domains: list) -> bool:
     """Strike the options no choice of the other rows lets add up, until nothing changes; False
     when a row has no option left (the arithmetic allows no combination)."""
@@ -332,6 +336,23 @@ def _strike(eqs: list, domains: list) -> bool:
                         if not keep:
                             return False
     return True
+
+
+def _strike_singly(eqs: list, domains: list) -> None:
+    """Strike each option that, taken alone for its row, leaves the others no way to add up (a
+    stronger test than relation by relation, for tables with too many combinations to try)."""
+    changed = True
+    while changed:
+        changed = False
+        for r, d in enumerate(domains):
+            if len(d) < 2:
+                continue
+            for o in sorted(d):
+                trial = [set(x) for x in domains]
+                trial[r] = {o}
+                if not _strike(eqs, trial):
+                    d.discard(o)
+                    changed = True
 
 
 def _key(c: dict) -> tuple:

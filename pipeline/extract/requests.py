@@ -107,9 +107,8 @@ def _read_rows(region: list, out: Collector) -> list:
     reads = []
     carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
     cut = None        # the read of a fragment's last row when all its values were blank
-    for table, printed, run in _tables(region):
-        for i, row in enumerate(rows(table)):
-            row.run = run
+    for table, printed, line in _tables(region):
+        for i, row in enumerate(rows(table) if printed else [line]):
             label_cells, _ = split_label(row, cols.first_in(table))
             leaf, parents = leaf_label(label_cells)
             code, score = _request_row(leaf, parents)
@@ -141,14 +140,14 @@ def _read_rows(region: list, out: Collector) -> list:
 
 
 def _tables(region: list):
-    """(table, printed?, run of values) for the region's tables and its lines of text read as
-    rows (the run: see `text_row`)."""
+    """(table, printed?, the line's row) for the region's tables and its lines of text read as
+    rows (`text_row`)."""
     for item in region:
         if isinstance(item, Table):
             yield item, True, None
         else:
             row = text_row(item)
-            yield row.table, False, row.run
+            yield row.table, False, row
 
 
 def _full_row(row: Row, label_cells: list, cols: _Columns) -> bool:

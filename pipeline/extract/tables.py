@@ -22,6 +22,7 @@ class Row:
     index: int
     cells: list
     run: Optional[str] = None     # a line of text: its values as printed, spaces and all (`text_row`)
+    labels: Optional[int] = None  # ... and how many of its cells are its label
 
     def texts(self) -> list:
         return [c.text for c in self.cells]
@@ -58,7 +59,10 @@ def is_value_text(text: str) -> bool:
 
 
 def has_numbers(row: Row) -> bool:
-    return any(parse(c.text).kind == "number" for c in row.cells)
+    """A row with a number in it — or a line of text ending in a run of values with digits in it
+    (`Row.run`), though its run-together digits may not read as one number ("8838…21,074")."""
+    return any(parse(c.text).kind == "number" for c in row.cells) or \
+        (row.run is not None and any(ch.isdigit() for ch in row.run))
 
 
 def split_label(row: Row, first_value_col: Optional[int]):
@@ -71,6 +75,8 @@ def split_label(row: Row, first_value_col: Optional[int]):
         label = [c for c in row.cells if c.col < first_value_col]
         value = [c for c in row.cells if c.col >= first_value_col]
         return label, value
+    if row.labels is not None:        # a line of text whose label and run of values are known
+        return row.cells[:row.labels], row.cells[row.labels:]
     last = -1
     for i, c in enumerate(row.cells):
         if c.text.strip() and not is_value_text(c.text):
@@ -137,14 +143,15 @@ def text_row(block) -> Row:
         fields = [part for f in block.text.split() for part in _label_and_digits(f)]
     table = Table(cells=[Cell(text=f, row=0, col=k, page=block.page, bbox=block.bbox)
                          for k, f in enumerate(fields)], page=block.page, bbox=block.bbox, ragged=True)
-    return Row(table, 0, list(table.cells), run=m.group(2) if m else None)
+    return Row(table, 0, list(table.cells), run=m.group(2) if m else None,
+               labels=len(m.group(1).split()) if m else None)
 
 
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])(\d+)$")
 # what a run of values is made of: digits, thousands separators, signs, na marks and spaces
-_RUN_CHARS = "0-9０-９,，+\\-－/／—–无\\s"
+_RUN_CHARS = "0-9０-９,+\\-－/／—–无\\s"
 _LABEL_RUN = re.compile(rf"^(.*[\u4e00-\u9fff）)”\"])(?<!无)([{_RUN_CHARS}]*[0-9０-９][{_RUN_CHARS}]*)$")
-_TOKEN = re.compile(r"^[+\-－]?[0-9０-９][0-9０-９,，]*|[0-9０-９][0-9０-９,，]*|.")
+_TOKEN = re.compile(r"^[+\-－]?[0-9０-９][0-9０-９,]*|[0-9０-９][0-9０-９,]*|.")
 
 
 def _label_and_digits(field: str) -> list:
