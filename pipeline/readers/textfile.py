@@ -149,7 +149,9 @@ def join_lines(lines) -> str:
 
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
-_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# ... but never between two full-width digits or a digit and a word: "１ ２" is two numbers,
+# "行政许可 ２９" a label and its value
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])(?<![０-９])\s+(?=[{_CJK}])(?![０-９])")
 WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 
 
