@@ -1,6 +1,6 @@
 """Sample reports with known numbers: the official 2019 and 2021 layouts filled in, written as
 PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as image-only scans
-(PDF, TIFF, zip of PNGs), with ground truth in exactly the shared corpus's format.
+(PDF, TIFF, zip of PNGs, harsh PDF scans), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
     python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
@@ -28,7 +28,7 @@ from . import content, truth
 DEFAULT_FORMS = ("pdf", "txt", "docx", "html", "html_word", "md")
 # Scans are written only on request (--forms scan): they are large, slow to make and need a CJK
 # system font for pdfium; see `scan`.
-SCAN_FORMS = ("scan", "scan_tif", "scan_png")
+SCAN_FORMS = ("scan", "scan_tif", "scan_png", "scan_harsh")
 FORMS = DEFAULT_FORMS + SCAN_FORMS
 
 
@@ -45,6 +45,7 @@ def _writers() -> dict:
         "scan": ("_scan.pdf", scan.write),
         "scan_tif": ("_scan.tif", scan.write_tif),
         "scan_png": ("_scan.zip", scan.write_png_zip),
+        "scan_harsh": ("_scan_harsh.pdf", scan.write_harsh),
     }
 
 
