@@ -117,3 +117,35 @@ def test_every_scan_form_gets_the_reports_truth(scanned):
         assert {**rows[name], "file": ""} == {**pdf_row, "file": ""}
         cells = (truth / "cells" / f"{name}.csv").read_bytes()
         assert cells == (truth / "cells" / f"{files['.pdf'].name}.csv").read_bytes()
+
+
+def test_harsh_params_in_range():
+    reports = [r for seed in range(3) for r in content.build_reports(seed)]
+    ps = [scan.harsh_params(r) for r in reports]
+    for h in ps:
+        assert h.scan.dpi == scan.HARSH_DPI == 150
+        assert abs(h.scan.angle) <= scan.HARSH_ANGLE and 40 <= h.scan.quality <= 60
+        assert h.turns in (1, 2) and len(h.degrees) == h.turns and set(h.degrees) <= {90, 180, 270}
+    assert any(h.mid_table for h in ps) and not all(h.mid_table for h in ps)
+
+
+@needs_font
+def test_harsh_scan_turns_its_sheets_and_keeps_the_truth(tmp_path):
+    """A harsh scan: stable bytes, image-only, each turned sheet turned in the PDF (a sideways one
+    is a landscape page), and the same truth row as the report's text PDF."""
+    report = next(r for r in content.build_reports(0) if r.stem == "合肥市包河区人民政府_2019")
+    paths = generate(tmp_path / "out", tmp_path / "truth", forms=("pdf", "scan_harsh"), count=3)
+    harsh = next(p for p in paths if p.name == f"{report.stem}_scan_harsh.pdf")
+    text = next(p for p in paths if p.name == f"{report.stem}.pdf")
+    assert scan.write_harsh(report, tmp_path / harsh.name).read_bytes() == harsh.read_bytes()
+    turned = scan.turned_pages(report, text)
+    assert turned == {scan.continuation_page(report, text): 90}
+    with pdfplumber.open(text) as t, pdfplumber.open(harsh) as h:
+        assert len(h.pages) == len(t.pages)
+        for n, (tp, hp) in enumerate(zip(t.pages, h.pages), start=1):
+            assert hp.chars == []
+            size = (hp.width, hp.height) if turned.get(n, 0) in (0, 180) else (hp.height, hp.width)
+            assert abs(size[0] - tp.width) < 1 and abs(size[1] - tp.height) < 1, n
+    with open(tmp_path / "truth" / "reports.csv", encoding="utf-8", newline="") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert {**rows[harsh.name], "file": ""} == {**rows[text.name], "file": ""}
