@@ -33,6 +33,24 @@ def is_page_folder(filenames: list) -> bool:
     return len(files) >= 2 and all(Path(f).suffix.lower() in PAGE_IMAGES for f in files)
 
 
+# ---- a saved web page's folder (begin) ------------------------------------------------------
+# A browser saves a page as <stem>.html and a folder <stem>_files/ (or <stem>.files/) with its
+# pictures; the folder belongs to the page (the HTML reader reads its pictures), it is no report
+# of its own — not even a folder of page images.
+SAVED_PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+
+
+def is_saved_page_folder(dirname: str, filenames: list) -> bool:
+    """`dirname` is the pictures folder of a page saved beside it, among `filenames`."""
+    for tail in ("_files", ".files"):
+        if dirname.endswith(tail) and len(dirname) > len(tail):
+            stem = dirname[: -len(tail)]
+            names = {f.lower() for f in filenames}
+            return any(f"{stem}{suffix}".lower() in names for suffix in SAVED_PAGE_SUFFIXES)
+    return False
+# ---- a saved web page's folder (end) --------------------------------------------------------
+
+
 def candidates(root: Path, exclude: tuple = ()):
     """Input files under `root`, recursively, in a stable order; hidden and output files skipped.
 
@@ -46,7 +64,8 @@ def candidates(root: Path, exclude: tuple = ()):
         if Path(dirpath) != root and not dirnames and is_page_folder(filenames):
             yield Path(dirpath)
             continue
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                             and not is_saved_page_folder(d, filenames))
         for name in sorted(filenames):
             p = Path(dirpath) / name
             if name.startswith(".") or p.suffix.lower() in SKIP_SUFFIXES:

@@ -1,6 +1,7 @@
 """Sample reports with known numbers: the official 2019 and 2021 layouts filled in, written as
 PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as image-only scans
-(PDF, TIFF, zip of PNGs, harsh PDF scans), with ground truth in exactly the shared corpus's format.
+(PDF, TIFF, zip of PNGs, harsh PDF scans) and as saved web pages whose tables are pictures (.html
+with its _files/ folder, .mht), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
     python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
@@ -8,7 +9,7 @@ PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as 
 Modules: `layouts` (the forms as data), `content` (the fixed offices, numbers, how they are
 written, prose), `gazetteer`, `offices` and `plan` (the offices and years beyond the fixed set),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
-`markdown`, `scan`). Every form of one report has the same truth; the same seed gives the same
+`markdown`, `scan`, `html_images`). Every form of one report has the same truth; the same seed gives the same
 bytes.
 
 It is a package of its own, outside the pipeline it tests, and needs reportlab (the `samples`
@@ -29,12 +30,14 @@ DEFAULT_FORMS = ("pdf", "txt", "docx", "html", "html_word", "md")
 # Scans are written only on request (--forms scan): they are large, slow to make and need a CJK
 # system font for pdfium; see `scan`.
 SCAN_FORMS = ("scan", "scan_tif", "scan_png", "scan_harsh")
-FORMS = DEFAULT_FORMS + SCAN_FORMS
+# Web pages whose tables are pictures, also on request: drawing the pictures needs the CJK font.
+IMAGE_PAGE_FORMS = ("html_img", "mht")
+FORMS = DEFAULT_FORMS + SCAN_FORMS + IMAGE_PAGE_FORMS
 
 
 def _writers() -> dict:
     """form -> (file name suffix, writer); imported lazily so that `content` alone stays light."""
-    from . import docx, html, markdown, pdf, scan, text
+    from . import docx, html, html_images, markdown, pdf, scan, text
     return {
         "pdf": (".pdf", pdf.write),
         "txt": (".txt", text.write),
@@ -46,6 +49,8 @@ def _writers() -> dict:
         "scan_tif": ("_scan.tif", scan.write_tif),
         "scan_png": ("_scan.zip", scan.write_png_zip),
         "scan_harsh": ("_scan_harsh.pdf", scan.write_harsh),
+        "html_img": ("_img.html", html_images.write_saved_page),
+        "mht": (".mht", html_images.write_mht),
     }
 
 
@@ -115,7 +120,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("out_dir", help="where the report files go")
     ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
     ap.add_argument("--forms", nargs="+", default=list(DEFAULT_FORMS), choices=list(FORMS),
-                    help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS) + ")")
+                    help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS)
+                         + " and the pages with table pictures " + ", ".join(IMAGE_PAGE_FORMS) + ")")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None,
                     help=f"number of reports (default: the fixed set of {len(content.CORE)}; beyond it, "

@@ -149,3 +149,33 @@ def test_harsh_scan_turns_its_sheets_and_keeps_the_truth(tmp_path):
     with open(tmp_path / "truth" / "reports.csv", encoding="utf-8", newline="") as f:
         rows = {r["file"]: r for r in csv.DictReader(f)}
     assert {**rows[harsh.name], "file": ""} == {**rows[text.name], "file": ""}
+
+
+@needs_font
+def test_pages_with_table_pictures(tmp_path):
+    """The saved page refers to its three pictures by relative src inside <stem>_files/; the .mht
+    holds the same page and the pictures as parts at the addresses the page gives; same bytes."""
+    import email
+    import re
+    from urllib.parse import unquote
+
+    from samples import html_images
+
+    report = content.build_reports(0, 1)[0]
+    page = html_images.write_saved_page(report, tmp_path / f"{report.stem}_img.html")
+    srcs = [s for s in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8"))
+            if s != "/images/logo.png"]                              # the portal's logo, in the header
+    assert len(srcs) == 3 and all(s.startswith("./") for s in srcs)
+    files = sorted(p.name for p in (tmp_path / f"{report.stem}_img_files").iterdir())
+    assert sorted(unquote(s).split("/")[-1] for s in srcs) == files
+    assert sniff(page) == "html"
+    single = html_images.write_mht(report, tmp_path / f"{report.stem}.mht")
+    again = html_images.write_mht(report, tmp_path / "again.mht")
+    assert single.read_bytes() == again.read_bytes() and sniff(single) == "mht"
+    msg = email.message_from_bytes(single.read_bytes())
+    parts = [p for p in msg.walk() if not p.is_multipart()]
+    assert [p.get_content_type() for p in parts][0] == "text/html"
+    html = parts[0].get_payload(decode=True).decode("utf-8")
+    pictures = [s for s in re.findall(r'<img src="([^"]+)"', html) if s != "/images/logo.png"]
+    assert sorted(pictures) == sorted(p["Content-Location"] for p in parts[1:])
+    assert {p.get_content_type() for p in parts[1:]} <= {"image/png", "image/jpeg"}
