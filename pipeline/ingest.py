@@ -80,6 +80,22 @@ def display(path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "replace")
 
 
+# A browser saves a page as <stem>.html and a folder <stem>_files/ (or <stem>.files/) with its
+# pictures; the folder belongs to the page (the HTML reader reads its pictures), it is no report
+# of its own — not even a folder of page images.
+SAVED_PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+
+
+def is_saved_page_folder(dirname: str, filenames: list) -> bool:
+    """`dirname` is the pictures folder of a page saved beside it, among `filenames`."""
+    for tail in ("_files", ".files"):
+        if dirname.endswith(tail) and len(dirname) > len(tail):
+            stem = dirname[: -len(tail)]
+            names = {f.lower() for f in filenames}
+            return any(f"{stem}{suffix}".lower() in names for suffix in SAVED_PAGE_SUFFIXES)
+    return False
+
+
 def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
     """Input files under `root`, recursively, in a stable order (a folder's files, then its
     sub-folders, each by name); hidden and output files skipped. A sub-folder of page images is
@@ -107,6 +123,7 @@ def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
             yield Candidate(folder, problem=f"the folder {rel(folder)} could not be listed: {e.strerror}")
             continue
         files, subdirs = [], []
+        names = [e.name for e in listing]
         for e in listing:
             p = Path(folder) / e.name
             if e.name.startswith("."):
@@ -126,7 +143,7 @@ def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
                 else:
                     files.append(item)
             elif e.is_dir(follow_symlinks=False):
-                if e.name not in SKIP_DIRS:
+                if e.name not in SKIP_DIRS and not is_saved_page_folder(e.name, names):
                     subdirs.append((p, real_folder / e.name))
             elif e.is_file(follow_symlinks=False):
                 if p.suffix.lower() not in SKIP_SUFFIXES:

@@ -15,6 +15,8 @@ from .readers.textfile import wide_encoding
 HEAD = 8192
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta)\b", re.I)
+MIME_VERSION = re.compile(rb"^MIME-Version:\s*1\.0", re.I | re.M)
+MULTIPART_RELATED = re.compile(rb"^Content-Type:\s*multipart/related", re.I | re.M)
 MD_TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{3,}", re.M)
 
 
@@ -39,6 +41,9 @@ def sniff(path: Path) -> str:
         return _sniff_text(head[bom:].decode(enc, errors="ignore").encode("utf-8"))
     if b"\x00" in head:
         return "unknown"
+    headers = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    if MIME_VERSION.search(headers) and MULTIPART_RELATED.search(headers):
+        return "mht"           # a single-file web page (.mht/.mhtml): MIME headers, then parts
     return _sniff_text(head)
 
 

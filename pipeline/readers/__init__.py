@@ -28,6 +28,7 @@ REGISTRY = {
     "txt": "text",
     "md": "markdown",
     "html": "html",
+    "mht": "mht",
     "docx": "docx",
     "doc": "legacy_word",
     "wps": "legacy_word",

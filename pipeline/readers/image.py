@@ -35,7 +35,8 @@ def read(path: Path, options: Options = Options()) -> Document:
     doc = Document(source=str(path), format="image", pages=len(pages),
                    ocr_pages=list(range(1, len(pages) + 1)))
     for number, (name, image) in enumerate(pages, start=1):
-        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count)
+        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count,
+                          findings=doc.findings)
         if not items:
             doc.findings.append(Finding("ocr.empty_page", f"page_{number}", "warning", found=name, page=number,
                                         message_zh=f"第{number}页（{name}）没有识别出任何文字",

@@ -225,15 +225,19 @@ def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
                           f"is not installed: {e}") from e
-    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count)
+    notes = []
+    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count, findings=notes)
     for number, items in read.items():
         doc.items.extend(items)
-    doc.items.sort(key=lambda it: (_page_of(it), it.bbox[1] if it.bbox else 0))
+    # By page only: each page's items already come in reading order, and on a page scanned
+    # sideways or upside down the upright reading order is not the order of `top` on the page.
+    doc.items.sort(key=_page_of)
     doc.ocr_pages = sorted(needed)
     for number, reason in sorted(needed.items()):
         doc.findings.append(Finding("ocr.page", f"page_{number}", "info", found=reason, page=number,
                                     message_zh=f"第{number}页没有可用的文字层（{reason}），已用OCR识别",
                                     message_en=f"page {number} was read by OCR: {reason}"))
+    doc.findings.extend(notes)      # pages the OCR could not orient
 
 
 def _page_of(item) -> int:
