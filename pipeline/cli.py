@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _out_option(r)
     _pool_options(r)
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    _json_option(r)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
@@ -93,10 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         s = sub.add_parser(stage, help=text, description=f"{text}. Reads the previous stage's results in OUT.")
         s.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
         _pool_options(s)
+        _json_option(s)
         s.set_defaults(func=cmd_stage, stage=stage)
 
     pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
     pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
+    _json_option(pb)
     pb.set_defaults(func=cmd_publish)
 
     q = sub.add_parser("query", help="SQL over the datasets, printed as a table",
@@ -123,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("rest", nargs=argparse.REMAINDER, help="options of python -m samples (--truth DIR …)")
     g.set_defaults(func=cmd_generate)
     return p
+
+
+def _json_option(p):
+    p.add_argument("--json", action="store_true",
+                   help="print the summary as JSON on stdout (the progress bar stays on stderr)")
 
 
 def _out_option(p):
@@ -186,7 +195,8 @@ def options_from(args) -> Options:
 
 
 def cmd_run(args) -> int:
-    from .run import run, summary
+    from .run import run
+    from .summary import facts
     for d in args.input:
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")
@@ -197,11 +207,19 @@ def cmd_run(args) -> int:
         print(f"ogi: no files found in {where}{left_out}; the datasets in {args.out} are empty",
               file=sys.stderr)
         return 1
-    text, failed = summary(args.out)
-    if not args.quiet:
-        print(text)
+    return _print_summary(facts(args.out, result["tally"]), args)
+
+
+def _print_summary(f: dict, args) -> int:
+    """Print a run's or publish's summary (text, or JSON with --json); 1 when a file failed."""
+    from .summary import text
+    if getattr(args, "json", False):
+        print(json.dumps(f, ensure_ascii=False, indent=2))
+    elif not getattr(args, "quiet", False):
+        print(text(f))
+    failed = f["status"]["failed"]
     if failed:
-        print(f"ogi: {failed} file(s) failed; their rows in reports.parquet say why", file=sys.stderr)
+        _say(f"ogi: {failed} file(s) failed; their rows in reports.parquet say why")
         return 1
     return 0
 
@@ -221,27 +239,23 @@ def cmd_ingest(args) -> int:
 def cmd_stage(args) -> int:
     from .run import cross_year, run_stages
     from .store import Workspace
+    from .summary import stage_facts, stage_text
     ws = Workspace(args.out, options_from(args))
     entries = ws.catalogue()
     results = run_stages(ws, entries, (args.stage,))
     if args.stage == "check":
         cross_year(ws)
-    errors = [r for r in results if r.get("error")]
-    print(f"{args.stage}: {len(results)} file(s) processed, {len(entries) - len(results)} up to date, "
-          f"{len(errors)} with errors")
-    for r in errors:
-        print(f"  {r['source']}: {r['error']}")
-    return 1 if errors else 0
+    f = stage_facts(ws, args.stage, entries, results)
+    print(json.dumps(f, ensure_ascii=False, indent=2) if args.json else stage_text(f))
+    return 1 if f["failed"] else 0
 
 
 def cmd_publish(args) -> int:
-    from .run import summary
-    from .store import Workspace
     from .publish import publish
+    from .store import Workspace
+    from .summary import facts
     publish(Workspace(args.out))
-    text, failed = summary(args.out)
-    print(text)
-    return 1 if failed else 0
+    return _print_summary(facts(args.out), args)
 
 
 def cmd_query(args) -> int:

@@ -7,12 +7,14 @@ empty run and a run where everything failed have the same columns and types as a
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Optional
 
 import pyarrow.parquet as pq
 
 from . import duck, groups, panel, schema
 from .findings import Finding
-from .status import decide, shown_findings
+from .status import Verdict, decide, shown_findings
 from .store import STAGES, Workspace, read_json, write_atomic
 from .version import pipeline_version
 
@@ -22,24 +24,50 @@ NOT_PROCESSED_INTERRUPTED = ("not processed: the run was interrupted before this
                              "run the same command again to finish it")
 
 
+@dataclass
+class Outcome:
+    """What became of one catalogued file: its stage results, the error that stopped it (if
+    any), its status and the findings published for it."""
+    results: dict
+    error: Optional[str]
+    extracted: dict          # the extract result ({} when there is none)
+    checked: dict            # the check result ({} when the file failed)
+    verdict: Verdict
+    findings: list
+
+
+def outcome(ws: Workspace, entry: dict, cross: dict, interrupted: bool = False) -> Outcome:
+    """One file's outcome from whatever the stages left in the workspace. `interrupted`: the run
+    was stopped, so a file without results says that, not "run again"."""
+    results = {s: ws.load(s, entry["report_id"]) for s in STAGES} if not entry.get("error") \
+        else dict.fromkeys(STAGES)
+    error = entry.get("error") or next((r["error"] for r in results.values() if r and r.get("error")), None)
+    if results["check"] is None and not error:
+        error = NOT_PROCESSED_INTERRUPTED if interrupted else NOT_PROCESSED
+    ex = results["extract"] if results["extract"] and not results["extract"].get("error") else {}
+    check = (results["check"] or {}) if not error else {}
+    findings = [Finding.from_dict(f) for f in (ex.get("findings", []) + check.get("findings", [])
+                                               + cross.get(entry["report_id"], []))]
+    verdict = decide(error, findings, ex.get("found") if ex else None)
+    return Outcome(results, error, ex, check, verdict, shown_findings(verdict, findings))
+
+
+def cross_findings(ws: Workspace) -> dict:
+    """{report_id: [finding dict]} of the dataset checks (work/cross_year.json)."""
+    path = ws.work / "cross_year.json"
+    return read_json(path) if path.exists() else {}
+
+
 def collect(ws: Workspace, interrupted: bool = False) -> dict:
-    """The datasets as lists of row dicts, from whatever the stages left in the workspace.
-    `interrupted`: the run was stopped, so a file without results says that, not "run again"."""
-    cross = read_json(ws.work / "cross_year.json") if (ws.work / "cross_year.json").exists() else {}
+    """The datasets as lists of row dicts, from whatever the stages left in the workspace."""
+    cross = cross_findings(ws)
     tables = {name: [] for name in DATASETS}
     done, documents = set(), []
     for entry in ws.catalogue():
         rid, src = entry["report_id"], entry["source"]
-        results = {s: ws.load(s, rid) for s in STAGES} if not entry.get("error") else dict.fromkeys(STAGES)
-        error = entry.get("error") or next((r["error"] for r in results.values() if r and r.get("error")), None)
-        if results["check"] is None and not error:
-            error = NOT_PROCESSED_INTERRUPTED if interrupted else NOT_PROCESSED
-        ex = results["extract"] if results["extract"] and not results["extract"].get("error") else {}
-        check = results["check"] if not error else {}
-        findings = [Finding.from_dict(f) for f in (ex.get("findings", []) + (check or {}).get("findings", [])
-                                                   + cross.get(rid, []))]
-        verdict = decide(error, findings, ex.get("found") if ex else None)
-        findings = shown_findings(verdict, findings)
+        o = outcome(ws, entry, cross, interrupted)
+        results, error, ex, check, verdict, findings = (o.results, o.error, o.extracted, o.checked,
+                                                        o.verdict, o.findings)
         first = rid not in done
         if not first:               # a duplicate: its row says so, its cells and flags are not repeated
             findings = []

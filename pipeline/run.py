@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import sys
 import threading
-from collections import Counter
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from .dataset import check_dataset, update_catalogue
+from .dataset import check_dataset, input_root, update_catalogue
 from .options import MB, Options
+from .progress import Progress
 from .publish import publish
 from .schema import SCHEMA_VERSION
 from .stages import STAGES, process
 from .store import Workspace, write_json
+from .summary import Tally, previous_contents
 from .version import pipeline_version
 
 
@@ -68,13 +68,14 @@ def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
         return []
     results = []
     _warm_up({e["detected_format"] for e in todo})
-    bar = _bar(len(todo), options.progress)
+    bar = Progress(len(todo), options.progress, stages[0] if len(stages) == 1 else "reports")
     try:
         if options.worker_count == 1 and options.timeout <= 0:
             try:
                 for e in todo:
+                    bar.start(e)
                     results.append(process(str(ws.out), e, stages, options))
-                    bar.update(1)
+                    bar.done(e)
             except KeyboardInterrupt:
                 raise _Stopped(len(results), len(todo)) from None
         else:
@@ -117,7 +118,7 @@ def _in_pool(ws, todo, stages, bar) -> list:
                 results.append(_record_failure(ws, entry, stages, _died(e.exitcode, options), retry=True))
             except Exception as e:
                 results.append(_record_failure(ws, entry, stages, f"{type(e).__name__}: {e}"))
-            bar.update(1)
+            bar.done(entry)
         pool.close()
         pool.join()
     return results
@@ -227,6 +228,7 @@ def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> 
     options = options.with_(**changes) if changes else options
     ws = Workspace(out, options)
     entries = []
+    previous = previous_contents(ws.catalogue()) if ws.catalogue_path.exists() else {}
     try:
         entries = catalogue(input_dir, ws, tuple(options.exclude), options.follow_external_links)
         ran = run_stages(ws, entries, STAGES)
@@ -246,7 +248,13 @@ def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> 
         cross_year(ws)
         paths = publish(ws)
         _write_run(ws, entries, interrupted=False)
-    return {"entries": entries, "ran": ran, "paths": paths}
+    tally = Tally.of(entries, previous, {r["report_id"] for r in ran}, _roots(input_dir))
+    return {"entries": entries, "ran": ran, "paths": paths, "tally": tally}
+
+
+def _roots(inputs) -> set:
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    return {input_root(p) for p in inputs}
 
 
 def _write_run(ws: Workspace, entries: list, interrupted: bool) -> None:
@@ -271,81 +279,3 @@ def _no_interrupt():
         signal.signal(signal.SIGINT, previous)
     if caught:
         raise KeyboardInterrupt
-
-
-def _bar(total: int, enabled: bool):
-    from tqdm import tqdm
-    return tqdm(total=total, unit="file", desc="reports", disable=not enabled or None,
-                file=_Quiet(sys.stderr), leave=False)
-
-
-class _Quiet:
-    """A stream that drops what it cannot write: a progress bar on a closed pipe (ogi run 2>&1 |
-    head) must not stop the run."""
-
-    def __init__(self, stream):
-        self.stream = stream
-
-    def write(self, text):
-        try:
-            return self.stream.write(text)
-        except (OSError, ValueError):
-            return 0
-
-    def flush(self):
-        try:
-            self.stream.flush()
-        except (OSError, ValueError):
-            pass
-
-    def __getattr__(self, name):
-        return getattr(self.stream, name)
-
-
-SHOWN = 20   # incomplete reports listed by name in the summary
-
-
-def _read_share(r) -> str:
-    import pandas as pd
-    if pd.isna(r.cells_expected):
-        return "its format and tables could not be read"
-    return f"{int(r.cells_found)} of {int(r.cells_expected)} cells read"
-
-
-def summary(out: Path) -> tuple:
-    """(text, number of failed files) describing the published datasets. Files that are not
-    reports are listed, but are no failure of the run."""
-    import pandas as pd
-    out = Path(out)
-    reports = pd.read_parquet(out / "reports.parquet")
-    cells = pd.read_parquet(out / "cells.parquet")
-    flags = pd.read_parquet(out / "flags.parquet")
-    status = Counter(reports["status"])
-    failed = int(status.get("failed", 0))
-    lines = [f"reports found: {len(reports)} · parsed: {len(reports) - failed} "
-             f"(ok {status.get('ok', 0)}, partial {status.get('partial', 0)}, "
-             f"not a report {status.get('not_a_report', 0)}) · failed: {failed}",
-             f"cells extracted: {len(cells)} "
-             f"(number {int((cells['kind'] == 'number').sum())}, blank {int((cells['kind'] == 'blank').sum())}, "
-             f"na {int((cells['kind'] == 'na').sum())}, text {int((cells['kind'] == 'text').sum())})"]
-    for sev in ("error", "warning", "unverifiable"):
-        f = flags[flags["severity"] == sev]
-        by_rule = ", ".join(f"{r} {n}" for r, n in Counter(f["rule"]).most_common())
-        lines.append(f"flags {sev}: {len(f)}" + (f" ({by_rule})" if by_rule else ""))
-    partial = reports[reports["status"] == "partial"]
-    for r in partial.head(SHOWN).itertuples():
-        lines.append(f"INCOMPLETE {_shown(r.source)}: {_read_share(r)}")
-    if len(partial) > SHOWN:
-        lines.append(f"… and {len(partial) - SHOWN} more incomplete reports (status = 'partial' in reports.parquet)")
-    for label, name in (("NOT A REPORT", "not_a_report"), ("FAILED", "failed")):
-        for r in reports[reports["status"] == name].itertuples():
-            lines.append(f"{label} {_shown(r.source)}: {r.error}")
-    lines.append("outputs: " + ", ".join(str(out / f"{n}.parquet") for n in ("reports", "sections", "cells", "flags",
-                                                                         "panel")) + f", {out / 'ogi.duckdb'}")
-    return "\n".join(lines), failed
-
-
-def _shown(source: str) -> str:
-    """A source on one line (a file name may hold a newline)."""
-    from .status import sentence
-    return sentence(source)

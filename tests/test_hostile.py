@@ -108,7 +108,7 @@ def test_the_run_completes_and_every_file_has_its_row(hostile_run):
     p, reports = hostile_run["proc"], hostile_run["reports"]
     assert p.returncode == 1, p.stderr[-3000:]          # files failed: said, not crashed
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
-    assert "reports found:" in p.stdout and "file(s) failed" in p.stderr
+    assert "reports: " in p.stdout and "file(s) failed" in p.stderr
     assert set(reports.index) == set(hostile_run["made"])
     assert set(hostile_run["made"].values()) >= set(hostile.KINDS)   # every kind was written
 

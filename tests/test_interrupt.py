@@ -106,7 +106,7 @@ def test_a_pipe_closed_early_is_not_an_error(ogi, tmp_path):
     assert (tmp_path / "out" / "reports.parquet").exists()
     shell = subprocess.run(f"{sys.executable} -m pipeline run '{folder}' -o '{tmp_path / 'out2'}' | head -1",
                            shell=True, capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert shell.stdout.startswith("reports found: 1") and "Traceback" not in shell.stderr, shell.stderr
+    assert shell.stdout.startswith("files: 1 · new 1") and "Traceback" not in shell.stderr, shell.stderr
 
 
 def test_an_empty_folder_says_no_files_found(ogi, tmp_path):
