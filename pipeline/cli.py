@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _out_option(r)
     _pool_options(r)
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    _corrections_option(r)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
     pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
+    _corrections_option(pb)
     pb.set_defaults(func=cmd_publish)
 
     q = sub.add_parser("query", help="SQL over the datasets, printed as a table",
@@ -143,6 +145,12 @@ def _out_option(p):
                    help="leave out files whose name or relative path matches (repeatable), e.g. --exclude '*_scan.pdf'")
 
 
+def _corrections_option(p):
+    p.add_argument("--corrections", type=Path, metavar="FILE",
+                   help="reviewed fixes of cells to apply at publish (default: OUT/corrections.csv when it exists; "
+                        "columns report_id,office_id,year,table_code,row_code,col_code,value,note,who)")
+
+
 def _pool_options(p):
     d = Options()
     g = p.add_argument_group("processing")
@@ -167,12 +175,13 @@ def options_from(args) -> Options:
                    exclude=tuple(getattr(args, "exclude", ()) or ()),
                    progress=not getattr(args, "quiet", False), ocr_threads=args.ocr_threads,
                    ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
-                   converter_timeout=args.converter_timeout)
+                   converter_timeout=args.converter_timeout,
+                   corrections=str(getattr(args, "corrections", None) or ""))
 
 
 def cmd_run(args) -> int:
     from .run import run, summary
-    for d in args.input:
+    for d in args.input + ([args.corrections] if args.corrections else []):
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")
     run(args.input, args.out, options_from(args))
@@ -217,7 +226,7 @@ def cmd_publish(args) -> int:
     from .run import summary
     from .store import Workspace
     from .publish import publish
-    publish(Workspace(args.out))
+    publish(Workspace(args.out, Options(corrections=str(args.corrections or ""))))
     text, failed = summary(args.out)
     print(text)
     return 1 if failed else 0

@@ -39,6 +39,9 @@ class Options:
     # how text PDFs are read: "fast" (pdfium for the page objects) or "pdfplumber" (the reference);
     # both give the same documents (tests/test_pdf_parity.py)
     pdf_engine: str = field(default="fast", metadata={"affects": "parse"})
+    # reviewed fixes of cells (pipeline.corrections); "" = OUT/corrections.csv. Applied at publish
+    # only, so it is in no stage's cache key
+    corrections: str = ""
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

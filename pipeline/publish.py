@@ -10,7 +10,9 @@ import io
 
 import pyarrow.parquet as pq
 
+from . import corrections as CR
 from . import duck, groups, panel, schema
+from .dataset import check_dataset
 from .findings import Finding
 from .store import STAGES, Workspace, read_json, write_atomic
 from .version import pipeline_version
@@ -21,7 +23,11 @@ DATASETS = ("reports", "sections", "cells", "flags", "panel")
 
 
 def collect(ws: Workspace) -> dict:
-    """The datasets as lists of row dicts, from whatever the stages left in the workspace."""
+    """The datasets as lists of row dicts, from whatever the stages left in the workspace, with
+    the reviewer's corrections applied (pipeline.corrections)."""
+    fixes = CR.load(ws.out, ws.options.corrections)
+    if fixes:
+        check_dataset(ws)          # the dataset checks again, on the corrected cells
     cross = read_json(ws.work / "cross_year.json") if (ws.work / "cross_year.json").exists() else {}
     tables = {name: [] for name in DATASETS}
     done, documents = set(), []
@@ -34,6 +40,8 @@ def collect(ws: Workspace) -> dict:
         ex = results["extract"] if results["extract"] and not results["extract"].get("error") else {}
         check = results["check"] if not error else {}
         first = rid not in done
+        if first and not error:
+            ex, check = fixes.correct(entry, ex, check, results["segment"], ws.options)
         findings = [Finding.from_dict(f) for f in (ex.get("findings", []) + (check or {}).get("findings", [])
                                                    + cross.get(rid, []))] if first else []
         cells = ex.get("cells", []) if first else []
@@ -50,9 +58,12 @@ def collect(ws: Workspace) -> dict:
                                        "first_page": s["first_page"], "last_page": s["last_page"]})
         for c in cells:
             code = f"{c['table_code']}.{c['row_code']}.{c['col_code']}"
-            tables["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low})
+            tables["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low,
+                                    "corrected": bool(c.get("corrected"))})
         for f in findings:
             tables["flags"].append({"report_id": rid, "source": src, **f.to_dict(), "flag": f.flag})
+    for rid, src, f in fixes.leftover_findings():
+        tables["flags"].append({"report_id": rid, "source": src, **f.to_dict(), "flag": f.flag})
     _mark_groups(tables["reports"], groups.assign(documents))
     tables["panel"] = panel.build(tables["reports"], tables["cells"])
     return tables
