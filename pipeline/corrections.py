@@ -99,11 +99,12 @@ class Corrections:
         by_code, findings = {}, []
         for c in mine:
             by_code.setdefault(c.code, []).append(c)
-        chosen = {}
+        chosen, by_cell = {}, {code_of(c): c for c in cells}
         for code, lines in by_code.items():
             if len({c.value for c in lines}) > 1:
-                findings.append(_conflict(code, lines, self.name))
-                self.matched.update(c.line for c in lines)      # they matched: the conflict says why not applied
+                if code in by_cell:                             # (no such cell: unmatched, below)
+                    findings.append(_conflict(by_cell[code], lines, self.name))
+                    self.matched.update(c.line for c in lines)  # they matched: the conflict says why not applied
             else:
                 chosen[code] = lines[0]
         out = []
@@ -191,13 +192,16 @@ def _applied(cell: dict, fixed: dict, fix: Correction, name: str) -> Finding:
         [fixed])
 
 
-def _conflict(code: str, lines: list, name: str) -> Finding:
+def _conflict(cell: dict, lines: list, name: str) -> Finding:
+    code = code_of(cell)
     values = "、".join(f"第{c.line}行 {shown(c.value)}" for c in lines)
     values_en = ", ".join(f"line {c.line}: {shown(c.value)}" for c in lines)
-    return Finding("correction.conflict", code, "warning", expected=" / ".join(shown(c.value) for c in lines),
-                   found="not applied", cells=(code,),
-                   message_zh=f"{name} 对 {code} 给出不同的更正值（{values}），均未采用",
-                   message_en=f"{name} gives {code} different values ({values_en}): none was applied")
+    return with_evidence(Finding(
+        "correction.conflict", code, "warning", expected=" / ".join(shown(c.value) for c in lines),
+        found=shown(cell.get("value"), cell.get("kind")),
+        message_zh=f"{name} 对 {code} 给出不同的更正值（{values}），均未采用（读取为 {shown(cell.get('value'), cell.get('kind'))}）",
+        message_en=f"{name} gives {code} different values ({values_en}): none was applied (read as "
+                   f"{shown(cell.get('value'), cell.get('kind'))})"), [cell])
 
 
 def _line_problem(rule: str, line: int, why: str, name: str, code: str = "") -> Finding:

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import data, layout
@@ -71,15 +72,32 @@ class Sheet:
 
 # -- reading the dataset -------------------------------------------------------------------------
 
-def _rows(folder: Path, name: str, columns=None) -> list:
-    """A dataset's rows as dicts of plain Python values (None for null), only `columns` if given
-    (of those the file has: an older dataset may lack a newer column)."""
+def _table(folder: Path, name: str, columns=None):
+    """A dataset as an Arrow table, only `columns` if given (of those the file has: an older
+    dataset may lack a newer column)."""
     path = Path(folder) / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `ogi run REPORTS_DIR -o {folder}` first")
     have = pq.read_schema(path).names
-    wanted = [c for c in columns if c in have] if columns else None
-    return pq.read_table(path, columns=wanted).to_pylist()
+    return pq.read_table(path, columns=[c for c in columns if c in have] if columns else None)
+
+
+def _rows(folder: Path, name: str, columns=None) -> list:
+    """A dataset's rows as dicts of plain Python values (None for null)."""
+    return _table(folder, name, columns).to_pylist()
+
+
+def _evidence_cells(folder: Path, flagged: set, canonical: set) -> list:
+    """The cells the findings name and the corrected cells of canonical documents, filtered in
+    Arrow first: a large dataset's cells never all become Python objects."""
+    import pyarrow.compute as pc
+    table = _table(folder, "cells", ["report_id", "table_code", "row_code", "col_code", "raw", "value", "corrected"])
+    keep = pc.is_in(table["report_id"], value_set=pa.array(sorted(flagged), pa.string()))
+    if "corrected" in table.column_names:
+        mine = pc.and_(pc.fill_null(table["corrected"], False),
+                       pc.is_in(table["report_id"], value_set=pa.array(sorted(canonical), pa.string())))
+        keep = pc.or_(keep, mine)
+    return table.filter(keep).to_pylist()
 
 
 def _fixed_columns(sheet: str) -> tuple:
@@ -151,6 +169,8 @@ def _position(bbox) -> str | None:
 def _readings(codes, printed: dict, rid: str) -> str | None:
     """The involved cells as printed (`requests.new.total：463`), a corrected one with its
     corrected value; one line each."""
+    if rid is None:                  # a finding about no document (a line of corrections.csv)
+        return None
     lines = []
     for code in codes or ():
         cell = printed.get((rid, code))
@@ -189,11 +209,9 @@ def build_sheets(folder: Path) -> list:
     panel = _rows(folder, "panel")
     flags = _rows(folder, "flags")
     reports = _rows(folder, "reports", ["report_id", "source", "office", "office_id", "year", "canonical"])
-    flagged = {f["report_id"] for f in flags if f.get("cells")}
+    flagged = {f["report_id"] for f in flags if f.get("cells") and f["report_id"]}
     canonical = {p["report_id"] for p in panel}
-    cells = [c for c in _rows(folder, "cells", ["report_id", "table_code", "row_code", "col_code", "raw", "value",
-                                                "corrected"])
-             if c["report_id"] in flagged or (c.get("corrected") and c["report_id"] in canonical)]
+    cells = _evidence_cells(folder, flagged, canonical)
     return [overview_sheet(panel, flags, cells),
             *(table_sheet(t, panel) for t in layout.tables()),
             findings_sheet(flags, reports, cells)]

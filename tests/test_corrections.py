@@ -160,7 +160,7 @@ def test_bad_lines_are_findings_never_a_crash(corrected):
     assert named.report_id in _ids(*ZHEJIANG) and "no such cell" in named.message_en
     assert "not a cell code" in bad[bad.location == "corrections.csv:7"].message_en.item()
     conflict = flags[flags.rule == "correction.conflict"]
-    assert len(conflict) == 6 and set(conflict.expected) == {"1 / 2"}
+    assert len(conflict) == 6 and set(conflict.expected) == {"1 / 2"} and conflict.page.notna().all()
     cells = read(corrected["out"], "cells")
     granted = cells[cells.report_id.isin(_ids("320500:交通运输局", 2021)) & (cells.row_code == "granted")
                     & (cells.col_code == "natural_person")]
