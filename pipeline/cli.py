@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     q.set_defaults(func=cmd_query)
 
-    _export_parser(sub)
+    from .export import add_command as add_export
+    add_export(sub)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
                         description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
@@ -104,38 +105,6 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("rest", nargs=argparse.REMAINDER, help="options of python -m samples (--truth DIR …)")
     g.set_defaults(func=cmd_generate)
     return p
-
-
-def _export_parser(sub) -> None:
-    e = sub.add_parser("export", help="the dataset as an Excel workbook or CSV files, for reading by people",
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description=EXPORT_DESCRIPTION)
-    e.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"),
-                   help="the output folder of ogi run (default: extracted/)")
-    e.add_argument("--xlsx", type=Path, metavar="FILE", help="write the workbook here (default: OUT/ogi.xlsx "
-                                                             "when --csv is not given)")
-    e.add_argument("--csv", type=Path, metavar="DIR", dest="csv_dir",
-                   help="write each sheet as a CSV file in DIR (UTF-8 with BOM, both header rows)")
-    e.set_defaults(func=cmd_export)
-
-
-EXPORT_DESCRIPTION = """\
-Write the dataset in OUT as an Excel workbook, one sheet per question:
-
-  概览       one row per office-year: office, division, level, year, format, status,
-             completeness, counts of errors / warnings / unverifiable findings, cells corrected
-  主动公开   table 二, one row per office-year, one column per cell code
-  依申请     table 三, likewise
-  复议诉讼   table 四, likewise
-  问题清单   every finding with its evidence: message, expected, found, page, position on the
-             page, the cells involved and what they read as printed
-
-Row 1 holds the Chinese labels, row 2 the codes (the columns of panel.parquet / flags.parquet);
-both are frozen and filtered. Numbers are numbers; a blank, na or unread cell is an empty cell,
-never 0. The same dataset gives the same file. --csv DIR writes the same five tables as CSV
-files (overview.csv, active.csv, requests.csv, review_litigation.csv, findings.csv), UTF-8 with
-a byte-order mark so that Excel shows the Chinese.
-"""
 
 
 def _out_option(p):
@@ -248,14 +217,6 @@ def cmd_query(args) -> int:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 0,
                                "display.max_colwidth", 60):
             print(result.to_string(index=False) if len(result.columns) else "(no columns)")
-    return 0
-
-
-def cmd_export(args) -> int:
-    from .export import export
-    xlsx = args.xlsx if args.xlsx or args.csv_dir else args.out / "ogi.xlsx"
-    for path in export(args.out, xlsx=xlsx, csv_dir=args.csv_dir):
-        print(path)
     return 0
 
 

@@ -28,6 +28,7 @@ mark so that Excel opens the Chinese correctly (`pandas.read_csv(path, header=[0
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import re
@@ -364,3 +365,46 @@ def export(folder: Path, xlsx: Path | None = None, csv_dir: Path | None = None) 
             write_atomic(path, csv_bytes(sheet))
             written.append(path)
     return written
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+EXPORT_DESCRIPTION = """\
+Write the dataset in OUT as an Excel workbook, one sheet per question:
+
+  概览       one row per office-year: office, division, level, year, format, status,
+             completeness, counts of errors / warnings / unverifiable findings, cells corrected
+  主动公开   table 二, one row per office-year, one column per cell code
+  依申请     table 三, likewise
+  复议诉讼   table 四, likewise
+  问题清单   every finding with its evidence: message, expected, found, page, position on the
+             page, the cells involved and what they read as printed
+
+Row 1 holds the Chinese labels, row 2 the codes (the columns of panel.parquet / flags.parquet);
+both are frozen and filtered. Numbers are numbers; a blank, na or unread cell is an empty cell,
+never 0. The same dataset gives the same file. --csv DIR writes the same five tables as CSV
+files (overview.csv, active.csv, requests.csv, review_litigation.csv, findings.csv), UTF-8 with
+a byte-order mark so that Excel shows the Chinese.
+"""
+
+
+def add_command(sub) -> None:
+    """`ogi export`, as a sub-command of the CLI (pipeline.cli)."""
+    e = sub.add_parser("export", help="the dataset as an Excel workbook or CSV files, for reading by people",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description=EXPORT_DESCRIPTION)
+    e.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"),
+                   help="the output folder of ogi run (default: extracted/)")
+    e.add_argument("--xlsx", type=Path, metavar="FILE", help="write the workbook here (default: OUT/ogi.xlsx "
+                                                             "when --csv is not given)")
+    e.add_argument("--csv", type=Path, metavar="DIR", dest="csv_dir",
+                   help="write each sheet as a CSV file in DIR (UTF-8 with BOM, both header rows)")
+    e.set_defaults(func=command)
+
+
+def command(args) -> int:
+    """Write what was asked; the workbook to OUT/ogi.xlsx when neither --xlsx nor --csv is."""
+    xlsx = args.xlsx if args.xlsx or args.csv_dir else args.out / "ogi.xlsx"
+    for path in export(args.out, xlsx=xlsx, csv_dir=args.csv_dir):
+        print(path)
+    return 0
