@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import layout
+from .checks import check_report
 from .findings import Finding, code_of, with_evidence
 
 HEADER = ("report_id", "office_id", "year", "table_code", "row_code", "col_code", "value", "note", "who")
@@ -127,10 +128,9 @@ class Corrections:
             return ex, check
         for c in self.for_document(entry["report_id"], ex.get("meta", {})):
             self.named.setdefault(c.line, (entry["report_id"], entry["source"]))
-        cells, notes = self.correct_cells(entry["report_id"], ex.get("meta", {}), ex["cells"])
+        cells, notes = self.correct_cells(entry["report_id"], ex.get("meta", {}), ex.get("cells", []))
         if not notes:
             return ex, check
-        from .checks import check_report
         seen = [{**c, "ocr_confidence": None} if c.get("corrected") else c for c in cells]
         result = check_report(seen, _overview(segment), options, ex.get("format_version"))
         ex = {**ex, "cells": cells}
