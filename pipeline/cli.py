@@ -21,6 +21,7 @@ panel.parquet (one row per office and year) and ogi.duckdb (views over them).
   ogi parse|segment|extract|check OUT   one stage over the catalogue in OUT
   ogi publish OUT                       write the Parquet datasets from the stage results
   ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
+  ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
   ogi generate OUT --truth DIR          sample reports with known numbers
 """
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     _pool_options(r)
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     _json_option(r)
+    _corrections_option(r)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
     pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
     _json_option(pb)
+    _corrections_option(pb)
     pb.set_defaults(func=cmd_publish)
 
     q = sub.add_parser("query", help="SQL over the datasets, printed as a table",
@@ -111,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("sql", metavar="SQL")
     q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     q.set_defaults(func=cmd_query)
+
+    from .export import add_command as add_export
+    add_export(sub)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
                         description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
@@ -142,6 +148,12 @@ def _out_option(p):
     p.add_argument("--follow-external-links", action="store_true",
                    help="read symbolic links that lead outside REPORTS_DIR (by default they are not opened: "
                         "each gets a failed row saying where it leads)")
+
+
+def _corrections_option(p):
+    p.add_argument("--corrections", type=Path, metavar="FILE",
+                   help="reviewed fixes of cells to apply at publish (default: OUT/corrections.csv when it exists; "
+                        "columns report_id,office_id,year,table_code,row_code,col_code,value,note,who)")
 
 
 def _pool_options(p):
@@ -191,13 +203,14 @@ def options_from(args) -> Options:
                    follow_external_links=getattr(args, "follow_external_links", False),
                    max_memory=args.max_memory, max_pages=args.max_pages, max_pixels=args.max_pixels,
                    max_decompressed=args.max_decompressed, max_depth=args.max_depth,
-                   max_line=args.max_line, max_text=args.max_text)
+                   max_line=args.max_line, max_text=args.max_text,
+                   corrections=str(getattr(args, "corrections", None) or ""))
 
 
 def cmd_run(args) -> int:
     from .run import run
     from .summary import facts
-    for d in args.input:
+    for d in args.input + ([args.corrections] if args.corrections else []):
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")
     result = run(args.input, args.out, options_from(args))
@@ -254,7 +267,9 @@ def cmd_publish(args) -> int:
     from .publish import publish
     from .store import Workspace
     from .summary import facts
-    publish(Workspace(args.out))
+    if args.corrections and not args.corrections.exists():
+        raise FileNotFoundError(f"{args.corrections} does not exist")
+    publish(Workspace(args.out, Options(corrections=str(args.corrections or ""))))
     return _print_summary(facts(args.out), args)
 
 

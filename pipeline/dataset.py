@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import corrections as CR
 from . import groups as GR
 from .checks.cross_year import check_cross_year
 from .ingest import ingest
@@ -70,8 +71,9 @@ def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external
 # -- the dataset checks --------------------------------------------------------------------------
 
 def load_documents(ws: Workspace) -> list:
-    """One record per distinct document of the catalogue: its group facts, cells, overview."""
-    out, seen = [], set()
+    """One record per distinct document of the catalogue: its group facts, cells (corrected by
+    the dataset's corrections file, pipeline.corrections), overview."""
+    out, seen, fixes = [], set(), CR.load(ws.out, ws.options.corrections)
     for e in ws.catalogue():
         rid = e["report_id"]
         if e.get("duplicate_of") or rid in seen:
@@ -82,7 +84,8 @@ def load_documents(ws: Workspace) -> list:
         seg = ws.load("segment", rid) or {}
         overview = " ".join(s["text"] for s in seg.get("sections", []) if s["code"] == "overview")
         meta = ex.get("meta", {})
-        out.append({**GR.facts(e, extracted, checked), "cells": ex.get("cells", []), "overview": overview,
+        cells, _ = fixes.correct_cells(rid, meta, ex.get("cells", []))
+        out.append({**GR.facts(e, extracted, checked), "cells": cells, "overview": overview,
                     "office": meta.get("office"), "format_version": ex.get("format_version")})
     return out
 

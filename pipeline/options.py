@@ -57,6 +57,9 @@ class Options:
     # (workers=1 with timeout=0). An OCR worker peaks at ~1.2 GB of data on a 4-page A4 scan at
     # 200 or 300 dpi (the models, mapped read-only, are not counted).
     max_memory: int = 4096
+    # reviewed fixes of cells (pipeline.corrections); "" = OUT/corrections.csv. Applied at publish
+    # only, so it is in no stage's cache key
+    corrections: str = ""
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

@@ -12,7 +12,9 @@ from typing import Optional
 
 import pyarrow.parquet as pq
 
+from . import corrections as CR
 from . import duck, groups, panel, schema
+from .dataset import check_dataset
 from .findings import Finding
 from .status import Verdict, decide, shown_findings
 from .store import STAGES, Workspace, read_json, write_atomic
@@ -36,9 +38,10 @@ class Outcome:
     findings: list
 
 
-def outcome(ws: Workspace, entry: dict, cross: dict, interrupted: bool = False) -> Outcome:
-    """One file's outcome from whatever the stages left in the workspace. `interrupted`: the run
-    was stopped, so a file without results says that, not "run again"."""
+def outcome(ws: Workspace, entry: dict, cross: dict, interrupted: bool = False, fixes=None) -> Outcome:
+    """One file's outcome from whatever the stages left in the workspace, with the reviewer's
+    corrections `fixes` applied (pipeline.corrections; None: none). `interrupted`: the run was
+    stopped, so a file without results says that, not "run again"."""
     results = {s: ws.load(s, entry["report_id"]) for s in STAGES} if not entry.get("error") \
         else dict.fromkeys(STAGES)
     error = entry.get("error") or next((r["error"] for r in results.values() if r and r.get("error")), None)
@@ -46,6 +49,8 @@ def outcome(ws: Workspace, entry: dict, cross: dict, interrupted: bool = False) 
         error = NOT_PROCESSED_INTERRUPTED if interrupted else NOT_PROCESSED
     ex = results["extract"] if results["extract"] and not results["extract"].get("error") else {}
     check = (results["check"] or {}) if not error else {}
+    if fixes and not error:
+        ex, check = fixes.correct(entry, ex, check, results["segment"], ws.options)
     findings = [Finding.from_dict(f) for f in (ex.get("findings", []) + check.get("findings", [])
                                                + cross.get(entry["report_id"], []))]
     verdict = decide(error, findings, ex.get("found") if ex else None)
@@ -59,16 +64,20 @@ def cross_findings(ws: Workspace) -> dict:
 
 
 def collect(ws: Workspace, interrupted: bool = False) -> dict:
-    """The datasets as lists of row dicts, from whatever the stages left in the workspace."""
+    """The datasets as lists of row dicts, from whatever the stages left in the workspace, with
+    the reviewer's corrections applied (pipeline.corrections)."""
+    fixes = CR.load(ws.out, ws.options.corrections)
+    if fixes:
+        check_dataset(ws)          # the dataset checks again, on the corrected cells
     cross = cross_findings(ws)
     tables = {name: [] for name in DATASETS}
     done, documents = set(), []
     for entry in ws.catalogue():
         rid, src = entry["report_id"], entry["source"]
-        o = outcome(ws, entry, cross, interrupted)
+        first = rid not in done
+        o = outcome(ws, entry, cross, interrupted, fixes if first else None)
         results, error, ex, check, verdict, findings = (o.results, o.error, o.extracted, o.checked,
                                                         o.verdict, o.findings)
-        first = rid not in done
         if not first:               # a duplicate: its row says so, its cells and flags are not repeated
             findings = []
         cells = ex.get("cells", []) if first else []
@@ -85,9 +94,12 @@ def collect(ws: Workspace, interrupted: bool = False) -> dict:
                                        "first_page": s["first_page"], "last_page": s["last_page"]})
         for c in cells:
             code = f"{c['table_code']}.{c['row_code']}.{c['col_code']}"
-            tables["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low})
+            tables["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low,
+                                    "corrected": bool(c.get("corrected"))})
         for f in findings:
             tables["flags"].append({"report_id": rid, "source": src, **f.to_dict(), "flag": f.flag})
+    for rid, src, f in fixes.leftover_findings():
+        tables["flags"].append({"report_id": rid, "source": src, **f.to_dict(), "flag": f.flag})
     _mark_groups(tables["reports"], groups.assign(documents))
     tables["panel"] = panel.build(tables["reports"], tables["cells"])
     return tables

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from . import layout, panel
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 METADATA_KEY = b"ogi.schema_version"
 
 
@@ -114,13 +114,20 @@ DATASETS = {
         Column("ocr_confidence", F64, "recognition confidence for OCR'd cells, null for text layers"),
         Column("low_confidence", B, "an OCR'd number below the confidence threshold (also flagged "
                                     "`ocr.low_confidence`)"),
+        Column("corrected", B, "whether a reviewer's line of corrections.csv replaced the value read "
+                               "(`kind` and `value` are then the corrected ones)"),
+        Column("extracted_kind", S, "for a corrected cell: the kind as read; null otherwise"),
+        Column("extracted_value", F64, "for a corrected cell: the value as read (null when it was blank, na "
+                                       "or text); null otherwise"),
+        Column("correction_note", S, "for a corrected cell: the correction's `note`"),
+        Column("corrected_by", S, "for a corrected cell: the correction's `who`"),
     ),
     "flags": ID + (
         Column("flag", S, "`rule@location`, as SCHEMA.md and the truth files write a flag"),
         Column("rule", S, "rule id (see the rule list below)"),
         Column("location", S, "where in the report: the row or column code a relation broke at (`review`, "
                               "`natural_person`), a cell code (`active.rules.in_force`), a table or section "
-                              "code, or `report`"),
+                              "code, or `report`; for a line of the corrections file, `corrections.csv:<line>`"),
         Column("severity", S, "`error` (a relation that does not hold), `warning` (something a person should "
                               "look at), `unverifiable` (an operand is blank, na, text or missing), `info`"),
         Column("expected", S, "what the rule expects (for sums: the parts' sum)"),
@@ -131,7 +138,8 @@ DATASETS = {
         Column("bbox", pa.list_(F64), "union of the involved cells' boxes on that page, in PDF points"),
         Column("cells", pa.list_(S), "`table.row.col` codes of the cells involved"),
         Column("stage", S, "the stage that found it: `parse`, `extract`, `check`, `cross_year` (an office's "
-                           "consecutive years), `forms` (forms of one report against each other)"),
+                           "consecutive years), `forms` (forms of one report against each other), "
+                           "`corrections` (the reviewer's corrections file, applied at publish)"),
     ),
     "panel": (
         Column("office_id", S, "the office (reports.office_id)"),

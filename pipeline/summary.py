@@ -144,15 +144,21 @@ def stage_facts(ws, stage: str, entries: list, results: list) -> dict:
 
 
 def _findings_by_severity(ws, entries: list) -> dict:
+    """The findings publish will write, counted: each distinct document's outcome with the
+    reviewer's corrections applied, and the corrections file's own problems."""
+    from . import corrections
     from .publish import cross_findings, outcome
     cross, seen = cross_findings(ws), set()
+    fixes = corrections.load(ws.out, ws.options.corrections)
     by = {sev: Counter() for sev in SEVERITIES}
     for e in entries:
         if e["report_id"] in seen:
             continue
         seen.add(e["report_id"])
-        for f in outcome(ws, e, cross).findings:
+        for f in outcome(ws, e, cross, fixes=fixes).findings:
             by[f.severity][f.rule] += 1
+    for _, _, f in fixes.leftover_findings():
+        by[f.severity][f.rule] += 1
     return {sev: {"count": sum(c.values()), "by_rule": dict(c.most_common())} for sev, c in by.items()}
 
 

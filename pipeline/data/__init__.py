@@ -18,6 +18,8 @@ confusables.csv  character pairs a division's name is often mistyped with (沐/�
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
 office_kinds.csv the words an office's name ends with → its kind and level
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.labels)
+export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
+export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """
 from __future__ import annotations
 
