@@ -31,7 +31,7 @@ def bar_chart(items: list, title: str, colour: str = BAR_COLOUR) -> str:
     height = len(items) * (BAR_HEIGHT + BAR_GAP)
     width = LABEL_WIDTH + BAR_WIDTH + 50
     parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+             f'viewBox="0 0 {width} {height}">']
     for i, (label, value, *rest) in enumerate(items):
         y = i * (BAR_HEIGHT + BAR_GAP)
         w = BAR_WIDTH * value / top
@@ -53,7 +53,7 @@ def line_chart(points: list, title: str, percent: bool = False) -> str:
     known = [(y, v) for y, v in points if v is not None]
     years = [y for y, _ in points]
     parts = [f'<svg class="chart line" role="img" aria-label="{escape(title)}" width="{LINE_WIDTH}" '
-             f'height="{LINE_HEIGHT}" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
+             f'height="{LINE_HEIGHT}" viewBox="0 0 {LINE_WIDTH} {LINE_HEIGHT}">',
              f'<text x="4" y="12" class="ct">{escape(title)}</text>']
     if not years:
         return "".join(parts) + "</svg>"
