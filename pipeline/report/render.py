@@ -20,6 +20,7 @@ from string import Template
 import pandas as pd
 
 from .. import layout, labels
+from ..findings import catalogue
 from . import charts, crops, evidence
 from .data import HERE, Audit, format_value, load, offices, table
 
@@ -150,6 +151,7 @@ def overview(audit: Audit) -> str:
     parts.append(f'<div>{heading("错误（按规则）", "errors by rule", 3)}{charts.bar_chart(by_rule, "errors by rule")}</div>')
     parts.append(f'<div>{heading("错误（按地区）", "errors by region (province)", 3)}'
                  f'{charts.bar_chart(by_region, "errors by region")}</div></div>')
+    parts.append(rules_found(f))
     parts.append(top_offices(audit))
     parts.append(failed_files(audit))
     parts.append('<p class="note">计数包括同一报告的所有文件（PDF、网页、Word…）。Counts include every file, '
@@ -162,6 +164,26 @@ def _ranked(series: pd.Series) -> list:
     """(value, count) by count, then value: a stable order for equal counts."""
     counts = series.fillna("").value_counts()
     return sorted(((k, int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def rule_text(rule: str) -> tuple:
+    """(Chinese, English) of what a rule means, from the pipeline's rule catalogue."""
+    info = catalogue().get(rule)
+    return (info.zh, info.en) if info else (rule, rule)
+
+
+def rules_found(findings: pd.DataFrame) -> str:
+    """What each rule with errors or warnings means, and how often it was found."""
+    review = findings[findings["severity"].isin(review_severities())]
+    counts = review.groupby(["rule", "severity"]).size()
+    rows = "".join(f'<tr><td><code>{escape(rule)}</code></td><td>{badge(sev)}</td><td class="num">{n}</td>'
+                   f'<td>{escape(rule_text(rule)[0])}<br><span class="en">{escape(rule_text(rule)[1])}</span></td></tr>'
+                   for (rule, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    if not rows:
+        return ""
+    return (heading("规则说明", "what the rules found mean", 3)
+            + '<table><thead><tr><th>规则 rule</th><th>严重程度 severity</th><th>次数 found</th><th>含义 meaning</th></tr>'
+              f'</thead><tbody>{rows}</tbody></table>')
 
 
 def top_offices(audit: Audit) -> str:
@@ -240,6 +262,7 @@ def finding_card(f: dict, ev: dict) -> str:
              f'<div>{badge(f["severity"])} <code>{escape(f["flag"])}</code> · '
              f'<a href="#{office_anchor(f["office_key"])}">{escape(office)}</a> · {_year(f["year"]) or "年度不明"} · '
              f'{escape(f["source"])} <span class="en">({escape(_text(f["detected_format"]))})</span></div>',
+             f'<p class="note">规则 rule: {escape(rule_text(f["rule"])[0])} — {escape(rule_text(f["rule"])[1])}</p>',
              f'<p class="msg">{escape(_text(f["message_zh"]))}</p>',
              f'<p class="msg en">{escape(_text(f["message_en"]))}</p>',
              '<div class="ef">',
@@ -355,8 +378,8 @@ def office_findings(findings: pd.DataFrame) -> str:
 
 
 def year_over_year(panel: pd.DataFrame, key: str) -> str:
-    """Two consecutive years' tables side by side, cells that changed highlighted; a select picks
-    the pair of years."""
+    """Two consecutive years' tables side by side (each column of the table as the two years'
+    values next to each other), cells that changed highlighted; a select picks the pair."""
     years = sorted(int(y) for y in panel["year"].dropna())
     pairs = list(zip(years, years[1:]))
     if not pairs:
@@ -366,42 +389,58 @@ def year_over_year(panel: pd.DataFrame, key: str) -> str:
     opts = "".join(f'<option value="{a}-{b}"{" selected" if i == len(pairs) - 1 else ""}>{a} → {b}</option>'
                    for i, (a, b) in enumerate(pairs))
     parts = [f'<details class="yoybox"><summary>同比 year over year: <select data-yoy="{box}">{opts}</select> '
-             '<span class="en">(黄色为有变化的单元格 changed cells in yellow)</span></summary><div id="' + box + '">']
+             '<span class="en">(黄色为有变化的单元格 changed cells in yellow; / 该年格式没有此单元格 '
+             'not in that year\'s format)</span></summary><div id="' + box + '">']
     for i, (a, b) in enumerate(pairs):
         hidden = "" if i == len(pairs) - 1 else " hidden"
-        parts.append(f'<div data-pair="{a}-{b}"{hidden}>')
+        parts.append(f'<div data-pair="{a}-{b}"{hidden}><p class="note">{a}: {escape(_text(by_year[a].get("source")))} · '
+                     f'{b}: {escape(_text(by_year[b].get("source")))}（规范文件 canonical documents）</p>')
         for t in layout.tables():
             parts.append(f'<h4>{escape(layout.title(t))} <span class="en">{escape(layout.title(t, "en"))}</span></h4>'
-                         '<div class="yoy">' + yoy_table(t, by_year[a], by_year[b]) + yoy_table(t, by_year[b], by_year[a])
-                         + "</div>")
+                         + yoy_table(t, by_year[a], by_year[b]))
         parts.append("</div>")
     parts.append("</div></details>")
     return "".join(parts)
 
 
-def yoy_table(t: str, row: dict, other: dict) -> str:
-    """One year's table `t` from the panel, each cell marked where the other year differs."""
+def _format_of(row: dict):
     fmt = row.get("format_version")
-    fmt = fmt if fmt in layout.FORMATS else None
-    cols = layout.cols_of(t, fmt)
-    cells = layout.cells_of(fmt) if fmt else None
-    head = "".join(f"<th>{escape(labels.canonical_label(t, 'col', c))}</th>" for c in cols)
+    return fmt if fmt in layout.FORMATS else None
+
+
+def yoy_table(t: str, before: dict, after: dict) -> str:
+    """Table `t` of two years from the panel: per column, the earlier and the later year's value;
+    both are highlighted where they differ. Rows and columns of both formats, in printed order."""
+    fa, fb = _format_of(before), _format_of(after)
+    has = [layout.cells_of(f) if f else None for f in (fa, fb)]
+    formats = tuple(f for f in (fa, fb) if f)
+    rows = layout.rows_of(t) if len(set(formats)) != 1 else layout.rows_of(t, formats[0])
+    cols = layout.cols_of(t) if len(set(formats)) != 1 else layout.cols_of(t, formats[0])
+    ya, yb = int(before["year"]), int(after["year"])
+    head1 = "".join(f'<th colspan="2">{escape(labels.canonical_label(t, "col", c))}</th>' for c in cols)
+    head2 = "".join(f"<th>{ya}</th><th>{yb}</th>" for _ in cols)
     body = []
-    for r in layout.rows_of(t, fmt):
+    for r in rows:
+        if not any(h is None or (t, r, c) in h for c in cols for h in has):
+            continue
         tds = []
         for c in cols:
             column = f"{t}__{r}__{c}"
-            if cells is not None and (t, r, c) not in cells:
-                tds.append('<td class="absent">/</td>')
-                continue
-            mine, theirs = row.get(column), other.get(column)
-            changed = column in other and _differs(mine, theirs)
-            cls = "num changed" if changed else "num"
-            title = f' title="{escape(format_value(theirs))} → {escape(format_value(mine))}"' if changed else ""
-            tds.append(f'<td class="{cls}"{title}>{escape(format_value(mine))}</td>')
+            present = [h is None or (t, r, c) in h for h in has]
+            values = [before.get(column), after.get(column)]
+            changed = all(present) and _differs(*values)
+            for k, (ok, v) in enumerate(zip(present, values)):
+                edge = " yb" if k else ""        # the later year closes the column's pair
+                if not ok:
+                    tds.append(f'<td class="absent{edge}">/</td>')
+                    continue
+                cls = ("num changed" if changed else "num") + edge
+                title = f' title="{ya}: {escape(format_value(values[0]))} → {yb}: {escape(format_value(values[1]))}"' \
+                    if changed else ""
+                tds.append(f'<td class="{cls}"{title}>{escape(format_value(v))}</td>')
         body.append(f"<tr><th>{escape(labels.canonical_label(t, 'row', r))}</th>{''.join(tds)}</tr>")
-    return (f'<table><caption>{int(row["year"])} · {escape(_text(row.get("source")))}</caption>'
-            f'<thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return (f'<div class="yoy"><table><thead><tr><th rowspan="2"></th>{head1}</tr><tr>{head2}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _differs(a, b) -> bool:
@@ -423,7 +462,7 @@ def apart_section(audit: Audit) -> str:
             + '<p class="note">无法核对：某个运算项为空白、不适用、文字或缺失，关系无法验证（不是错误）。'
               'Unverifiable: an operand is blank, na, text or missing, so the relation cannot be checked (not an error).</p>'
             + f'<details id="apart-box"><summary>展开 show <span class="count" data-count-of="apart-list"></span></summary>'
-              '<table><thead><tr><th>严重程度 severity</th><th>机关 office</th><th>年度 year</th><th>文件 file</th>'
+              '<table class="apart"><thead><tr><th>严重程度 severity</th><th>机关 office</th><th>年度 year</th><th>文件 file</th>'
               f'<th>发现 finding</th><th>说明 message</th></tr></thead><tbody id="apart-list">{rows}</tbody></table>'
               '</details></section>')
 
