@@ -290,6 +290,8 @@ def finding_card(f: dict, ev: dict) -> str:
 def evidence_images(f: dict, ev: dict) -> str:
     """The crops of a finding, or a sentence saying why there are none."""
     found = ev["crops"].get(f["finding_id"])
+    if f["cells"] is None or len(f["cells"]) == 0:
+        return ""                                   # about a section, a table or the file: no cell to show
     if found:
         return "".join(f'<figure><img src="{c.data_uri}" width="{c.width}" height="{c.height}" '
                        f'alt="第{c.page}页截图 crop of page {c.page}"><figcaption class="note">第{c.page}页 page {c.page}，'
@@ -348,7 +350,7 @@ def office_reports(reports: pd.DataFrame, findings: pd.DataFrame) -> str:
     rows = []
     for r in reports.sort_values(["year", "source"], kind="mergesort").itertuples():
         st = statuses.get(r.status, {"zh": r.status, "en": r.status})
-        done = f"{_text(r.cells_found)}/{_text(r.cells_expected)}" if not pd.isna(r.cells_expected) else "–"
+        done = f"{format_value(r.cells_found)}/{format_value(r.cells_expected)}" if not pd.isna(r.cells_expected) else "–"
         n = {s: int(counts.get((r.report_id, s), 0)) for s in severity_names()}
         rows.append(f'<tr data-report="{escape(r.report_id)}"><td>{_year(r.year)}</td><td>{escape(r.source)}</td>'
                     f'<td>{escape(_text(r.detected_format))}</td>'
