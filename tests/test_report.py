@@ -68,6 +68,25 @@ def test_every_error_has_a_card_with_its_correction_lines(samples_run, audit_htm
     assert all((r[0], r[3], r[4], r[5]) in known for r in rows if r[6] != "")
 
 
+def test_every_office_has_its_section_and_the_year_over_year_marks_exactly_the_changes(samples_run, audit_html):
+    from lxml import html as lhtml
+    from pipeline import layout
+    from pipeline.report.render import office_anchor
+    doc = lhtml.fromstring(audit_html.read_bytes())
+    reports = pd.read_parquet(samples_run / "reports.parquet")
+    offices = sorted(set(reports.office_id.dropna()))
+    assert sorted(doc.xpath('//section[@class="office"]/@id')) == sorted(office_anchor(o) for o in offices)
+    panel = pd.read_parquet(samples_run / "panel.parquet")
+    office, a, b = "320102:人民政府", 2022, 2023
+    rows = panel[panel.office_id == office].set_index("year")
+    assert rows.loc[a, "format_version"] == rows.loc[b, "format_version"] == "2021"
+    differ = [f"{t}__{r}__{c}" for t, r, c in sorted(layout.cells_of("2021"))
+              if not (pd.isna(rows.loc[a, f"{t}__{r}__{c}"]) and pd.isna(rows.loc[b, f"{t}__{r}__{c}"]))
+              and not rows.loc[a, f"{t}__{r}__{c}"] == rows.loc[b, f"{t}__{r}__{c}"]]
+    pair = doc.xpath(f'//*[@id="yoy-{office_anchor(office)}"]/div[@data-pair="{a}-{b}"]')[0]
+    assert len(pair.xpath('.//td[contains(@class, "changed")]')) == 2 * len(differ) > 0
+
+
 def test_help_says_what_the_report_holds(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
