@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("out", type=Path, metavar="EXTRACTED", help="a dataset folder made by ogi run")
     rp.add_argument("-o", "--output", type=Path, default=Path("audit.html"), metavar="FILE",
                     help="the HTML file to write (default: audit.html)")
+    rp.add_argument("--region", action="append", default=[], metavar="PROVINCE",
+                    help="only the files of this province, as reports.province writes it (repeatable): 江苏省")
+    rp.add_argument("--office", action="append", default=[], metavar="OFFICE_ID",
+                    help="only the files of this office (repeatable): 320102:人民政府")
     rp.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     rp.set_defaults(func=cmd_report)
 
@@ -246,7 +250,8 @@ The same dataset gives the same file, byte for byte. Crops are read from the sou
 def cmd_report(args) -> int:
     from .report import build_report
     from .report.render import main_progress
-    out = build_report(args.out, args.output, None if args.quiet else main_progress)
+    out = build_report(args.out, args.output, None if args.quiet else main_progress,
+                       regions=tuple(args.region), office_ids=tuple(args.office))
     if not args.quiet:
         print(f"wrote {out} ({out.stat().st_size // 1024} kB); open it in a browser")
     return 0

@@ -58,6 +58,21 @@ def load(folder) -> Audit:
     return Audit(folder, reports, cells, _findings(flags, reports), panel)
 
 
+def subset(audit: Audit, regions=(), office_ids=()) -> Audit:
+    """Only the files of some regions (provinces) and/or offices: a report small enough to mail to
+    the people who audit them. Empty selections keep everything."""
+    keep = pd.Series(True, index=audit.reports.index)
+    if regions:
+        keep &= audit.reports["region"].isin(set(regions))
+    if office_ids:
+        keep &= audit.reports["office_key"].isin(set(office_ids))
+    reports = audit.reports[keep].reset_index(drop=True)
+    ids = set(reports["report_id"])
+    return Audit(audit.folder, reports, audit.cells[audit.cells["report_id"].isin(ids)].reset_index(drop=True),
+                 audit.findings[audit.findings["report_id"].isin(ids)].reset_index(drop=True),
+                 audit.panel[audit.panel["report_id"].isin(ids)].reset_index(drop=True))
+
+
 def _read(folder: Path, name: str, order: list) -> pd.DataFrame:
     frame = pd.read_parquet(folder / f"{name}.parquet")
     return frame.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)

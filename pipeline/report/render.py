@@ -22,7 +22,7 @@ import pandas as pd
 from .. import layout, labels
 from ..findings import catalogue
 from . import charts, crops, evidence
-from .data import HERE, Audit, format_value, load, offices, table
+from .data import HERE, Audit, NoDataset, format_value, load, offices, subset, table
 
 TOP_OFFICES = 10
 
@@ -94,13 +94,20 @@ def render_html(audit: Audit, progress=None) -> str:
                                script=(HERE / "audit.js").read_text(encoding="utf-8"), body=body)
 
 
-def build_report(folder, out, progress=None) -> Path:
-    """Read the dataset in `folder` and write the report to `out` (atomically)."""
-    html = render_html(load(folder), progress)
+def build_report(folder, out, progress=None, regions=(), office_ids=()) -> Path:
+    """Read the dataset in `folder` and write the report to `out` (atomically); `regions` and
+    `office_ids` restrict it to some provinces or offices."""
+    audit = load(folder)
+    if regions or office_ids:
+        audit = subset(audit, regions, office_ids)
+        if audit.reports.empty:
+            raise NoDataset(f"no file of {folder} matches --region {' '.join(regions) or '(any)'} "
+                            f"--office {' '.join(office_ids) or '(any)'}")
+    html = render_html(audit, progress)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
+    tmp.write_bytes(html.encode("utf-8"))          # bytes: no newline translation, the same file everywhere
     tmp.replace(out)
     return out
 
@@ -431,15 +438,10 @@ def yoy_table(t: str, before: dict, after: dict) -> str:
             present = [h is None or (t, r, c) in h for h in has]
             values = [before.get(column), after.get(column)]
             changed = all(present) and _differs(*values)
-            for k, (ok, v) in enumerate(zip(present, values)):
-                edge = " yb" if k else ""        # the later year closes the column's pair
-                if not ok:
-                    tds.append(f'<td class="absent{edge}">/</td>')
-                    continue
-                cls = ("num changed" if changed else "num") + edge
-                title = f' title="{ya}: {escape(format_value(values[0]))} → {yb}: {escape(format_value(values[1]))}"' \
-                    if changed else ""
-                tds.append(f'<td class="{cls}"{title}>{escape(format_value(v))}</td>')
+            for ok, v in zip(present, values):    # compact cells: a dataset has many office-years
+                tds.append('<td class="absent">/</td>' if not ok else
+                           f'<td class="changed">{escape(format_value(v))}</td>' if changed else
+                           f"<td>{escape(format_value(v))}</td>")
         body.append(f"<tr><th>{escape(labels.canonical_label(t, 'row', r))}</th>{''.join(tds)}</tr>")
     return (f'<div class="yoy"><table><thead><tr><th rowspan="2"></th>{head1}</tr><tr>{head2}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
@@ -453,20 +455,27 @@ def _differs(a, b) -> bool:
 # ---- unverifiable and info, apart ---------------------------------------------------------------
 
 def apart_section(audit: Audit) -> str:
+    """Unverifiable and info findings, collapsed: one row per file and rule (a relation that cannot
+    be checked is usually so at many columns at once), with where and the first message."""
     f = audit.findings
     apart = f[~f["severity"].isin(review_severities())]
-    rows = "".join(f'<tr {finding_attrs(x)}><td>{badge(x["severity"])}</td>'
-                   f'<td><a href="#{office_anchor(x["office_key"])}">{escape(_text(x["office"]))}</a></td>'
-                   f'<td>{_year(x["year"])}</td><td>{escape(x["source"])}</td><td><code>{escape(x["flag"])}</code></td>'
-                   f'<td>{escape(_text(x["message_zh"]))}<br><span class="en">{escape(_text(x["message_en"]))}</span></td></tr>'
-                   for x in apart.to_dict("records"))
+    rows = []
+    for _, group in apart.groupby(["office_key", "year", "source", "severity", "rule"], sort=True, dropna=False):
+        x = group.iloc[0]
+        where = ", ".join(sorted(set(group["location"].map(_text))))
+        rows.append(f'<tr {finding_attrs(x)} data-n="{len(group)}"><td>{badge(x["severity"])}</td>'
+                    f'<td><a href="#{office_anchor(x["office_key"])}">{escape(_text(x["office"]))}</a></td>'
+                    f'<td>{_year(x["year"])}</td><td>{escape(x["source"])}</td><td><code>{escape(x["rule"])}</code></td>'
+                    f'<td class="num">{len(group)}</td><td>{escape(where)}</td>'
+                    f'<td>{escape(_text(x["message_zh"]))}<br><span class="en">{escape(_text(x["message_en"]))}</span></td></tr>')
     return ('<section id="apart">' + heading("无法核对与提示", "unverifiable and info findings")
             + '<p class="note">无法核对：某个运算项为空白、不适用、文字或缺失，关系无法验证（不是错误）。'
-              'Unverifiable: an operand is blank, na, text or missing, so the relation cannot be checked (not an error).</p>'
+              'Unverifiable: an operand is blank, na, text or missing, so the relation cannot be checked (not an error). '
+              f'{len(apart)} 条，每个文件每条规则一行 (one row per file and rule; the first message shown).</p>'
             + f'<details id="apart-box"><summary>展开 show <span class="count" data-count-of="apart-list"></span></summary>'
               '<table class="apart"><thead><tr><th>严重程度 severity</th><th>机关 office</th><th>年度 year</th><th>文件 file</th>'
-              f'<th>发现 finding</th><th>说明 message</th></tr></thead><tbody id="apart-list">{rows}</tbody></table>'
-              '</details></section>')
+              '<th>规则 rule</th><th>次数 n</th><th>位置 where</th><th>说明（第一条）first message</th></tr></thead>'
+              f'<tbody id="apart-list">{"".join(rows)}</tbody></table></details></section>')
 
 
 def main_progress(msg: str) -> None:
