@@ -340,6 +340,8 @@ def timeline(panel: pd.DataFrame) -> str:
     if panel.empty:
         return ""
     rows = panel.sort_values("year")
+    if len(rows) == 1:
+        return one_year_figures(rows.iloc[0])
     out = ['<div class="charts">']
     for fig in table("figures.csv"):
         if fig["column"] not in rows.columns:
@@ -348,6 +350,16 @@ def timeline(panel: pd.DataFrame) -> str:
         out.append(charts.line_chart(points, f'{fig["zh"]} {fig["en"]}', percent=fig["kind"] == "share"))
     out.append("</div>")
     return "".join(out)
+
+
+def one_year_figures(row) -> str:
+    """The key figures of an office with a single year: a line of numbers, not charts of one point."""
+    cells = []
+    for fig in table("figures.csv"):
+        v = row.get(fig["column"])
+        text = "–" if v is None or pd.isna(v) else (f"{v * 100:.1f}%" if fig["kind"] == "share" else format_value(v))
+        cells.append(f'<th>{escape(fig["zh"])}<br><span class="en">{escape(fig["en"])}</span></th><td class="num">{text}</td>')
+    return f'<table class="figures"><caption>{int(row["year"])}</caption><tr>{"".join(cells)}</tr></table>'
 
 
 def office_reports(reports: pd.DataFrame, findings: pd.DataFrame) -> str:
