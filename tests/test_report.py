@@ -94,6 +94,20 @@ def test_help_says_what_the_report_holds(capsys):
     assert "corrections.csv" in out and "no network" in out
 
 
+def test_a_files_region_is_its_province_or_that_of_its_division_code():
+    from pipeline.report.data import UNKNOWN_REGION, region_of
+    assert region_of({"province": "浙江省", "division_code": "330000"}) == "浙江省"
+    assert region_of({"province": None, "division_code": "320102"}) == "江苏省"
+    assert region_of({"province": "", "division_code": "000000"}) == UNKNOWN_REGION
+
+
+def test_a_line_chart_does_not_join_across_a_missing_year():
+    from pipeline.report.charts import line_chart
+    svg = line_chart([(2019, 1.0), (2020, 2.0), (2021, None), (2022, 4.0)], "t")
+    assert svg.count("<polyline") == 1 and svg.count("<circle") == 3
+    assert all(f">{y}<" in svg for y in (2019, 2020, 2021, 2022))
+
+
 # ---- crops land on the cells they name ------------------------------------------------------------
 
 def _decode(crop):

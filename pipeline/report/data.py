@@ -79,10 +79,19 @@ def _read(folder: Path, name: str, order: list) -> pd.DataFrame:
 
 
 def region_of(report) -> str:
-    """The report's province (the pipeline derives it from division_code); a placeholder when the
-    office's division is unknown, so that such reports stay visible under a filter value."""
+    """The report's province: reports.province, else the province of its division_code (its first
+    two digits, GB/T 2260); a placeholder when neither is known, so that such reports stay
+    visible under a filter value."""
     province = report.get("province")
-    return province if isinstance(province, str) and province else UNKNOWN_REGION
+    if isinstance(province, str) and province:
+        return province
+    code = report.get("division_code")
+    if isinstance(code, str) and len(code) == 6 and code.isdigit() and code != "000000":
+        from ..gazetteer import by_code
+        place = by_code(code[:2] + "0000")
+        if place is not None:
+            return place.name
+    return UNKNOWN_REGION
 
 
 def _findings(flags: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
