@@ -275,4 +275,17 @@ def test_copying_the_visible_corrections_fills_one_line_per_cell(page):
         ".filter(e => e.offsetParent !== null).map(e => e.querySelectorAll('li').length)"
         ".reduce((a, b) => a + b, 0);")
     assert len(rows) - 1 == cells > 0
-    assert button.text in ("已复制 copied", "请手动复制 copy by hand")
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(page, 5).until(lambda _: button.text in ("已复制 copied", "请手动复制 copy by hand"))
+
+
+def test_unverifiable_and_info_are_apart_and_collapsed(page, flags):
+    page.find_element("id", "filter-reset").click()
+    box = page.find_element("id", "apart-box")
+    assert box.get_attribute("open") is None
+    assert not page.find_elements("css selector", '#evidence-list [data-severity="unverifiable"], '
+                                                  '#evidence-list [data-severity="info"]')
+    rows = page.find_elements("css selector", "#apart-list tr[data-finding]")
+    assert rows and not any(r.is_displayed() for r in rows)
+    apart = flags[flags.severity.isin(["unverifiable", "info"])]
+    assert sum(int(r.get_attribute("data-n")) for r in rows) == len(apart)

@@ -41,12 +41,9 @@
     });
   }
 
+  // The textarea route first: it is synchronous and works from file:// in every browser; the
+  // asynchronous clipboard API only where that fails.
   function copyText(text, button) {
-    var done = function () { button.textContent = "已复制 copied"; };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done, function () { button.textContent = "请手动复制 copy by hand"; });
-      return;
-    }
     var ta = document.createElement("textarea");
     ta.value = text;
     document.body.appendChild(ta);
@@ -54,7 +51,13 @@
     var ok = false;
     try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
     document.body.removeChild(ta);
-    button.textContent = ok ? "已复制 copied" : "请手动复制 copy by hand";
+    if (ok || !(navigator.clipboard && window.isSecureContext)) {
+      button.textContent = ok ? "已复制 copied" : "请手动复制 copy by hand";
+      return;
+    }
+    navigator.clipboard.writeText(text).then(
+      function () { button.textContent = "已复制 copied"; },
+      function () { button.textContent = "请手动复制 copy by hand"; });
   }
 
   function visibleCorrections() {
