@@ -409,9 +409,10 @@ def year_over_year(panel: pd.DataFrame, key: str) -> str:
     by_year = {int(r["year"]): r for r in panel.to_dict("records")}
     opts = "".join(f'<option value="{a}-{b}"{" selected" if i == len(pairs) - 1 else ""}>{a} → {b}</option>'
                    for i, (a, b) in enumerate(pairs))
-    parts = [f'<details class="yoybox"><summary>同比 year over year: <select data-yoy="{box}">{opts}</select> '
+    parts = [f'<details class="yoybox"><summary>同比 year over year ({len(pairs) + 1} 年 years)</summary>'
+             f'<p><label>年度 years <select data-yoy="{box}">{opts}</select></label> '
              '<span class="en">(黄色为有变化的单元格 changed cells in yellow; / 该年格式没有此单元格 '
-             'not in that year\'s format)</span></summary><div id="' + box + '">']
+             'not in that year\'s format)</span></p><div id="' + box + '">']
     for i, (a, b) in enumerate(pairs):
         hidden = "" if i == len(pairs) - 1 else " hidden"
         parts.append(f'<div data-pair="{a}-{b}"{hidden}><p class="note">{a}: {escape(_text(by_year[a].get("source")))} · '
