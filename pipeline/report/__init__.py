@@ -8,7 +8,12 @@ Modules, one job each:
                page images), cells outlined; limited per file
   evidence.py  the cells' full labels, the rows as printed (raw text), corrections.csv lines
   charts.py    inline SVG bar and line charts
-  render.py    the HTML sections, filled into template.html with style.css and audit.js
+  parts.py     small HTML pieces every section uses (badges, headings, the filters' attributes)
+  overview.py  the overview section
+  cards.py     every error and warning with its evidence; unverifiable and info apart
+  offices.py   a section per office: key figures over the years, files, findings, year over year
+  render.py    the page: header, filter bar, the sections, into template.html with style.css
+               and audit.js (the filters, the year picker, the copy buttons)
 Data tables beside them: figures.csv (the key figures charted per office), evidence.csv (which
 formats have pages to crop), severities.csv, statuses.csv.
 """
