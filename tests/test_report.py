@@ -71,7 +71,7 @@ def test_every_error_has_a_card_with_its_correction_lines(samples_run, audit_htm
 def test_every_office_has_its_section_and_the_year_over_year_marks_exactly_the_changes(samples_run, audit_html):
     from lxml import html as lhtml
     from pipeline import layout
-    from pipeline.report.render import office_anchor
+    from pipeline.report.parts import office_anchor
     doc = lhtml.fromstring(audit_html.read_bytes())
     reports = pd.read_parquet(samples_run / "reports.parquet")
     offices = sorted(set(reports.office_id.dropna()))
