@@ -47,8 +47,9 @@ def load(folder) -> Audit:
     folder = Path(folder)
     missing = [n for n in DATASETS if not (folder / f"{n}.parquet").exists()]
     if missing:
-        raise NoDataset(f"{folder} holds no dataset (no {', '.join(m + '.parquet' for m in missing)}): "
-                        f"run `ogi run REPORTS_DIR -o {folder}` first")
+        hint = (f"`ogi publish {folder}` writes them from the stage results in {folder / 'work'}"
+                if (folder / "work").is_dir() else f"run `ogi run REPORTS_DIR -o {folder}` first")
+        raise NoDataset(f"{folder} holds no dataset (no {', '.join(m + '.parquet' for m in missing)}): {hint}")
     reports = _read(folder, "reports", ["source", "input", "report_id"])
     reports["region"] = reports.apply(region_of, axis=1)
     reports["office_key"] = reports["office_id"].fillna("")
