@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from . import __version__
-from .options import Options
+from .options import MB, Options
 from .version import pipeline_version
 
 DESCRIPTION = """\
@@ -32,14 +33,38 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .run import Interrupted
     try:
         return args.func(args) or 0
     except FileNotFoundError as e:
         print(f"ogi: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("ogi: interrupted; finished files are kept and will be skipped next time", file=sys.stderr)
+    except Interrupted as e:
+        _say(f"ogi: {e.sentence()}")
         return 130
+    except KeyboardInterrupt:
+        _say("ogi: interrupted; finished files are kept and will be skipped next time")
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()       # the reader of our output went away (ogi … | head): say nothing
+        return 141
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _out_option(r)
     _pool_options(r)
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    _json_option(r)
     r.set_defaults(func=cmd_run)
 
     i = sub.add_parser("ingest", help="catalogue the files: hash, sniff the real format")
@@ -70,10 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         s = sub.add_parser(stage, help=text, description=f"{text}. Reads the previous stage's results in OUT.")
         s.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
         _pool_options(s)
+        _json_option(s)
         s.set_defaults(func=cmd_stage, stage=stage)
 
     pb = sub.add_parser("publish", help="write the Parquet datasets from the stage results")
     pb.add_argument("out", type=Path, metavar="OUT", nargs="?", default=Path("extracted"))
+    _json_option(pb)
     pb.set_defaults(func=cmd_publish)
 
     q = sub.add_parser("query", help="SQL over the datasets, printed as a table",
@@ -115,11 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _json_option(p):
+    p.add_argument("--json", action="store_true",
+                   help="print the summary as JSON on stdout (the progress bar stays on stderr)")
+
+
 def _out_option(p):
     p.add_argument("-o", "--out", type=Path, default=Path("extracted"), metavar="OUT",
                    help="output folder (default: extracted/)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="leave out files whose name or relative path matches (repeatable), e.g. --exclude '*_scan.pdf'")
+    p.add_argument("--follow-external-links", action="store_true",
+                   help="read symbolic links that lead outside REPORTS_DIR (by default they are not opened: "
+                        "each gets a failed row saying where it leads)")
 
 
 def _pool_options(p):
@@ -138,6 +174,25 @@ def _pool_options(p):
                    help=f"OCR'd numbers read below this are flagged ocr.low_confidence (default {d.ocr_low_confidence:g})")
     g.add_argument("--converter-timeout", type=float, default=d.converter_timeout, metavar="SECONDS",
                    help=f"time LibreOffice may take to convert one .doc/.wps (default {d.converter_timeout:g})")
+    lim = p.add_argument_group("limits", "a file over one fails alone, with a sentence naming the limit; 0 = no limit")
+    lim.add_argument("--max-memory", type=int, default=d.max_memory, metavar="MB",
+                     help=f"memory one worker process may allocate (default {d.max_memory})")
+    lim.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
+                     help=f"pages of a PDF or OFD, images of a TIFF, zip or page folder (default {d.max_pages})")
+    lim.add_argument("--max-pixels", type=int, default=d.max_pixels, metavar="N",
+                     help=f"pixels of one image, or of a PDF page rendered for OCR (default {d.max_pixels:,})")
+    lim.add_argument("--max-decompressed", type=_megabytes, default=d.max_decompressed, metavar="MB",
+                     help=f"what a DOCX, OFD or zip may unpack to (default {d.max_decompressed // MB})")
+    lim.add_argument("--max-depth", type=int, default=d.max_depth, metavar="N",
+                     help=f"nesting of HTML elements and of DOCX/OFD XML (default {d.max_depth})")
+    lim.add_argument("--max-line", type=int, default=d.max_line, metavar="CHARS",
+                     help=f"characters of one line of a text or Markdown file (default {d.max_line:,})")
+    lim.add_argument("--max-text", type=_megabytes, default=d.max_text, metavar="MB",
+                     help=f"size of a text, Markdown or HTML file (default {d.max_text // MB})")
+
+
+def _megabytes(value: str) -> int:
+    return int(float(value) * MB)
 
 
 def options_from(args) -> Options:
@@ -146,20 +201,39 @@ def options_from(args) -> Options:
                    exclude=tuple(getattr(args, "exclude", ()) or ()),
                    progress=not getattr(args, "quiet", False), ocr_threads=args.ocr_threads,
                    ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
-                   converter_timeout=args.converter_timeout)
+                   converter_timeout=args.converter_timeout,
+                   follow_external_links=getattr(args, "follow_external_links", False),
+                   max_memory=args.max_memory, max_pages=args.max_pages, max_pixels=args.max_pixels,
+                   max_decompressed=args.max_decompressed, max_depth=args.max_depth,
+                   max_line=args.max_line, max_text=args.max_text)
 
 
 def cmd_run(args) -> int:
-    from .run import run, summary
+    from .run import run
+    from .summary import facts
     for d in args.input:
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")
-    run(args.input, args.out, options_from(args))
-    text, failed = summary(args.out)
-    if not args.quiet:
-        print(text)
+    result = run(args.input, args.out, options_from(args))
+    if not result["entries"]:
+        left_out = " (or every file was left out by --exclude)" if args.exclude else ""
+        where = ", ".join(str(d) for d in args.input)
+        print(f"ogi: no files found in {where}{left_out}; the datasets in {args.out} are empty",
+              file=sys.stderr)
+        return 1
+    return _print_summary(facts(args.out, result["tally"]), args)
+
+
+def _print_summary(f: dict, args) -> int:
+    """Print a run's or publish's summary (text, or JSON with --json); 1 when a file failed."""
+    from .summary import text
+    if getattr(args, "json", False):
+        print(json.dumps(f, ensure_ascii=False, indent=2))
+    elif not getattr(args, "quiet", False):
+        print(text(f))
+    failed = f["status"]["failed"]
     if failed:
-        print(f"ogi: {failed} file(s) failed; their rows in reports.parquet say why", file=sys.stderr)
+        _say(f"ogi: {failed} file(s) failed; their rows in reports.parquet say why")
         return 1
     return 0
 
@@ -167,7 +241,7 @@ def cmd_run(args) -> int:
 def cmd_ingest(args) -> int:
     from .run import catalogue
     from .store import Workspace
-    entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude))
+    entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude), args.follow_external_links)
     formats = {}
     for e in entries:
         formats[e["detected_format"]] = formats.get(e["detected_format"], 0) + 1
@@ -179,27 +253,23 @@ def cmd_ingest(args) -> int:
 def cmd_stage(args) -> int:
     from .run import cross_year, run_stages
     from .store import Workspace
+    from .summary import stage_facts, stage_text
     ws = Workspace(args.out, options_from(args))
     entries = ws.catalogue()
     results = run_stages(ws, entries, (args.stage,))
     if args.stage == "check":
         cross_year(ws)
-    errors = [r for r in results if r.get("error")]
-    print(f"{args.stage}: {len(results)} file(s) processed, {len(entries) - len(results)} up to date, "
-          f"{len(errors)} with errors")
-    for r in errors:
-        print(f"  {r['source']}: {r['error']}")
-    return 1 if errors else 0
+    f = stage_facts(ws, args.stage, entries, results)
+    print(json.dumps(f, ensure_ascii=False, indent=2) if args.json else stage_text(f))
+    return 1 if f["failed"] else 0
 
 
 def cmd_publish(args) -> int:
-    from .run import summary
-    from .store import Workspace
     from .publish import publish
+    from .store import Workspace
+    from .summary import facts
     publish(Workspace(args.out))
-    text, failed = summary(args.out)
-    print(text)
-    return 1 if failed else 0
+    return _print_summary(facts(args.out), args)
 
 
 def cmd_query(args) -> int:

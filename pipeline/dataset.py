@@ -50,14 +50,14 @@ def merge(existing: list, fresh: list) -> list:
     return out
 
 
-def update_catalogue(ws: Workspace, inputs, exclude: tuple = ()) -> list:
+def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external: bool = False) -> list:
     """Ingest every input folder and merge it into the output folder's catalogue."""
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     roots = list(dict.fromkeys(input_root(p) for p in inputs))
     fresh = []
     for p in dict.fromkeys(Path(p) for p in inputs):
         root = input_root(p)
-        fresh += [{**e, "input": root} for e in ingest(p, exclude)]
+        fresh += [{**e, "input": root} for e in ingest(p, exclude, follow_external)]
     before = read_json(ws.catalogue_path) if ws.catalogue_path.exists() else {}
     old_root = before.get("input")
     existing = [{"input": old_root or "", **e} for e in before.get("files", [])]

@@ -20,6 +20,9 @@ MAX_HEADING = 40       # characters: a longer line is prose, not a heading
 NUMBERED_ACCEPT = 0.72
 BARE_ACCEPT = 0.90
 PREFIX = 5             # characters of a heading's wording that mark a line as a heading
+# a table's caption ("表三：收到和处理政府信息公开申请情况"), which converters repeat inside the
+# table at every page break: it names the section but never starts it
+CAPTION = re.compile(r"^表[一二三四五六1-6][:：、.．]?")
 TITLE = re.compile(r"(信息公开|政务公开).*(年度报告|年报|工作报告)$")
 TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
 
@@ -41,7 +44,7 @@ def _headings() -> dict:
 def heading_code(text: str, after: int = -1):
     """The section code this line heads, if it is a heading of a section after index `after`."""
     flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    if not flat or len(flat) > MAX_HEADING or flat.startswith(("(", "（")):
+    if not flat or len(flat) > MAX_HEADING or flat.startswith(("(", "（")) or CAPTION.match(flat):
         return None
     m = TOP_NUMBER.match(flat)
     key = normalize(flat)

@@ -191,12 +191,14 @@ def kind_hits(texts) -> dict:
     codes = tuple(dict.fromkeys(l.table for l in all_labels()))
     hits = {code: 0 for code in codes}
     for text in texts:
-        best = None
+        best, tied = None, False
         for code in codes:
             m = match(text, _labels_of(code), KIND_SCORE, words=False)
-            if m and (best is None or m.score > best[1]):
-                best = (code, m.score)
-        if best:
+            if m and best is not None and m.score == best[1]:
+                tied = True
+            elif m and (best is None or m.score > best[1]):
+                best, tied = (code, m.score), False
+        if best and not tied:          # a word of two tables (总计) says neither
             hits[best[0]] += 1
     return hits
 

@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields, replace
 
 DEFAULT_TIMEOUT = 600.0     # seconds per file: generous for long scans that need OCR
+MB = 1024 * 1024
 
 
 def _frozen(d: dict) -> tuple:
@@ -39,6 +40,23 @@ class Options:
     # how text PDFs are read: "fast" (pdfium for the page objects) or "pdfplumber" (the reference);
     # both give the same documents (tests/test_pdf_parity.py)
     pdf_engine: str = field(default="fast", metadata={"affects": "parse"})
+    follow_external_links: bool = False   # read links that lead outside the input folder
+    # Resource limits (pipeline/readers/limits.py): each far above what a real report needs (< 100
+    # pages, < 5 MB of text, scans of up to ~300 dpi A4 = 8.7 megapixels, XML/HTML < 30 deep).
+    # A file over one fails alone, with a sentence naming the limit and its flag. They are not
+    # part of the cache key: a file that failed on a limit is read again by the next run (its
+    # result is marked `retry`), and a file read within the limits reads the same under others.
+    max_pages: int = 1000
+    max_pixels: int = 100_000_000
+    max_decompressed: int = 1024 * MB
+    max_depth: int = 256
+    max_line: int = 1_000_000
+    max_text: int = 20 * MB
+    # Memory a worker process may allocate (RLIMIT_DATA, beyond what it inherits from the process
+    # that forked it), in MB; 0 = no limit; not applied when the files run in the calling process
+    # (workers=1 with timeout=0). An OCR worker peaks at ~1.2 GB of data on a 4-page A4 scan at
+    # 200 or 300 dpi (the models, mapped read-only, are not counted).
+    max_memory: int = 4096
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

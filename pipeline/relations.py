@@ -118,6 +118,35 @@ def evaluate(rel: Relation, cells: list, lookup: Lookup, context: Context = Cont
 
 def _cell_of(rel: Relation, where: str, code: str) -> tuple:
     return (where, code) if rel.at == "row" else (code, where)
+def equations(cells: list) -> list:
+    """Every within-report relation over these cells as a linear equation: [(sign, (table, row,
+    col))] whose signed sum is 0 when it holds (lhs terms +, rhs terms -). Instances with an
+    operand that is not among the cells are left out (they cannot be checked)."""
+    index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+
+    def lookup(table, row, col, offset):
+        return index.get((table, row, col)) if offset == 0 else None
+
+    out = []
+    for rel in all_relations():
+        if rel.cross_year:
+            continue
+        mine = [c for c in cells if c["table_code"] == rel.table]
+        if not mine:
+            continue
+        at_key = "row_code" if rel.at == "row" else "col_code"
+        operand_key = "col_code" if rel.at == "row" else "row_code"
+        present = {c[operand_key] for c in mine}
+        for w in sorted({c[at_key] for c in mine}):
+            if rel.over and w not in rel.over:
+                continue
+            lhs = _operands(rel, rel.lhs, w, present, lookup)
+            rhs = _operands(rel, rel.rhs, w, present, lookup)
+            if lhs is None or rhs is None or any(c is None for *_, c in lhs + rhs):
+                continue
+            key = lambda c: (c["table_code"], c["row_code"], c["col_code"])
+            out.append([(s, key(c)) for s, _, _, c in lhs] + [(-s, key(c)) for s, _, _, c in rhs])
+    return out
 
 
 def _operands(rel, terms, w, present, lookup):

@@ -26,18 +26,25 @@ class Column:
 
 
 S, I32, I64, F64, B = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
-ID = (Column("report_id", S, "first 16 hex digits of the file's SHA-256: stable across runs and machines"),
+ID = (Column("report_id", S, "first 16 hex digits of the file's SHA-256: stable across runs and machines (of "
+                             "a `skipped` entry, which has no content read, a digest of its name)"),
       Column("source", S, "path of the file relative to the input folder"))
 
 DATASETS = {
     "reports": ID + (
-        Column("sha256", S, "full content hash"),
-        Column("size", I64, "bytes"),
+        Column("sha256", S, "full content hash (null for a `skipped` entry)"),
+        Column("size", I64, "bytes (null for a `skipped` entry)"),
         Column("detected_format", S, "real format sniffed from the content: `pdf`, `txt`, `md`, `html`, "
-                                     "`docx`, `doc`, `wps`, `ofd`, `image`, or `empty` / `unknown` / `zip`"),
-        Column("status", S, "`ok` (every cell of its layout read), `partial` (a report, incompletely read), "
-                            "`failed` (could not be read: `error` says why)"),
-        Column("error", S, "why the file failed, as a sentence (null when not failed)"),
+                                     "`docx`, `doc`, `wps`, `ofd`, `image`, or `empty` / `unknown` / `zip`; "
+                                     "`skipped` for what was not opened (a symbolic link that loops, dangles or "
+                                     "leads outside the input folder, a named pipe or device)"),
+        Column("status", S, "`ok` (a report, every cell of its layout read), `partial` (a report, incompletely "
+                            "read: a standard table, rows or cells of its layout, the office or the year not "
+                            "found), `failed` (could not be read), `not_a_report` (read, but no standard table "
+                            "and fewer than two of the six section headings: not an annual report)"),
+        Column("error", S, "a sentence: for `failed`, why the file could not be read (a limit it exceeds is "
+                           "named with its value and flag); for `not_a_report`, what was found instead; null "
+                           "for `ok` and `partial`"),
         Column("office", S, "the office's full name, a district qualified with its city (淮安市洪泽区人民政府); "
                             "abbreviations written out (政府 → 人民政府, 科委 → 科学技术委员会) and a one-character slip "
                             "in a division's name corrected (沐阳县 → 沭阳县)"),

@@ -5,18 +5,21 @@ matched against `data/sections.csv` tolerantly (pipeline.headings). Sections
 come in order: a heading is only taken if it comes after the current one, which keeps a table
 row such as "四、结转下年度继续办理" or a sub-heading "（二）依申请公开情况" from being
 mistaken for one. A section whose heading is missing is found by its content, where that is
-unmistakable: its standard table, or its opening words.
+unmistakable: its standard table (and the sub-heading or header words right above it), or its
+opening words.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from . import headings
+from . import headings, layout
+from .labels import kind_hits
 from .model import Document, Table, TextBlock
 
 CODES = headings.codes()
 MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
+MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a table
 PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
@@ -78,9 +81,44 @@ def _by_content(items: list, starts: dict) -> dict:
         hi = min((found[c][0] for c in CODES[CODES.index(code) + 1:] if c in found), default=len(items))
         for i in range(lo + 1, hi):
             if _holds(items[i], code):
-                found[code] = (i, "content")
+                found[code] = (_lead_in(items, i, lo, code), "content")
                 break
     return {c: v for c, v in found.items() if c not in starts}
+
+
+def _lead_in(items: list, i: int, lo: int, code: str) -> int:
+    """Where a section found by its table at item i starts: at the earliest item above the table
+    that is its own (a sub-heading 行政复议 over its first part, header words floating above it,
+    the table's first pieces printed before the piece that gave it away), going back over items
+    that are nobody's (a fragment, a piece of numbers only) and stopping at one of another table."""
+    if not isinstance(items[i], Table):
+        return i
+    tables = {t for t, info in layout.tables().items() if info.section == code}
+    start, k = i, i
+    while k - 1 > lo:
+        kind = _kind(items[k - 1])
+        if kind is not None and kind not in tables:
+            break
+        k -= 1
+        if kind is not None:
+            start = k
+    return start
+
+
+def _kind(item):
+    """The standard table an item's words belong to (a table's labels, or a short line's), or
+    None when they say none or two alike."""
+    from .values import parse
+    if isinstance(item, Table):
+        texts = [c.text for c in item.cells if c.text.strip() and parse(c.text).kind == "text"]
+    elif len(item.text) <= MAX_LEAD_IN:
+        texts = [item.text]
+    else:
+        return None
+    hits = kind_hits(texts)
+    best = max(hits.values()) if hits else 0
+    tops = [k for k, n in hits.items() if n == best]
+    return tops[0] if best and len(tops) == 1 else None
 
 
 def _holds(item, code: str) -> bool:

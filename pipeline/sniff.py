@@ -10,9 +10,13 @@ import re
 import zipfile
 from pathlib import Path
 
+from .readers.textfile import wide_encoding
+
 HEAD = 8192
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta)\b", re.I)
+MIME_VERSION = re.compile(rb"^MIME-Version:\s*1\.0", re.I | re.M)
+MULTIPART_RELATED = re.compile(rb"^Content-Type:\s*multipart/related", re.I | re.M)
 MD_TABLE = re.compile(r"^\s*\|.*\|\s*$\n^\s*\|?\s*:?-{3,}", re.M)
 
 
@@ -31,9 +35,26 @@ def sniff(path: Path) -> str:
         return "wps" if path.suffix.lower() in (".wps", ".et") else "doc"
     if head.startswith(IMAGE_MAGIC):
         return "image"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_encoding(head)
+    if wide:                 # UTF-16/32 (or UTF-8 with a BOM): look at it as text
+        enc, bom = wide
+        return _sniff_text(head[bom:].decode(enc, errors="ignore").encode("utf-8"))
+    if b"\x00" in head:
         return "unknown"
+    headers = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    if MIME_VERSION.search(headers) and MULTIPART_RELATED.search(headers):
+        return "mht"           # a single-file web page (.mht/.mhtml): MIME headers, then parts
     return _sniff_text(head)
+
+
+def unknown_reason(path: Path) -> str:
+    """Why a file's format was not recognised, as a sentence."""
+    with open(path, "rb") as f:
+        head = f.read(HEAD)
+    if head.startswith(b"PK"):
+        return ("the file's format was not recognised: it starts like a zip archive (a DOCX, OFD or zip) "
+                "but the archive is damaged or cut short")
+    return "the file's format was not recognised: it holds binary data of no known document format"
 
 
 def _sniff_zip(path: Path) -> str:

@@ -11,32 +11,40 @@ in its result, and the later stages pass it on: one bad file never stops the oth
 """
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
+from . import layout
 from .checks import check_report
 from .extract import extract
 from .findings import Finding
 from .meta import report_meta
 from .model import Document
 from .options import Options
-from .readers import ReaderError, read
+from .readers import LimitExceeded, ReaderError, read
 from .segment import CODES, segment
+from .sniff import unknown_reason
+from .status import inventory
 from .store import STAGES, Workspace
 
-UNSUPPORTED = {"empty": "the file is empty", "unknown": "the file's format was not recognised",
+UNSUPPORTED = {"empty": "the file is empty (0 bytes): there is nothing to read", "unknown": "the file's format was not recognised",
                "zip": "a zip archive that holds no report pages"}
 
 
 def parse_stage(ws: Workspace, entry: dict, options: Options) -> None:
     fmt = entry["detected_format"]
+    if entry.get("error"):                 # not opened at ingest (a link, a pipe)
+        ws.save("parse", entry, {"error": entry["error"]})
+        return
     if fmt in UNSUPPORTED:
-        ws.save("parse", entry, {"error": f"{UNSUPPORTED[fmt]} ({entry['source']})"})
+        why = unknown_reason(Path(entry["path"])) if fmt == "unknown" else UNSUPPORTED[fmt]
+        ws.save("parse", entry, {"error": why})
         return
     try:
         doc = read(Path(entry["path"]), fmt, options)
-    except ReaderError as e:
-        ws.save("parse", entry, {"error": str(e)})
+    except ReaderError as e:       # over a limit: read again next run, with the limits it has
+        ws.save("parse", entry, {**({"retry": True} if isinstance(e, LimitExceeded) else {}), "error": str(e)})
         return
     doc.source = entry["source"]
     ws.save("parse", entry, {"error": None, "document": doc.to_dict()})
@@ -59,9 +67,12 @@ def extract_stage(ws: Workspace, entry: dict, options: Options) -> None:
     meta = report_meta(doc, seg["item_sections"])
     result = extract(doc, seg["item_sections"])
     findings = doc.findings + meta.pop("findings") + result["findings"] + _missing_sections(seg)
+    missing = {f.location for f in result["findings"] if f.rule == "structure.missing_table"}
+    headed = [s for s in seg["sections"] if s.get("found_by", "heading") == "heading"]
+    found = inventory(doc, headed, [t for t in layout.tables() if t not in missing])
     ws.save("extract", entry, {"error": None, "meta": meta, "format_version": result["format_version"],
                                "cells": result["cells"], "findings": [f.to_dict() for f in findings],
-                               "completeness": result["completeness"],
+                               "completeness": result["completeness"], "found": found,
                                "pages": doc.pages, "ocr_pages": doc.ocr_pages})
 
 
@@ -81,6 +92,26 @@ def check_stage(ws: Workspace, entry: dict, options: Options) -> None:
     result = check_report(ex["cells"], overview, options, ex.get("format_version"))
     ws.save("check", entry, {"error": None, "findings": [f.to_dict() for f in result["findings"]],
                              "low_confidence": result["low_confidence"]})
+
+
+def _why(e: Exception, options: Options) -> str:
+    """An unexpected exception as a sentence: running out of memory or of stack depth are limits
+    of the file, not bugs; anything else is named by its type and message."""
+    detail = "".join(traceback.format_exception_only(type(e), e)).strip()
+    if isinstance(e, MemoryError) or _OUT_OF_MEMORY.search(detail):   # Python's, or a C++ library's
+        limit = f" (a worker may use {options.max_memory:,} MB, --max-memory)" if options.max_memory else ""
+        return f"{OUT_OF_MEMORY}{limit}"
+    if isinstance(e, RecursionError):
+        return ("the file nests its structures deeper than the reader can follow "
+                f"(the nesting limit is {options.max_depth:,}, --max-depth)")
+    if "Traceback (most recent call last)" in detail:   # a library that puts a traceback in its message
+        detail = f"{type(e).__name__}: {detail.strip().splitlines()[-1]}"
+    return " ".join(detail.split())
+
+
+OUT_OF_MEMORY = "the file needs more memory than the worker could get"
+_OUT_OF_MEMORY = re.compile(r"bad_alloc|failed to allocate|unable to allocate|insufficient memory|"
+                            r"out of memory|cannot allocate memory", re.I)
 
 
 FUNCTIONS = {"parse": parse_stage, "segment": segment_stage, "extract": extract_stage, "check": check_stage}
@@ -108,8 +139,8 @@ def process(out: str, entry: dict, stages: tuple = STAGES, options: Options = Op
         try:
             FUNCTIONS[stage](ws, entry, options)
         except Exception as e:  # a bug or a file no reader expected: record it, go on
-            detail = "".join(traceback.format_exception_only(type(e), e)).strip()
-            ws.save(stage, entry, {"error": f"{stage} failed: {detail}",
+            retry = {"retry": True} if _why(e, options).startswith(OUT_OF_MEMORY) else {}
+            ws.save(stage, entry, {**retry, "error": f"{stage} failed: {_why(e, options)}",
                                    "traceback": traceback.format_exc(limit=8)})
         done.append(stage)
     last = ws.load(stages[-1], entry["report_id"]) or {}

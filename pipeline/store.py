@@ -36,7 +36,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, obj) -> None:
-    write_atomic(path, json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8"))
+    try:
+        data = json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8")
+    except UnicodeEncodeError:     # a file name that is not UTF-8 (kept as surrogates): \u escapes
+        data = json.dumps(obj, ensure_ascii=True, default=_jsonable).encode("ascii")
+    write_atomic(path, data)
 
 
 def read_json(path: Path):
@@ -87,7 +91,8 @@ class Workspace:
     def fresh(self, stage: str, entry: dict) -> bool:
         """Whether this stage's result for the file is from the same content and pipeline.
 
-        Only the head of the file is read: `save` writes version and sha256 first.
+        Only the head of the file is read: `save` writes version and sha256 first, then `retry`
+        for a failure that depends on a limit (--max-*, a worker that ran out of memory or died).
         """
         p = self.path(stage, entry["report_id"])
         try:
@@ -95,4 +100,5 @@ class Workspace:
                 head = f.read(512)
         except OSError:
             return False
-        return head.startswith(f'{{"version": "{self.stamp(stage)}", "sha256": "{entry["sha256"]}"')
+        return head.startswith(f'{{"version": "{self.stamp(stage)}", "sha256": "{entry["sha256"]}"') \
+            and '"retry": true' not in head        # a failure that depends on a limit is tried again

@@ -1,6 +1,8 @@
 """Sample reports with known numbers: the official 2019 and 2021 layouts filled in, written as
 PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as image-only scans
-(PDF, TIFF, zip of PNGs), with ground truth in exactly the shared corpus's format.
+(PDF, TIFF, zip of PNGs, harsh PDF scans), as saved web pages whose tables are pictures (.html
+with its _files/ folder, .mht) and in the messy forms of converters and crawlers
+(`md_converted`, `txt_crawl`), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
     python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
@@ -8,8 +10,8 @@ PDF, text, DOCX, HTML (clean and Word-exported) and Markdown, and on request as 
 Modules: `layouts` (the forms as data), `content` (the fixed offices, numbers, how they are
 written, prose), `gazetteer`, `offices` and `plan` (the offices and years beyond the fixed set),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
-`markdown`, `scan`). Every form of one report has the same truth; the same seed gives the same
-bytes.
+`markdown`, `scan`, `html_images`, `md_converted`, `txt_crawl`). Every form of one report has
+the same truth; the same seed gives the same bytes.
 
 It is a package of its own, outside the pipeline it tests, and needs reportlab (the `samples`
 extra: pip install 'ogi[samples]').
@@ -28,13 +30,18 @@ from . import content, truth
 DEFAULT_FORMS = ("pdf", "txt", "docx", "html", "html_word", "md")
 # Scans are written only on request (--forms scan): they are large, slow to make and need a CJK
 # system font for pdfium; see `scan`.
-SCAN_FORMS = ("scan", "scan_tif", "scan_png")
-FORMS = DEFAULT_FORMS + SCAN_FORMS
+SCAN_FORMS = ("scan", "scan_tif", "scan_png", "scan_harsh")
+# Web pages whose tables are pictures, also on request: drawing the pictures needs the CJK font.
+IMAGE_PAGE_FORMS = ("html_img", "mht")
+# The messy forms real reports also come in, written only on request: a PDF-to-Markdown
+# converter's output and a site archive's plain-text copy (`md_converted`, `txt_crawl`).
+MESSY_FORMS = ("md_converted", "txt_crawl")
+FORMS = DEFAULT_FORMS + SCAN_FORMS + IMAGE_PAGE_FORMS + MESSY_FORMS
 
 
 def _writers() -> dict:
     """form -> (file name suffix, writer); imported lazily so that `content` alone stays light."""
-    from . import docx, html, markdown, pdf, scan, text
+    from . import docx, html, html_images, markdown, md_converted, pdf, scan, text, txt_crawl
     return {
         "pdf": (".pdf", pdf.write),
         "txt": (".txt", text.write),
@@ -45,6 +52,11 @@ def _writers() -> dict:
         "scan": ("_scan.pdf", scan.write),
         "scan_tif": ("_scan.tif", scan.write_tif),
         "scan_png": ("_scan.zip", scan.write_png_zip),
+        "scan_harsh": ("_scan_harsh.pdf", scan.write_harsh),
+        "html_img": ("_img.html", html_images.write_saved_page),
+        "mht": (".mht", html_images.write_mht),
+        "md_converted": ("_conv.md", md_converted.write),
+        "txt_crawl": ("_crawl.txt", txt_crawl.write),
     }
 
 
@@ -114,7 +126,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("out_dir", help="where the report files go")
     ap.add_argument("--truth", required=True, help="where reports.csv, cells/ and cross_year.csv go")
     ap.add_argument("--forms", nargs="+", default=list(DEFAULT_FORMS), choices=list(FORMS),
-                    help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS) + ")")
+                    help="forms to write (default: all but the scans " + ", ".join(SCAN_FORMS)
+                         + ", the pages with table pictures " + ", ".join(IMAGE_PAGE_FORMS)
+                         + " and the messy forms " + ", ".join(MESSY_FORMS) + ")")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--count", type=int, default=None,
                     help=f"number of reports (default: the fixed set of {len(content.CORE)}; beyond it, "

@@ -55,8 +55,10 @@ def _clean_table(grid: L.Grid) -> str:
     return "\n".join(out)
 
 
-def clean_html(report: C.Report) -> str:
-    """The clean page as a string."""
+def clean_html(report: C.Report, table_markup=None) -> str:
+    """The clean page as a string; `table_markup(key, grid)` gives the markup that stands for each
+    table (default: the `<table>` itself)."""
+    table_markup = table_markup or (lambda key, grid: _clean_table(grid))
     f = report.facts
     title = "".join(C.title_lines(report))
     grids = _grids(report)
@@ -67,7 +69,7 @@ def clean_html(report: C.Report) -> str:
         if b.kind == "title":
             continue
         if b.kind == "table":
-            body.append(_clean_table(grids[b.text]))
+            body.append(table_markup(b.text, grids[b.text]))
         elif b.kind == "heading":
             body.append(f'<p style="text-indent:2em;"><strong>{escape(b.text)}</strong></p>')
         elif b.kind == "subheading":

@@ -11,6 +11,10 @@ the same seed gives the same bytes (on the same pdfium, Pillow and numpy).
                                 PDF's size in points (Pillow's PDF writer, dates left out)
     write_tif(report, path)  -> <stem>_scan.tif: multi-page grayscale TIFF (JPEG) with its dpi
     write_png_zip(report, path) -> <stem>_scan.zip: <stem>_scan_p1.png …, one report file
+    write_harsh(report, path) -> <stem>_scan_harsh.pdf: the worst an office's scanner does: 150 dpi,
+                                JPEG quality 40–60, skew up to 2°, and one or two sheets fed
+                                upside down or sideways, often the one where table 三 continues
+                                from the page before (`harsh_params`)
 
 The text PDF uses reportlab's non-embedded CID font STSong-Light: pdfium draws its Chinese only
 with a CJK font from the system and silently leaves the characters out without one (digits and
@@ -36,6 +40,12 @@ from . import pdf
 DPI_CHOICES = (150, 200, 240, 300)     # what office scanners are set to
 ANGLE_RANGE = (0.3, 1.2)               # |skew| in degrees
 JPEG_QUALITY = (55, 80)
+HARSH_DPI = 150
+HARSH_ANGLE = 2.0                      # |skew| up to this, in degrees
+HARSH_QUALITY = (40, 60)
+HARSH_TURNS = (90, 180, 270)           # degrees counter-clockwise a sheet fed the wrong way shows
+MID_TABLE_TURNED = 0.6                 # share of harsh scans whose turned pages include table 三's
+                                       # continuation page
 FONT_PACKAGE = "fonts-wqy-microhei"
 
 
@@ -120,20 +130,33 @@ def _degrade(page: Image.Image, p: ScanParams, number: int) -> Image.Image:
     return Image.fromarray(np.clip(a, 0, 255).round().astype(np.uint8))
 
 
-def pages(report: C.Report, p: Optional[ScanParams] = None) -> tuple:
-    """(page images, page sizes in points) of the scanned report."""
+def pages(report: C.Report, p: Optional[ScanParams] = None, turns: Optional[dict] = None) -> tuple:
+    """(page images, page sizes in points) of the scanned report; `turns` maps 1-based pages to
+    the degrees (counter-clockwise) their sheet was turned through, or is a function of the text
+    PDF's path returning that map."""
     _require_font()
     p = p or params(report)
     with tempfile.TemporaryDirectory() as tmp:
         text_pdf = pdf.write(report, Path(tmp) / "text.pdf")
+        if callable(turns):
+            turns = turns(text_pdf)
+        turns = turns or {}
         doc = pdfium.PdfDocument(str(text_pdf))
         try:
             sizes = [doc[i].get_size() for i in range(len(doc))]
-            images = [_degrade(doc[i].render(scale=p.dpi / 72, grayscale=True).to_pil(), p, i + 1)
+            images = [_turn(_degrade(doc[i].render(scale=p.dpi / 72, grayscale=True).to_pil(), p, i + 1),
+                            turns.get(i + 1, 0))
                       for i in range(len(doc))]
         finally:
             doc.close()
     return images, sizes
+
+
+def _turn(img: Image.Image, degrees: int) -> Image.Image:
+    """The page as scanned from a sheet turned through `degrees` counter-clockwise."""
+    ops = {90: Image.Transpose.ROTATE_90, 180: Image.Transpose.ROTATE_180,
+           270: Image.Transpose.ROTATE_270}
+    return img.transpose(ops[degrees]) if degrees else img
 
 
 def write(report: C.Report, path: Path) -> Path:
@@ -151,6 +174,79 @@ def write(report: C.Report, path: Path) -> Path:
     dpi = (first.width * 72 / w, first.height * 72 / h)
     first.save(path, "PDF", save_all=True, append_images=images[1:], dpi=dpi, quality=p.quality,
                title=None, creationDate=None, modDate=None)
+    return path
+
+
+@dataclass(frozen=True)
+class HarshParams:
+    """How one report is scanned badly: the scan settings and which sheets went in turned."""
+    scan: ScanParams
+    turns: int            # how many pages are turned: 1 or 2
+    mid_table: bool       # one of them is the page where table 三 continues from the page before
+    degrees: tuple        # the turn of each of those pages, counter-clockwise: 90, 180 or 270
+    picks: tuple          # random numbers (0–1) that choose the other turned pages
+
+
+def harsh_params(report: C.Report) -> HarshParams:
+    """The report's harsh scan settings, from a random stream of their own."""
+    rng = report.rng("scan_harsh")
+    base = ScanParams(
+        dpi=HARSH_DPI,
+        angle=round(rng.uniform(-HARSH_ANGLE, HARSH_ANGLE), 2),
+        paper=rng.randint(232, 250),
+        noise=round(rng.uniform(2.0, 5.0), 1),
+        specks=rng.randint(10, 60),
+        blur=rng.choice((0.0, 0.5, 0.8)),
+        quality=rng.randint(*HARSH_QUALITY),
+        seed=rng.getrandbits(32),
+    )
+    turns = rng.choice((1, 2))
+    return HarshParams(base, turns, rng.random() < MID_TABLE_TURNED,
+                       tuple(rng.choice(HARSH_TURNS) for _ in range(turns)),
+                       tuple(rng.random() for _ in range(turns)))
+
+
+def continuation_page(report: C.Report, text_pdf: Path) -> Optional[int]:
+    """The 1-based page of the text PDF where table 三 (requests) continues: the page after its
+    heading's (the PDF writer always breaks that table across a page)."""
+    import pdfplumber
+
+    heading = C.headings(report)[2]
+    with pdfplumber.open(text_pdf) as doc:
+        for n, page in enumerate(doc.pages, start=1):
+            if heading in "".join((page.extract_text() or "").split()):
+                return n + 1 if n < len(doc.pages) else None
+    return None
+
+
+def turned_pages(report: C.Report, text_pdf: Path, h: Optional[HarshParams] = None) -> dict:
+    """{page: degrees} of the harsh scan's turned sheets."""
+    h = h or harsh_params(report)
+    import pdfplumber
+
+    with pdfplumber.open(text_pdf) as doc:
+        n_pages = len(doc.pages)
+    chosen = []
+    mid = continuation_page(report, text_pdf) if h.mid_table else None
+    if mid is not None:
+        chosen.append(mid)
+    free = [n for n in range(1, n_pages + 1) if n != mid]
+    for pick in h.picks[len(chosen):]:
+        chosen.append(free.pop(min(int(pick * len(free)), len(free) - 1)))
+    return dict(zip(chosen, h.degrees))
+
+
+def write_harsh(report: C.Report, path: Path) -> Path:
+    """A harsh image-only PDF (see `harsh_params`); turned pages are turned in the PDF too (a
+    sideways sheet makes a landscape page), as a scanner writes what it was fed."""
+    path = Path(path)
+    h = harsh_params(report)
+    images, sizes = pages(report, h.scan, lambda text_pdf: turned_pages(report, text_pdf, h))
+    upright = next(im for im in images if (im.width < im.height) == (sizes[0][0] < sizes[0][1]))
+    (w, ht) = sizes[0]
+    dpi = (upright.width * 72 / w, upright.height * 72 / ht)
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], dpi=dpi,
+                   quality=h.scan.quality, title=None, creationDate=None, modDate=None)
     return path
 
 

@@ -117,3 +117,65 @@ def test_every_scan_form_gets_the_reports_truth(scanned):
         assert {**rows[name], "file": ""} == {**pdf_row, "file": ""}
         cells = (truth / "cells" / f"{name}.csv").read_bytes()
         assert cells == (truth / "cells" / f"{files['.pdf'].name}.csv").read_bytes()
+
+
+def test_harsh_params_in_range():
+    reports = [r for seed in range(3) for r in content.build_reports(seed)]
+    ps = [scan.harsh_params(r) for r in reports]
+    for h in ps:
+        assert h.scan.dpi == scan.HARSH_DPI == 150
+        assert abs(h.scan.angle) <= scan.HARSH_ANGLE and 40 <= h.scan.quality <= 60
+        assert h.turns in (1, 2) and len(h.degrees) == h.turns and set(h.degrees) <= {90, 180, 270}
+    assert any(h.mid_table for h in ps) and not all(h.mid_table for h in ps)
+
+
+@needs_font
+def test_harsh_scan_turns_its_sheets_and_keeps_the_truth(tmp_path):
+    """A harsh scan: stable bytes, image-only, each turned sheet turned in the PDF (a sideways one
+    is a landscape page), and the same truth row as the report's text PDF."""
+    report = next(r for r in content.build_reports(0) if r.stem == "合肥市包河区人民政府_2019")
+    paths = generate(tmp_path / "out", tmp_path / "truth", forms=("pdf", "scan_harsh"), count=3)
+    harsh = next(p for p in paths if p.name == f"{report.stem}_scan_harsh.pdf")
+    text = next(p for p in paths if p.name == f"{report.stem}.pdf")
+    assert scan.write_harsh(report, tmp_path / harsh.name).read_bytes() == harsh.read_bytes()
+    turned = scan.turned_pages(report, text)
+    assert turned == {scan.continuation_page(report, text): 90}
+    with pdfplumber.open(text) as t, pdfplumber.open(harsh) as h:
+        assert len(h.pages) == len(t.pages)
+        for n, (tp, hp) in enumerate(zip(t.pages, h.pages), start=1):
+            assert hp.chars == []
+            size = (hp.width, hp.height) if turned.get(n, 0) in (0, 180) else (hp.height, hp.width)
+            assert abs(size[0] - tp.width) < 1 and abs(size[1] - tp.height) < 1, n
+    with open(tmp_path / "truth" / "reports.csv", encoding="utf-8", newline="") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert {**rows[harsh.name], "file": ""} == {**rows[text.name], "file": ""}
+
+
+@needs_font
+def test_pages_with_table_pictures(tmp_path):
+    """The saved page refers to its three pictures by relative src inside <stem>_files/; the .mht
+    holds the same page and the pictures as parts at the addresses the page gives; same bytes."""
+    import email
+    import re
+    from urllib.parse import unquote
+
+    from samples import html_images
+
+    report = content.build_reports(0, 1)[0]
+    page = html_images.write_saved_page(report, tmp_path / f"{report.stem}_img.html")
+    srcs = [s for s in re.findall(r'<img src="([^"]+)"', page.read_text(encoding="utf-8"))
+            if s != "/images/logo.png"]                              # the portal's logo, in the header
+    assert len(srcs) == 3 and all(s.startswith("./") for s in srcs)
+    files = sorted(p.name for p in (tmp_path / f"{report.stem}_img_files").iterdir())
+    assert sorted(unquote(s).split("/")[-1] for s in srcs) == files
+    assert sniff(page) == "html"
+    single = html_images.write_mht(report, tmp_path / f"{report.stem}.mht")
+    again = html_images.write_mht(report, tmp_path / "again.mht")
+    assert single.read_bytes() == again.read_bytes() and sniff(single) == "mht"
+    msg = email.message_from_bytes(single.read_bytes())
+    parts = [p for p in msg.walk() if not p.is_multipart()]
+    assert [p.get_content_type() for p in parts][0] == "text/html"
+    html = parts[0].get_payload(decode=True).decode("utf-8")
+    pictures = [s for s in re.findall(r'<img src="([^"]+)"', html) if s != "/images/logo.png"]
+    assert sorted(pictures) == sorted(p["Content-Location"] for p in parts[1:])
+    assert {p.get_content_type() for p in parts[1:]} <= {"image/png", "image/jpeg"}

@@ -352,19 +352,121 @@ def test_small_dash_counts_as_ink_and_specks_do_not():
     assert _ink_box(masks, rules, cell.bbox) is None                  # a 5 × 5 speck
 
 
-def test_short_line_turned_by_the_classifier_is_read_again(monkeypatch):
+def _quad(x, y, w, h):
+    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], float)
+
+
+def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
+    """Wide lines: upright or upside down, as the classifier's length-weighted votes say; tall
+    lines: sideways; a split vote is settled by recognising the longest lines both ways, and a
+    page neither signal settles is not sure."""
+    from pipeline.ocr import engine, orient
+
+    img = np.full((400, 400, 3), 255, np.uint8)
+    wide = np.array([_quad(20, 20 + 30 * k, 300, 24) for k in range(6)])
+    tall = np.array([_quad(20 + 30 * k, 20, 24, 300) for k in range(6)])
+    votes = []
+    monkeypatch.setattr(engine, "classify", lambda crops: votes[:len(crops)])
+    monkeypatch.setattr(orient, "skew_of", lambda img, turns: 0.0)
+
+    votes[:] = [(False, 0.99)] * 6
+    assert (orient.orientation(img, wide).turns, orient.orientation(img, wide).sure) == (0, True)
+    votes[:] = [(True, 0.99)] * 5 + [(False, 0.99)]
+    assert orient.orientation(img, wide).turns == 2
+    votes[:] = [(False, 0.99)] * 6
+    assert orient.orientation(img, tall).turns == 3
+    votes[:] = [(True, 0.99)] * 6
+    assert orient.orientation(img, tall).turns == 1
+
+    votes[:] = [(True, 0.99)] * 3 + [(False, 0.99)] * 3                 # the classifier is split
+    monkeypatch.setattr(engine, "recognise_crops",
+                        lambda crops: [("文字", 0.98)] * (len(crops) // 2) + [("", 0.3)] * (len(crops) // 2))
+    o = orient.orientation(img, wide)
+    assert (o.turns, o.sure, o.how) == (0, True, "text direction")     # reads well as it stands
+    monkeypatch.setattr(engine, "recognise_crops", lambda crops: [("", 0.5)] * len(crops))
+    o = orient.orientation(img, wide)
+    assert not o.sure and o.how.startswith("unsure")
+    assert orient.orientation(img, np.zeros((0, 4, 2))).sure                  # a blank page
+    assert not orient.orientation(img, np.array([_quad(10, 10, 30, 30)])).sure  # digits only
+
+
+def test_skew_is_measured_on_the_page():
+    from PIL import Image
+
+    from pipeline.ocr import orient
+
+    page = Image.fromarray(ruled_table()[:, :, ::-1]).convert("L")
+    for angle in (1.7, -0.6, 0.0):
+        tilted = np.asarray(page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        assert abs(orient.skew_of(tilted) - angle) <= 0.05, angle
+
+
+def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
+    need_engine()
+    from pipeline.ocr import ocr_image, orient
+
+    monkeypatch.setattr(orient, "orientation", lambda img, quads: orient.Orientation(0, 0.0, False, "unsure: test"))
+    found = []
+    ocr_image(ruled_table(), page=3, findings=found)
+    assert [(f.rule, f.page, f.severity) for f in found] == [("ocr.unoriented_page", 3, "warning")]
+
+
+def test_specks_beside_a_number_or_alone_are_not_text():
+    """A speck before a digit (".0") or two in a blank cell (":") are read again without them;
+    a decimal point between digits is writing, and a flat dash is no speck."""
+    from pipeline.ocr.ink import specks
+
+    def two_dots(m):
+        cv2.rectangle(m, (40, 30), (43, 33), 255, -1)
+        cv2.rectangle(m, (40, 42), (43, 45), 255, -1)
+
+    def dot_and_zero(m):
+        cv2.rectangle(m, (15, 40), (18, 43), 255, -1)
+        cv2.putText(m, "0", (40, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 255, 2)
+
+    def decimal(m):
+        cv2.putText(m, "3.5", (15, 50), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 255, 2)
+
+    def dash(m):
+        cv2.rectangle(m, (40, 35), (51, 38), 255, -1)
+
+    cell, masks, rules = _cell_with(two_dots)
+    found, keep = specks(masks, rules, cell.bbox)
+    assert len(found) == 2 and keep is None
+    cell, masks, rules = _cell_with(dot_and_zero)
+    found, keep = specks(masks, rules, cell.bbox)
+    assert len(found) == 1 and keep is not None and keep[0] >= 38
+    for draw in (decimal, dash):
+        cell, masks, rules = _cell_with(draw)
+        assert specks(masks, rules, cell.bbox)[0] == [], draw.__name__
+
+
+def test_a_dot_read_for_a_dash_is_a_dash():
+    from pipeline.options import Options
+    from pipeline.ocr.ink import dash_or_dot
+
+    LOW = Options().ocr_low_confidence
+    for draw, want, doubtful in [(lambda m: cv2.rectangle(m, (35, 34), (55, 37), 255, -1), "-", False),
+                                 (lambda m: cv2.rectangle(m, (40, 33), (50, 38), 255, -1), "-", True),
+                                 (lambda m: cv2.circle(m, (45, 35), 3, 255, -1), "•", True)]:
+        cell, masks, rules = _cell_with(draw)
+        cell.text, cell.confidence = "•", 0.97
+        dash_or_dot(cell, masks, rules)
+        assert cell.text == want and (cell.confidence < LOW) == doubtful, (want, cell)
+
+
+def test_recognition_pads_a_lone_digit():
+    """Crops are padded to their batch's widest, and to at least twice their height: a lone "0"
+    padded only to a square reads as "O" now and then."""
+    need_engine()
     from pipeline.ocr import engine
 
-    crops = [np.zeros((30, 60, 3), np.uint8) for _ in range(4)]
-    again = iter([("科研", 0.9999), ("日", 0.2)])
-    monkeypatch.setattr(engine, "recognise_crops", lambda cs: [next(again) for _ in cs])
-    reads = [("", 0.0, True),            # turned, read as nothing: upright it reads 科研
-             ("0", 1.0, True),           # turned but read well: left alone
-             ("本年度", 0.98, False),
-             ("三", 0.5, True)]          # turned, doubtful, and worse upright: stays turned
-    engine._unturn_doubtful(reads, crops)
-    assert reads == [("科研", 0.9999, False), ("0", 1.0, True), ("本年度", 0.98, False),
-                     ("三", 0.5, True)]
+    img = np.full((44, 36, 3), 255, np.uint8)
+    cv2.putText(img, "0", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    wide = np.full((44, 400, 3), 255, np.uint8)
+    cv2.putText(wide, "2023", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    reads = engine.recognise_crops([img, wide, img])
+    assert [t for t, _ in reads] == ["0", "2023", "0"] and reads[0] == reads[2]
 
 
 def test_table_pasted_as_image_is_found_and_read(tmp_path):

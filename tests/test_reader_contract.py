@@ -87,6 +87,11 @@ def _sample(tmp_path, fmt: str):
         if fmt == "wps":
             doc = doc.rename(tmp_path / f"{STEM}.wps")
         return doc
+    if fmt == "mht":
+        from test_table_pictures import mht
+        path = tmp_path / f"{STEM}.mht"
+        path.write_bytes(mht((RAW / f"{STEM}.html").read_text(encoding="utf-8"), {}))
+        return path
     if fmt == "image":
         pytest.importorskip("rapidocr")
         from pipeline.ocr import render

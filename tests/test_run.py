@@ -79,7 +79,7 @@ def test_cli_run_summary_and_exit_status(folder, tmp_path):
     out = tmp_path / "out"
     p = ogi("run", folder, "-o", out, "--workers", "2")
     assert p.returncode == 1
-    assert "reports found: 4" in p.stdout and "failed: 3" in p.stdout
+    assert "reports: 4 · ok 1" in p.stdout and "failed 3" in p.stdout
     assert "cells extracted: 198" in p.stdout
     assert "3 file(s) failed" in p.stderr
     for name in ("reports", "sections", "cells", "flags"):

@@ -14,8 +14,12 @@ into the row's columns, see `split_digits`), and their match score is capped at 
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from typing import Optional
+
 from ..findings import code_of
-from ..relations import check_relations
+from ..relations import check_relations, equations
 
 ALIGNED_SCORE = 0.6
 MAX_PARTS = 16          # a digit run is split into at most this many numbers
@@ -52,17 +56,22 @@ def fill_gaps(sequence: list, order: tuple) -> dict:
 
 def unconfirmed(placed: list, context: list) -> set:
     """Codes (table.row.col) of the cells in `placed` that take part in a relation which does not
-    hold, evaluated over `context` + `placed` (cell records as dicts)."""
+    hold, evaluated over `context` + `placed` (cell records as dicts). A blank or na cell counts
+    as 0 here, as in a row's own sums (`split_digits`): a placement must add up with them, where
+    the report's checks call such a relation unverifiable."""
     mine = {code_of(c) for c in placed}
     bad = set()
-    for f in check_relations(list(context) + list(placed)):
+    zeroed = [{**c, "kind": "number", "value": 0.0} if c["kind"] in ("blank", "na") else c
+              for c in list(context) + list(placed)]
+    for f in check_relations(zeroed):
         if f.severity == "error" and mine & set(f.cells):
             bad |= mine & set(f.cells)
     return bad
 
 
-MAX_SPLITS = 8          # candidate splits kept per row for the table-wide solve
+MAX_SPLITS = 64         # candidate splits kept per row for the table-wide solve
 MAX_COMBINATIONS = 4096
+MAX_SUMS = 20000        # distinct partial sums kept when striking options
 
 
 def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()) -> list:
@@ -118,15 +127,91 @@ def row_sums(table: str, codes: list) -> list:
     return out
 
 
-def digit_splits(value_cells: list, codes: list, table: str) -> list:
+def digit_splits(value_cells: list, codes: list, table: str, run: Optional[str] = None) -> list:
     """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]."""
-    return split_runs(value_cells, len(codes), row_sums(table, list(codes)))
+    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), run)
 
 
-def split_runs(value_cells: list, parts: int, sums: list) -> list:
+_NA_MARKS = "/—–-无"
+_NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
+
+
+def read_run(run: str, parts: int, sums: list) -> list:
+    """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
+    read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
+    na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
+    MAX_SPLITS + 1 of them; the caller takes one only when it is the only one.
+
+    A run is digits (full-width too), thousands separators (a number's own: 1,295), signs, na
+    marks (/ — 无 -, each one cell; a run of one dash may be one mark) and spaces. A space is read
+    the two ways a copy can leave one: as a separator between cells, or — where the cells ran
+    together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
+    cell per space. A reading must use one way throughout."""
+    s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
+    if not any(ch.isdigit() for ch in s) or any(
+            not (ch.isdigit() or ch in ",+" or ch in _NA_MARKS or ch.isspace()) for ch in s):
+        return []
+    due = {}
+    for t, ks in sums:
+        due.setdefault(max([t, *ks]), []).append((t, ks))
+    found, seen = [], set()
+
+    def holds(vals: list) -> bool:
+        return all(vals[t] == sum(vals[k] for k in ks) for t, ks in due.get(len(vals) - 1, ()))
+
+    def read(pos: int, end: int, glued: bool, texts: list, vals: list):
+        if len(found) > MAX_SPLITS or (vals and not holds(vals)):
+            return
+        if not glued:
+            while pos < end and s[pos].isspace():
+                pos += 1
+        if len(texts) == parts:
+            if pos == end and tuple(texts) not in seen:
+                seen.add(tuple(texts))
+                found.append(list(texts))
+            return
+        if end - pos < parts - len(texts):
+            return
+        ch = s[pos]
+        if ch.isspace():                                   # glued: a blank cell's space
+            read(pos + 1, end, glued, texts + [""], vals + [0])
+            return
+        if ch in _NA_MARKS:
+            read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0])
+            stop = pos
+            while stop < end and s[stop] == ch and ch in "—–-":
+                stop += 1
+            if stop - pos > 1:                             # ——: one mark
+                read(stop, end, glued, texts + [run[pos:stop]], vals + [0])
+            if not (ch == "-" and pos + 1 < end and s[pos + 1].isdigit()):
+                return
+        digits = pos + (1 if s[pos] in "+-" else 0)
+        stop = digits
+        while stop < end and (s[stop].isdigit() or s[stop] == ","):
+            stop += 1
+        for k in range(digits + 1, stop + 1):
+            piece = s[pos:k]
+            if (k < end and s[k] == ",") or not _NUMBER.fullmatch(piece):
+                continue
+            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))])
+
+    stripped = len(s) - len(s.lstrip()), len(s.rstrip())
+    read(stripped[0], stripped[1], False, [], [])
+    if any(ch.isspace() for ch in s[stripped[0]:stripped[1]]) or stripped != (0, len(s)):
+        read(0, len(s), True, [], [])
+    return found
+
+
+def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = None) -> list:
     """The ways the digits of these cells (each a run, a separator between them) make `parts`
-    numbers with `sums` holding: [[Cell per number]]."""
+    numbers with `sums` holding: [[Cell per number]]. With `run` (a line of text's values as
+    printed), the ways that run reads as `parts` cells (`read_run`)."""
     from ..model import Cell
+    if run is not None and value_cells:
+        first = value_cells[0]
+        return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
+                      confidence=first.confidence) for k, p in enumerate(split)]
+                for split in read_run(run, parts, sums)]
     texts = [c.text.strip() for c in value_cells if c.text.strip()]
     if not texts or not all(t.isdigit() for t in texts):
         return []
@@ -142,23 +227,155 @@ def split_runs(value_cells: list, parts: int, sums: list) -> list:
 
 
 def solve(candidates: list, fixed: list, build) -> list:
-    """Choose one split per row so that the table's arithmetic holds: `candidates` is a list of
-    lists of options per row, `build(row index, option)` gives an option's cell records, `fixed`
-    the cell records already placed. Returns the option index per row that every combination
-    the arithmetic allows agrees on, or None for a row where they differ (or none holds)."""
+    """Which splits of each row the table's arithmetic allows: `candidates` is a list of lists of
+    options per row, `build(row index, option)` gives an option's cell records, `fixed` the cell
+    records already placed. Returns, per row, the indexes of its options that take part in some
+    combination under which the arithmetic holds (one index: the row is decided); [] for every
+    row when no combination holds.
+
+    A relation counts when it can tell options apart: one whose terms are the same under every
+    option holds or fails on numbers no choice changes, and one that no combination can make
+    hold is broken by the report itself (a wrong 结转下年度) whatever the split; both are set
+    aside. A blank or na cell counts 0, as in `unconfirmed`. The relations are linear, so options
+    that no choice of the other rows can make add up are struck first, relation by relation,
+    until none is left to strike; the combinations of what remains are then tried in full when
+    there are at most MAX_COMBINATIONS of them (else every option left counts as allowed)."""
+    n = len(candidates)
+    if not candidates or any(not o for o in candidates):
+        return [[] for _ in range(n)]
+    values = [[{_key(c): _value(c) for c in build(i, o)} for o in options] for i, options in enumerate(candidates)]
+    owner = {k: i for i, opts in enumerate(values) for o in opts for k in o}
+    known = {_key(c): _value(c) for c in fixed}
+    structure = list(fixed) + [c for i, options in enumerate(candidates) for c in build(i, options[0])]
+    eqs = []
+    for terms in equations(structure):
+        rows = sorted({owner[k] for _, k in terms if k in owner})
+        if not rows or any(k not in owner and known.get(k) is None for _, k in terms):
+            continue
+        const = sum(s * known[k] for s, k in terms if k not in owner)
+        parts = {r: [] for r in rows}
+        for s, k in terms:
+            if k in owner:
+                parts[owner[k]].append((s, k))
+        share = {r: [_share(values[r][o], parts[r]) for o in range(len(values[r]))] for r in rows}
+        if any(v is None for r in rows for v in share[r]):
+            continue
+        eqs.append((const, rows, share))
+    domains = [set(range(len(o))) for o in candidates]
+    # set aside, before any option is struck, the relations that cannot tell options apart: those
+    # the same under every option, and those no combination at all can make hold (the report's
+    # own error, whatever the split); a relation that fails only once others have struck options
+    # is a contradiction, and then nothing is decided
+    eqs = [e for e in eqs if not _constant(e, domains) and _satisfiable(e, domains) is not False]
+    if not _strike(eqs, domains):
+        return [[] for _ in range(n)]
     combos = 1
-    for options in candidates:
-        combos *= max(1, len(options))
-    if not candidates or combos > MAX_COMBINATIONS or any(not o for o in candidates):
-        return [None] * len(candidates)
-    good = []
-    for choice in _product([range(len(o)) for o in candidates]):
-        placed = [c for i, k in enumerate(choice) for c in build(i, candidates[i][k])]
-        if not unconfirmed(placed, fixed):
-            good.append(choice)
+    for d in domains:
+        combos *= len(d)
+    if combos > MAX_COMBINATIONS:
+        _strike_singly(eqs, domains)
+        combos = 1
+        for d in domains:
+            combos *= len(d)
+    if combos > MAX_COMBINATIONS:
+        return [sorted(d) for d in domains]
+    good = [choice for choice in _product([sorted(d) for d in domains])
+            if all(const + sum(share[r][choice[r]] for r in rows) == 0 for const, rows, share in eqs)]
     if not good:
-        return [None] * len(candidates)
-    return [ks.pop() if len(ks := {g[i] for g in good}) == 1 else None for i in range(len(candidates))]
+        return [[] for _ in range(n)]
+    return [sorted({g[i] for g in good}) for i in range(n)]
+
+
+def _satisfiable(eq: tuple, domains: list):
+    """Whether some combination of options makes a relation hold; None when too many sums to
+    tell."""
+    const, rows, share = eq
+    reach = {0}
+    for r in rows:
+        reach = {a + share[r][o] for a in reach for o in domains[r]}
+        if len(reach) > MAX_SUMS:
+            return None
+    return -const in reach
+
+
+def _constant(eq: tuple, domains: list) -> bool:
+    """Whether a relation's value is the same whatever options are chosen."""
+    _, rows, share = eq
+    return all(len({share[r][o] for o in domains[r]}) == 1 for r in rows)
+
+
+def agreed(options: list) -> list:
+    """Per column, the cell all these splits of a row agree on, else None: a cell every reading
+    the arithmetic allows gives the same text is read even where the row as a whole is not."""
+    if not options or len(options) > MAX_SPLITS:       # a capped list may not hold them all
+        return []
+    return [cells[0] if all(o[k].text == cells[0].text for o in options) else None
+            for k, cells in enumerate(zip(*options))]
+
+
+def _strike(eqs: list, domains: list) -> bool:
+    """Strike the options no choice of the other rows lets add up, until nothing changes; False
+    when a row has no option left (the arithmetic allows no combination)."""
+    changed = True
+    while changed:
+        changed = False
+        for const, rows, share in eqs:
+            for r in rows:
+                reach = {0}
+                for r2 in rows:
+                    if r2 == r:
+                        continue
+                    reach = {a + share[r2][o] for a in reach for o in domains[r2]}
+                    if len(reach) > MAX_SUMS:
+                        break
+                else:
+                    keep = {o for o in domains[r] if -(const + share[r][o]) in reach}
+                    if keep != domains[r]:
+                        domains[r] = keep
+                        changed = True
+                        if not keep:
+                            return False
+    return True
+
+
+def _strike_singly(eqs: list, domains: list) -> None:
+    """Strike each option that, taken alone for its row, leaves the others no way to add up (a
+    stronger test than relation by relation, for tables with too many combinations to try)."""
+    changed = True
+    while changed:
+        changed = False
+        for r, d in enumerate(domains):
+            if len(d) < 2:
+                continue
+            for o in sorted(d):
+                trial = [set(x) for x in domains]
+                trial[r] = {o}
+                if not _strike(eqs, trial):
+                    d.discard(o)
+                    changed = True
+
+
+def _key(c: dict) -> tuple:
+    return (c["table_code"], c["row_code"], c["col_code"])
+
+
+def _value(c: dict):
+    """A cell's value in the arithmetic: its number, 0 for a blank or na cell, None for text."""
+    if c["kind"] in ("blank", "na"):
+        return 0
+    v = c.get("value")
+    return None if c["kind"] != "number" or v is None else v
+
+
+def _share(option: dict, terms: list):
+    """What one row's option adds to an equation, or None when a value of it is not a number."""
+    total = 0
+    for s, k in terms:
+        v = option.get(k)
+        if v is None:
+            return None
+        total += s * v
+    return total
 
 
 def _product(ranges: list):

@@ -15,7 +15,8 @@ from typing import Optional
 from .. import labels as L
 from .. import layout
 from ..model import Table
-from .align import ALIGNED_SCORE, digit_splits, fill_gaps, solve, unconfirmed
+from ..values import parse
+from .align import ALIGNED_SCORE, MAX_SPLITS, agreed, digit_splits, fill_gaps, solve, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
                      text_row)
@@ -30,6 +31,15 @@ class _Columns:
     first_col: Optional[int] = None
     header_rows: list = None
     inferred: tuple = ()
+
+    def first_in(self, table: Table) -> Optional[int]:
+        """Where the values start in `table`'s rows: the header's first value column, when the
+        header is this table's grid or one of the same width; else unknown (a piece of the
+        table printed with fewer columns, its labels floated away)."""
+        tables = {id(l.table): l.table for l in self.leaves or [] if l.table is not None}
+        if self.first_col is None or any(t is not table and t.n_cols != table.n_cols for t in tables.values()):
+            return None
+        return self.first_col
 
     def add_header_row(self, row: Row) -> None:
         self.header_rows = (self.header_rows or []) + [row]
@@ -82,8 +92,10 @@ def extract_requests(region: list, out: Collector) -> None:
         how = placement.get(id(r))
         if how is None:
             continue
-        code, kind = how
+        code, kind, skip = how
         for lf, cell in zip(r.leaves, r.placed):
+            if lf.code in skip:
+                continue
             score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, r.score, lf.score)
             out.add(make_cell(TABLE, code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
                               score, placement=kind))
@@ -95,9 +107,9 @@ def _read_rows(region: list, out: Collector) -> list:
     reads = []
     carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
     cut = None        # the read of a fragment's last row when all its values were blank
-    for table, printed in _tables(region):
-        for i, row in enumerate(rows(table)):
-            label_cells, _ = split_label(row, cols.first_col)
+    for table, printed, line in _tables(region):
+        for i, row in enumerate(rows(table) if printed else [line]):
+            label_cells, _ = split_label(row, cols.first_in(table))
             leaf, parents = leaf_label(label_cells)
             code, score = _request_row(leaf, parents)
             if not printed:
@@ -128,12 +140,14 @@ def _read_rows(region: list, out: Collector) -> list:
 
 
 def _tables(region: list):
-    """(table, printed?) for the region's tables and its lines of text read as rows."""
+    """(table, printed?, the line's row) for the region's tables and its lines of text read as
+    rows (`text_row`)."""
     for item in region:
         if isinstance(item, Table):
-            yield item, True
+            yield item, True, None
         else:
-            yield text_row(item).table, False
+            row = text_row(item)
+            yield row.table, False, row
 
 
 def _full_row(row: Row, label_cells: list, cols: _Columns) -> bool:
@@ -147,9 +161,11 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
     leaves = cols.leaves
     if leaves is None or (table.ragged and not _complete_header(leaves)):
         leaves = _canonical_leaves()
-    _, value_cells = split_label(row, None if table.ragged else cols.first_col)
+    _, value_cells = split_label(row, None if table.ragged else cols.first_in(table))
     placed, sure = place_values(row, value_cells, leaves)
-    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE)
+    if sure and row.run is not None and any(c is not None and parse(c.text).kind == "text" for c in placed):
+        sure = False           # a line of text whose fields are not each one value
+    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE, row.run)
     if len(options) == 1:
         placed, sure, options = options[0], True, []
         how = "split"
@@ -164,32 +180,48 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
 
 
 def _align(reads: list, out: Collector) -> dict:
-    """Phase two: {id(read): (row code, placement)} for the rows that can be placed for certain.
+    """Phase two: {id(read): (row code, placement, columns left unread)} for the rows that can be
+    placed for certain.
 
     Labelled rows keep their code. A stretch of rows whose labels were lost is placed where it
-    exactly fills the layout rows missing between its labelled neighbours, and kept only when the
-    table's arithmetic confirms it. Rows whose values do not line up are reported, not placed."""
+    exactly fills the layout rows missing between its labelled neighbours, and each of its cells
+    is kept only when the table's arithmetic confirms it: a cell taking part in a relation that
+    does not hold is left unread (a column the report's own error breaks — a wrong （七）总计 —
+    costs that column's cells, not the rows). Rows whose values do not line up are reported, not
+    placed."""
     placement = {}
     _solve_splits(reads)
     for r in reads:
         if r.code is not None and r.sure:
-            placement[id(r)] = (r.code, r.how)
+            placement[id(r)] = (r.code, r.how, set())
+        elif r.code is not None and r.options:
+            out.unplaced(TABLE, r.code, r.label, f"连在一起的数字有{len(r.options)}种拆分都符合勾稽关系",
+                         f"its run-together digits split {len(r.options)} ways the arithmetic allows")
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
                          f"{_count(r)} values for {len(r.leaves)} columns")
-    order = _row_order({r.code for r in reads if r.code})
     sequence = [r.code if r.code is not None else None for r in reads]
-    filled = fill_gaps(sequence, order)
+    filled = _fill(sequence, _row_orders({r.code for r in reads if r.code}))
     aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]
     stray = [r for k, r in enumerate(reads) if r.code is None and (k not in filled or not r.sure)]
+    bad = set()
     if aligned:
         context = [c.to_dict() for r in reads if id(r) in placement for c in _cells(r, r.code)]
         new = [c.to_dict() for r, code in aligned for c in _cells(r, code)]
-        if unconfirmed(new, context):
-            stray += [r for r, _ in aligned]
-            aligned = []
+        bad = unconfirmed(new, context)
+    kept = []
     for r, code in aligned:
-        placement[id(r)] = (code, "aligned" if r.how == "labelled" else r.how)
+        skip = {lf.code for lf in r.leaves if f"{TABLE}.{code}.{lf.code}" in bad}
+        if len(skip) == len(r.leaves):
+            stray.append(r)
+            continue
+        kept.append((r, code))
+        placement[id(r)] = (code, "aligned" if r.how == "labelled" else r.how, skip)
+        if skip:
+            out.unplaced(TABLE, code, "", f"按行顺序定位的行中{'、'.join(sorted(skip))}列的勾稽关系不符，未读取",
+                         f"placed by the row order, but the arithmetic does not confirm its {' '.join(sorted(skip))} "
+                         "cells: left unread")
+    aligned = kept
     split = [r.code or placement.get(id(r), ("",))[0] for r in reads if r.how == "split" and id(r) in placement]
     if split:
         out.flag("extract.split", TABLE, found=" ".join(split),
@@ -215,8 +247,10 @@ def _align(reads: list, out: Collector) -> dict:
 
 def _solve_splits(reads: list) -> None:
     """Rows whose digits split several ways: the one combination the table's arithmetic (balance,
-    outcome sums) allows, given every other row; otherwise they stay unread."""
-    open_ = [r for r in reads if r.options and r.code is not None]
+    outcome sums) allows, given every other row. Where several remain, the cells they all agree
+    on are read and the others stay unread."""
+    # a row with more splits than were kept may have lost the true one: it takes no part
+    open_ = [r for r in reads if r.options and r.code is not None and len(r.options) <= MAX_SPLITS]
     if not open_:
         return
     fixed = [c.to_dict() for r in reads if r.sure and r.code for c in _cells(r, r.code)]
@@ -225,26 +259,51 @@ def _solve_splits(reads: list) -> None:
         r = open_[i]
         return [c.to_dict() for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
 
-    for r, k in zip(open_, solve([r.options for r in open_], fixed, build)):
-        if k is not None:
-            r.placed, r.sure, r.how, r.options = r.options[k], True, "split", []
+    for r, ks in zip(open_, solve([r.options for r in open_], fixed, build)):
+        if len(ks) == 1:
+            r.placed, r.sure, r.how, r.options = r.options[ks[0]], True, "split", []
+            continue
+        cells = agreed([r.options[k] for k in ks] if ks else r.options)
+        if any(c is not None for c in cells):
+            r.placed, r.sure, r.how, r.options = cells, True, "split", []
 
 
-def _row_order(codes: set) -> tuple:
-    """The layout's rows in printed order, with the variant the labelled rows show (（六） as one
-    row or three); both when they show neither."""
-    order = []
-    chosen = {}
+def _row_orders(codes: set) -> list:
+    """The layout's rows in printed order, one order per variant the labelled rows leave open
+    (（六） as one row or three): the variant they show where they show one."""
+    choices, shown = {}, {}
     for lr in layout.layout_rows():
         if lr.table == TABLE:
             for group, choice in lr.variant:
+                choices.setdefault(group, set()).add(choice)
                 if lr.row in codes:
-                    chosen.setdefault(group, set()).add(choice)
-    for row in layout.rows_of(TABLE):
-        variants = {v for lr in layout.layout_rows() if lr.table == TABLE and lr.row == row for v in lr.variant}
-        if all(len(chosen.get(g, ())) != 1 or c in chosen[g] for g, c in variants):
-            order.append(row)
-    return tuple(order)
+                    shown.setdefault(group, set()).add(choice)
+    picks = [{}]
+    for group in sorted(choices):
+        options = shown[group] if len(shown.get(group, ())) == 1 else choices[group]
+        picks = [{**p, group: c} for p in picks for c in sorted(options)]
+    orders = []
+    for pick in picks:
+        order = []
+        for row in layout.rows_of(TABLE):
+            vs = {v for lr in layout.layout_rows() if lr.table == TABLE and lr.row == row for v in lr.variant}
+            if all(pick.get(g) == c for g, c in vs):
+                order.append(row)
+        orders.append(tuple(order))
+    return orders
+
+
+def _fill(sequence: list, orders: list) -> dict:
+    """`fill_gaps` under each order the layout allows: a row is placed where every order that
+    places it agrees (a stretch of one row where （六） is printed as one row, or of three where
+    it is printed as three, fits one variant only)."""
+    found = [fill_gaps(sequence, order) for order in orders]
+    out = {}
+    for k in {k for f in found for k in f}:
+        codes = {f[k] for f in found if k in f}
+        if len(codes) == 1:
+            out[k] = codes.pop()
+    return out
 
 
 def _cells(r: _Read, code: str) -> list:

@@ -2,13 +2,15 @@
 under a two-level header (行政复议 | 行政诉讼: 未经复议直接起诉, 复议后起诉; each 结果维持 …
 总计); some offices print it tall (a row per review / lawsuit kind), or as two or three tables,
 each under a sub-heading of its own. A row whose header cannot be read is taken in the national
-column order only when the row sums confirm it (pipeline/extract/align.py)."""
+column order only where the row sums confirm it (pipeline/extract/align.py): a row whose sum
+does not hold is left unread, the others are read."""
 from __future__ import annotations
 
 from .. import labels as L
 from .. import layout
 from ..model import Table
-from .align import ALIGNED_SCORE, row_sums, split_runs, unconfirmed
+from ..values import parse
+from .align import ALIGNED_SCORE, agreed, row_sums, split_runs, unconfirmed
 from .collect import Collector, make_cell
 from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
                      text_row)
@@ -47,39 +49,62 @@ def _text_line(row: Row, out: Collector) -> None:
     whole table with its digits run together after its header's words ("…总计1202502…")."""
     label_cells, value_cells = split_label(row, None)
     leaf, _ = leaf_label(label_cells)
-    m = L.match(leaf, L.labels(TABLE, "row")) if leaf else None
+    m = L.match(leaf, L.labels(TABLE, "row")) if leaf and not _holds_header(leaf) else None
     values = [c for c in value_cells if c.text.strip()]
     if m and len(values) == len(layout.cols_of(TABLE)):
         _review_tall(row, m, value_cells, [], out)
         return
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
-    how = "aligned" if len(values) == len(wanted) else "split"
-    cells = values if how == "aligned" else _review_split(values, wanted)
-    if cells is not None:
-        made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)]
-        if not unconfirmed([m.to_dict() for m in made], []):
-            for m in made:
-                out.add(m)
-            out.flag(f"extract.{how}", TABLE, found=" ".join(layout.rows_of(TABLE)),
-                     zh="复议诉讼表以一行数字印出，按国家格式的列顺序读取，各行合计相符",
-                     en="the review/litigation table is printed as one line of numbers; read in the national "
-                        "column order, every row sum holds")
-            return
+    how = "aligned" if len(values) == len(wanted) and all(parse(c.text).kind != "text" for c in values) else "split"
+    cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, row.run)
+    made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)
+            if cell is not None]
+    if made and not unconfirmed([m.to_dict() for m in made], []):
+        for m in made:
+            out.add(m)
+        read = sorted({m.row_code for m in made}, key=layout.rows_of(TABLE).index)
+        out.flag(f"extract.{how}", TABLE, found=" ".join(read),
+                 zh="复议诉讼表以一行数字印出，按国家格式的列顺序读取，所读各行合计相符",
+                 en="the review/litigation table is printed as one line of numbers; read in the national "
+                    "column order, the sum of every row read holds")
+        for g in broken:
+            out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
+                         "its sum holds under no split of the digits: left unread")
+        return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
                  f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
 
 
-def _review_split(values: list, wanted: list):
-    """The one split of run-together digits into the 15 cells whose three row sums hold."""
+def _holds_header(text: str) -> bool:
+    """Whether a label holds the table's column names (结果维持 … 总计): the whole header run
+    together before the numbers, which names 行政复议 too but is no row of the tall layout."""
+    key = L.normalize(text)
+    return any(l.key and l.key in key for l in L.labels(TABLE, "col") if len(l.key) >= 2)
+
+
+def _review_split(values: list, wanted: list, run=None):
+    """Run-together digits (or a line's run of values, `run`) read as the 15 cells: (cells, rows
+    set aside). A cell is read when every split whose row sums hold gives it alike. A row whose
+    sum holds under no split at all (the report's own error: 总计 left 0) cannot confirm a split
+    and is set aside, its cells unread; when every row's sum can hold alone but not all together,
+    nothing is read."""
     cols = layout.cols_of(TABLE)
     codes = [f"{g}.{c}" for g, c in wanted]
-    sums = []
+    sums = {}
     for g in layout.rows_of(TABLE):
         for t, parts in row_sums(TABLE, list(cols)):
             base = codes.index(f"{g}.{cols[0]}")
-            sums.append((base + t, [base + p for p in parts]))
-    options = split_runs(values, len(codes), sums)
-    return options[0] if len(options) == 1 else None
+            sums[g] = (base + t, [base + p for p in parts])
+    options = split_runs(values, len(codes), list(sums.values()), run)
+    broken = []
+    if not options:
+        broken = [g for g, s in sums.items() if not split_runs(values, len(codes), [s], run)]
+        if broken:
+            options = split_runs(values, len(codes), [s for g, s in sums.items() if g not in broken], run)
+    cells = agreed(options)
+    if not cells:
+        return [None] * len(codes), []
+    return [None if wanted[k][0] in broken else c for k, c in enumerate(cells)], broken
 
 
 def _sub_heading(text: str):
@@ -116,14 +141,19 @@ def _review_wide(row: Row, value_cells: list, header: list, group, out: Collecto
     cells = [c for c in cells if c is not None]
     if placement == "aligned":
         bad = unconfirmed([c.to_dict() for c in cells], [])
-        if bad:
+        kept = [c for c in cells if f"{TABLE}.{c.row_code}.{c.col_code}" not in bad]
+        if not kept:
             out.unplaced(TABLE, "", "", "按国家格式的列顺序读取时各行合计不符",
                          "read in the national column order, its row sums do not hold")
             return
-        out.flag("extract.aligned", TABLE, found=" ".join(layout.rows_of(TABLE)),
-                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取，各行合计相符",
+        for row in sorted({c.row_code for c in cells if c not in kept}):
+            out.unplaced(TABLE, row, "", "按国家格式的列顺序读取时该行合计不符",
+                         "read in the national column order, this row's sum does not hold")
+        cells = kept
+        out.flag("extract.aligned", TABLE, found=" ".join(sorted({c.row_code for c in kept}, key=layout.rows_of(TABLE).index)),
+                 zh="复议诉讼表的表头无法完全识别，按国家格式的列顺序读取，所读各行合计相符",
                  en="the review/litigation header could not be read in full; its columns were taken in "
-                    "the national order, and every row sum holds")
+                    "the national order, and the sum of every row read holds")
     for c in cells:
         out.add(c)
 

@@ -21,6 +21,8 @@ class Row:
     table: Table
     index: int
     cells: list
+    run: Optional[str] = None     # a line of text: its values as printed, spaces and all (`text_row`)
+    labels: Optional[int] = None  # ... and how many of its cells are its label
 
     def texts(self) -> list:
         return [c.text for c in self.cells]
@@ -57,7 +59,10 @@ def is_value_text(text: str) -> bool:
 
 
 def has_numbers(row: Row) -> bool:
-    return any(parse(c.text).kind == "number" for c in row.cells)
+    """A row with a number in it — or a line of text ending in a run of values with digits in it
+    (`Row.run`), though its run-together digits may not read as one number ("8838…21,074")."""
+    return any(parse(c.text).kind == "number" for c in row.cells) or \
+        (row.run is not None and any(ch.isdigit() for ch in row.run))
 
 
 def split_label(row: Row, first_value_col: Optional[int]):
@@ -70,6 +75,8 @@ def split_label(row: Row, first_value_col: Optional[int]):
         label = [c for c in row.cells if c.col < first_value_col]
         value = [c for c in row.cells if c.col >= first_value_col]
         return label, value
+    if row.labels is not None:        # a line of text whose label and run of values are known
+        return row.cells[:row.labels], row.cells[row.labels:]
     last = -1
     for i, c in enumerate(row.cells):
         if c.text.strip() and not is_value_text(c.text):
@@ -122,20 +129,43 @@ def _table_of(header_rows: list, cell: Cell):
 
 def text_row(block) -> Row:
     """A line of text read as a table row: its whitespace-separated fields as cells of a one-row
-    ragged table ("行政许可 0", "规章 5 1 27"). Some reports and converters print tables so."""
-    fields = [part for f in block.text.split() for part in _label_and_digits(f)]
+    ragged table ("行政许可 0", "规章 5 1 27"). Some reports and converters print tables so.
+
+    Where the line is a label followed by nothing but values — digits, thousands separators,
+    signs, na marks (/ — 无) and spaces — the label is that part up to its last word, however
+    the values are glued to it or to each other ("行政许可无 0 0", "（一）予以公开5/////5"); the
+    values are then the digit groups and the single na marks of that run, and the run itself, as
+    printed, is kept on the row (`Row.run`) for a reader that has to cut run-together cells."""
+    m = _LABEL_RUN.match(block.text.strip())
+    if m:
+        fields = m.group(1).split() + [t for f in m.group(2).split() for t in _value_tokens(f)]
+    else:
+        fields = [part for f in block.text.split() for part in _label_and_digits(f)]
     table = Table(cells=[Cell(text=f, row=0, col=k, page=block.page, bbox=block.bbox)
                          for k, f in enumerate(fields)], page=block.page, bbox=block.bbox, ragged=True)
-    return Row(table, 0, list(table.cells))
+    return Row(table, 0, list(table.cells), run=m.group(2) if m else None,
+               labels=len(m.group(1).split()) if m else None)
 
 
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])(\d+)$")
+# what a run of values is made of: digits, thousands separators, signs, na marks and spaces
+_RUN_CHARS = "0-9０-９,+\\-－/／—–无\\s"
+_LABEL_RUN = re.compile(rf"^(.*[\u4e00-\u9fff）)”\"])(?<!无)([{_RUN_CHARS}]*[0-9０-９][{_RUN_CHARS}]*)$")
+_TOKEN = re.compile(r"^[+\-－]?[0-9０-９][0-9０-９,]*|[0-9０-９][0-9０-９,]*|.")
 
 
 def _label_and_digits(field: str) -> list:
     """'数量52100053' → ['数量', '52100053']: a label with its numbers glued to it."""
     m = _GLUED.match(field)
     return [m.group(1), m.group(2)] if m else [field]
+
+
+def _value_tokens(field: str) -> list:
+    """A field of a run of values as its digit groups and single marks: '30/—无//34' →
+    ['30', '/', '—', '无', '/', '/', '34']; a field that is all one dash ('——') is one mark."""
+    if re.fullmatch(r"([—–\-－])\1*", field):
+        return [field]
+    return [m.group(0) for m in _TOKEN.finditer(field)]
 
 
 def align_by_count(values: list, n: int):

@@ -25,10 +25,11 @@ import numpy as np
 from ..model import Cell, Table, TextBlock
 from . import engine
 from .grid import SNAP
-from .ink import ONE_LIKE, ink_box, slash_or_one
+from .ink import ONE_LIKE, SPECK_MARKS, dash_or_dot, ink_box, slash_or_one, specks
 
 NOISE_SCORE = 0.5       # outside tables, lines scoring below this are speckle, not text
 BLANK_CONFIDENCE = 1.0  # an empty cell with no ink is certainly blank
+SPECKS_ONLY = 0.95      # a cell whose only marks are specks is blank, nearly as surely
 READ_HEIGHT = 24        # px: a crop read on its own is at least this high (digits are ~21 px)
 
 
@@ -69,9 +70,12 @@ def _table(grid, words, masks, color, page) -> Table:
             blanks.append(cell)
         cells.append(cell)
     _reread_inked(blanks, masks, rules, image)
+    _despeckle([c for c in cells if SPECK_MARKS & set(c.text)], masks, rules, image)
     for cell in cells:
         if cell.text.strip() in ONE_LIKE | {"/"}:
             slash_or_one(cell, masks, rules)
+        elif cell.text.strip() and set(cell.text.strip()) <= SPECK_MARKS:
+            dash_or_dot(cell, masks, rules)
     return Table(cells=cells, page=page, bbox=tuple(float(v) for v in grid.bbox))
 
 
@@ -87,12 +91,15 @@ class _Lazy:
         return self._value
 
 
-def _crop(image, box, pad: int = 6) -> np.ndarray:
+def _crop(image, box, pad: int = 6, origin: bool = False):
     """The image around box; a low mark (a dash) gets room above and below, so that the
-    recogniser, which scales crops to one height, sees it at the size of text, not as a blot."""
+    recogniser, which scales crops to one height, sees it at the size of text, not as a blot.
+    With `origin`, also the crop's top-left corner in the image: (crop, (x, y))."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     v = max(pad, (READ_HEIGHT - (y1 - y0) + 1) // 2)
-    return np.ascontiguousarray(image[max(y0 - v, 0):y1 + v, max(x0 - pad, 0):x1 + pad])
+    top, left = max(y0 - v, 0), max(x0 - pad, 0)
+    crop = np.ascontiguousarray(image[top:y1 + v, left:x1 + pad])
+    return (crop, (left, top)) if origin else crop
 
 
 def _reread_inked(cells: list, masks, rules, image) -> None:
@@ -107,6 +114,30 @@ def _reread_inked(cells: list, masks, rules, image) -> None:
     for cell, (text, score) in zip(targets, engine.recognise_crops(crops)):
         cell.text = text
         cell.confidence = score if text else 0.0
+
+
+def _despeckle(cells: list, masks, rules, image) -> None:
+    """Cells whose reading holds a speck-like mark (".0", ":") and whose ink shows specks: read
+    again with the specks painted out; a cell holding nothing but specks is blank. A reading
+    the ink does not explain so is left as it is."""
+    targets, crops = [], []
+    for cell in cells:
+        x0, y0, x1, y1 = cell.bbox
+        found, keep = specks(masks, rules, (x0 + SNAP, y0 + SNAP, x1 - SNAP, y1 - SNAP))
+        if not found:
+            continue
+        if keep is None:
+            cell.text, cell.confidence = "", SPECKS_ONLY
+            continue
+        crop, (ox, oy) = _crop(image(), keep, origin=True)
+        crop = crop.copy()
+        for a, b, c, d in found:
+            crop[max(b - oy, 0):max(d - oy, 0), max(a - ox, 0):max(c - ox, 0)] = 255
+        targets.append(cell)
+        crops.append(crop)
+    for cell, (text, score) in zip(targets, engine.recognise_crops(crops)):
+        if text and not SPECK_MARKS & set(text):
+            cell.text, cell.confidence = text, score
 
 
 def _split_across(grid, w, masks, rules, image) -> list:

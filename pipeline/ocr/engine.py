@@ -5,10 +5,14 @@ Why this wrapper exists:
   models by name and downloads them when they are missing; we pass the paths of the files the
   pinned wheel ships (rapidocr==3.10.0 bundles PP-OCRv6 det/rec small and the mobile cls model), so
   the download branch is never reached and a missing file is a clear error instead of a fetch.
-- We need more than the public call returns: the text-direction classifier's verdict per line
-  (0° / 180°) tells us whether a page is upside down or sideways, so `read` runs the engine's
-  own det → cls → rec steps and keeps that verdict with each word. The verdict is wrong now and
-  then on short upright lines (科研, 尚未), so a turned line that reads badly is read again unturned.
+- We need the steps one by one, not the public det → cls → rec call: the page reader (`pages`)
+  detects lines once at a reduced size (`detect`: where the lines are, which way they run, and
+  enough to find a page's orientation), asks the direction classifier about a sample of them only
+  (`classify`), and recognises crops of the straightened page (`recognise_crops`).
+- Recognition is batched by width without the engine's 320-pixel floor: the public call pads every
+  crop of a batch to at least 48×320, so a table cell holding "12" costs as much as a line of
+  prose. Padding to the batch's own widest crop (and at least MIN_REC_RATIO) reads the same text
+  at less than half the cost on a table page.
 - Low-scoring lines are kept (`text_score` 0): inside a table a doubtful number must surface with
   its low confidence, not vanish into a blank cell. Callers filter text outside tables.
 
@@ -35,8 +39,10 @@ ENGINE_PARAMS = {
     "Global.text_score": 0.0,
 }
 
-# A line the classifier turned by 180° that then reads below this is read again unturned.
-REREAD_TURNED = 0.9
+REC_HEIGHT = 48        # px: the recogniser's input height
+REC_BATCH = 6          # crops per recognition batch (more only pads more)
+MIN_REC_RATIO = 2.0    # a crop is padded to at least twice its height: a lone "0" padded only to a
+                       # square reads as "O" now and then, given room it reads 0.99
 
 _lock = threading.Lock()
 
@@ -49,7 +55,7 @@ class EngineUnavailable(ImportError):
 @dataclass(eq=False)
 class Word:
     """One detected text line: its quadrilateral in image pixels (tl, tr, br, bl), the recognised
-    text, the recogniser's confidence, and whether the classifier turned the crop by 180°."""
+    text, the recogniser's confidence, and whether its crop was read turned by 180°."""
     quad: np.ndarray
     text: str
     score: float
@@ -133,46 +139,76 @@ def reset_engine() -> None:
     _engine = None
 
 
-def read(img: np.ndarray) -> list:
-    """Detect, classify and recognise every text line of a BGR image → [Word]."""
-    from rapidocr.utils.process_img import map_boxes_to_original
-
-    eng = get_engine()
-    with _lock:
-        eng.update_params(use_det=True, use_cls=True, use_rec=True)
-        prepared, record = eng.preprocess_img(img)
-        det, cls, rec, crops = eng.run_ocr_steps(prepared, record)
-    if det.boxes is None or rec.txts is None or len(det.boxes) == 0:
-        return []
-    boxes = map_boxes_to_original(np.array(det.boxes, dtype=np.float64), record,
-                                  img.shape[0], img.shape[1])
-    labels = cls.cls_res or [("0", 0.0)] * len(boxes)
-    thresh = float(eng.cfg.Cls.cls_thresh)
-    reads = [(t.strip(), float(s), "180" in str(label) and lscore > thresh)
-             for t, s, (label, lscore) in zip(rec.txts, rec.scores, labels)]
-    _unturn_doubtful(reads, crops)
-    return [Word(np.asarray(quad, dtype=np.float64), text, score, flipped)
-            for quad, (text, score, flipped) in zip(boxes, reads) if text]
-
-
-def _unturn_doubtful(reads: list, crops: list) -> None:
-    """The classifier turns some short upright lines by 180° (科研, 尚未 in table headers), and
-    the turned crop then reads as nothing: a doubtful reading of a turned line is redone on the
-    crop as detected, and the better of the two kept, with its orientation."""
-    redo = [i for i, (_, score, flipped) in enumerate(reads) if flipped and score < REREAD_TURNED]
-    for i, (text, score) in zip(redo, recognise_crops([crops[i] for i in redo])):
-        if score > reads[i][1]:
-            reads[i] = (text, score, False)
-
-
 def recognise_crops(crops: list) -> list:
-    """Recognition only (no detection) of BGR crops → [(text, score)]. Used for table cells that
-    show ink where detection found no line."""
+    """Recognition only (no detection) of BGR crops → [(text, score)], in the order given.
+
+    Crops are sorted by width and read in batches of REC_BATCH, each padded to its own widest
+    crop (see the module docstring); a crop's own pixels are scaled exactly as the engine does."""
     if not crops:
         return []
-    from rapidocr.ch_ppocr_rec import TextRecInput
+    import cv2
 
-    eng = get_engine()
+    rec = get_engine()._load_rec_model()
+    ratios = [max(c.shape[1], 1) / max(c.shape[0], 1) for c in crops]
+    order = np.argsort(np.array(ratios), kind="stable")
+    out = [("", 0.0)] * len(crops)
+    for start in range(0, len(crops), REC_BATCH):
+        idx = order[start:start + REC_BATCH]
+        widest = max(max(ratios[i] for i in idx), MIN_REC_RATIO)
+        width = int(np.ceil(REC_HEIGHT * widest))
+        batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
+        for k, i in enumerate(idx):
+            w = max(1, min(width, int(np.ceil(REC_HEIGHT * ratios[i]))))
+            img = cv2.resize(_bgr(crops[i]), (w, REC_HEIGHT)).astype(np.float32)
+            batch[k, :, :, :w] = (img.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+        with _lock:
+            preds = rec.session(batch)
+        lines, _ = rec.postprocess_op(preds, False, wh_ratio_list=[ratios[i] for i in idx],
+                                      max_wh_ratio=widest)
+        for k, i in enumerate(idx):
+            text, score = lines[k]
+            out[i] = (text.strip(), float(score))
+    return out
+
+
+def _bgr(crop: np.ndarray) -> np.ndarray:
+    import cv2
+    if crop.ndim == 2:
+        return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+    return crop
+
+
+def detect(img: np.ndarray, long_side: int) -> np.ndarray:
+    """Text line quadrilaterals (N×4×2, tl tr br bl, in pixels of `img`) found by the detector on
+    the image reduced to `long_side` pixels (never enlarged). Where the lines are, and which way
+    they run, needs far fewer pixels than reading them: a line 30 px high at 200 dpi is still
+    13 px high at a long side of 1100."""
+    import cv2
+
+    h, w = img.shape[:2]
+    f = min(1.0, long_side / max(h, w))
+    small = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else img
+    det = get_engine()._load_det_model()
     with _lock:
-        out = eng._load_rec_model()(TextRecInput(img=list(crops), return_word_box=False))
-    return [(t.strip(), float(s)) for t, s in zip(out.txts or (), out.scores or ())]
+        det.limit_type, det.limit_side_len = "max", max(small.shape[:2])
+        out = det(np.ascontiguousarray(small))
+    if out.boxes is None or len(out.boxes) == 0:
+        return np.zeros((0, 4, 2), dtype=np.float64)
+    return np.asarray(out.boxes, dtype=np.float64) / f
+
+
+def classify(crops: list) -> list:
+    """The direction classifier's verdict on each crop: [(turned by 180°, its score)]."""
+    if not crops:
+        return []
+    cls = get_engine()._load_cls_model()
+    with _lock:
+        out = cls([_bgr(c) for c in crops])
+    return [("180" in str(label), float(score)) for label, score in out.cls_res]
+
+
+def crop(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The image under a detected quadrilateral, straightened to a rectangle along the line (the
+    engine's own crop, which also turns a tall crop a quarter counter-clockwise)."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+    return get_rotate_crop_image(img, np.asarray(quad, dtype=np.float32).copy())

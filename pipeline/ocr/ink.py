@@ -8,6 +8,10 @@ flat shape, which tells it from a speck). And a cell read as a lone "1" (or l, I
 leans, a one stands upright (its flag even tips it the other way); a stroke that does neither, or
 a "/" reading that does not lean, keeps its reading with a doubtful confidence.
 
+Dust specks are the third job: a speck beside a digit or alone in a blank cell is read as "." or
+":" (".0", ":"), and a speck is the size of a decimal point. Position tells them apart: a decimal
+point sits between digits, a speck off to one side of the writing or alone (`specks`).
+
 Everything here is in pixels of the straightened page image.
 """
 from __future__ import annotations
@@ -25,6 +29,11 @@ ONE_LIKE = {"1", "l", "I", "|"}  # lone readings that may be a "/"
 SLASH_LEAN = 0.2        # at least this: a "/"
 UPRIGHT_LEAN = 0.08     # at most this: a "1"; in between the reading is doubtful
 SLASH_CONFIDENCE = 0.95  # a stroke that leans clearly is a slash, whatever the recogniser scored
+SPECK_MARKS = set(".:·•‧∙'`‘’,，。、：;；")   # what the recogniser makes of a speck
+SPECK_SHARE = 0.35       # a mark at most this share of the writing's height is speck-sized …
+SPECK_PX = 10            # … or at most this many px when there is no writing beside it
+DASH_CONFIDENCE = 0.95   # a lone mark that is one long flat stroke is a dash, whatever it was read as
+DASH_RATIO = 2.5
 DOUBTFUL = 0.45          # the confidence of a reading the ink contradicts: below any threshold a
                          # run would use (the default is 0.9)
 
@@ -43,7 +52,30 @@ def ink_box(masks, rules, box) -> tuple | None:
 def _is_dash(ink) -> bool:
     """Some piece of the ink is long and flat: a hyphen or dash, where a speck is round."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    return any(w >= MIN_DASH and w >= 1.5 * h for _, _, w, h, _ in stats[1:])
+    return any(_flat(w, h) for _, _, w, h, _ in stats[1:])
+
+
+def _flat(w: int, h: int) -> bool:
+    return w >= MIN_DASH and w >= 1.5 * h
+
+
+def dash_or_dot(cell, masks, rules) -> None:
+    """A lone speck-like reading ("•", "·", ".") of a cell: the recogniser reads a short "-" as a
+    dot now and then. One long flat stroke (at least DASH_RATIO times as wide as high) is a dash;
+    a flatter-than-round mark reads as a dash but stays doubtful (a blurred hyphen and two specks
+    run together look alike); anything else keeps its reading, doubtful."""
+    x0, y0, x1, y1 = cell.bbox
+    ink = _ink(masks, rules, (x0 + SNAP, y0 + SNAP, x1 - SNAP, y1 - SNAP))
+    if ink is not None:
+        n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        pieces = [tuple(int(v) for v in stats[k, 2:4]) for k in range(1, n)]
+        if len(pieces) == 1 and _flat(*pieces[0]):
+            w, h = pieces[0]
+            sure = w >= DASH_RATIO * h
+            cell.text = "-"
+            cell.confidence = max(cell.confidence, DASH_CONFIDENCE) if sure else min(cell.confidence, DOUBTFUL)
+            return
+    cell.confidence = min(cell.confidence, DOUBTFUL)
 
 
 def _ink(masks, rules, box):
@@ -84,3 +116,27 @@ def _stroke_lean(ink) -> float | None:
         return None  # no upright stroke: a dash, a blot
     m = cv2.moments((labels == k).astype(np.uint8), binaryImage=True)
     return -m["mu11"] / m["mu02"]  # x = a·y + b fitted to the pixels; y grows downwards
+
+
+def specks(masks, rules, box) -> tuple:
+    """(speck boxes, box of the remaining ink or None) inside `box`, in page pixels. A speck is a
+    speck-sized mark that does not sit between two pieces of writing (a decimal point does)."""
+    ink = _ink(masks, rules, box)
+    if ink is None:
+        return [], None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    parts = [tuple(int(v) for v in stats[k, :4]) for k in range(1, n)]
+    if not parts:
+        return [], None
+    tallest = max(h for _, _, _, h in parts)
+    limit = SPECK_SHARE * tallest if tallest > 3 * SPECK_PX else SPECK_PX
+    big = [p for p in parts if max(p[2], p[3]) > limit or _flat(p[2], p[3])]   # a dash is no speck
+    lo = min((x for x, _, _, _ in big), default=None)
+    hi = max((x + w for x, _, w, _ in big), default=None)
+    small = [p for p in parts if p not in big and (lo is None or p[0] + p[2] <= lo or p[0] >= hi)]
+    x0, y0 = (max(int(round(v)), 0) for v in box[:2])
+    to_page = lambda p: (x0 + p[0], y0 + p[1], x0 + p[0] + p[2], y0 + p[1] + p[3])  # noqa: E731
+    rest = [to_page(p) for p in parts if p not in small]
+    keep = None if not rest else (min(b[0] for b in rest), min(b[1] for b in rest),
+                                  max(b[2] for b in rest), max(b[3] for b in rest))
+    return [to_page(p) for p in small], keep

@@ -17,12 +17,18 @@ class ReaderError(Exception):
     """A file that cannot be read, with a sentence saying why."""
 
 
+class LimitExceeded(ReaderError):
+    """A file over one of the options' resource limits (pipeline/readers/limits.py). Its failure
+    is not kept as an up-to-date result: the next run reads it again with the limits it has."""
+
+
 # detected format -> module under pipeline.readers
 REGISTRY = {
     "pdf": "pdf",
     "txt": "text",
     "md": "markdown",
     "html": "html",
+    "mht": "mht",
     "docx": "docx",
     "doc": "legacy_word",
     "wps": "legacy_word",

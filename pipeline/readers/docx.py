@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 from .textfile import join_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -24,12 +24,21 @@ _SKIP = {W + "delText", W + "instrText", MC_FALLBACK, W + "txbxContent"}
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
+        with zipfile.ZipFile(path) as z:       # python-docx unpacks every part into memory
+            limits.unpacked(z, options, "the DOCX")
+    except zipfile.BadZipFile as e:
+        raise ReaderError(f"{path.name} is not a readable DOCX file (not a zip archive: {e})") from e
+    try:
         import docx  # python-docx
         wordfile = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ReaderError(f"{path.name} is not a readable DOCX file ({type(e).__name__}: {e})") from e
+    except MemoryError as e:
+        raise limits.out_of_memory("the DOCX", options) from e
     except Exception as e:  # python-docx raises its own PackageNotFoundError and lxml errors
-        raise ReaderError(f"{path.name} could not be opened as DOCX: {e}") from e
+        raise limits.xml_refused(e, options, "the DOCX") or \
+            ReaderError(f"{path.name} could not be opened as DOCX: {e}") from e
+    limits.depth(limits.tree_depth(wordfile.element), options, "the DOCX's XML")
     items: list = []
     _container(wordfile.element.body, items)
     meta = {}

@@ -5,7 +5,9 @@ A government page saved from a browser wraps the report in a site header, menus,
 encoding, reads the metadata into `Document.meta` (pipeline.readers.html_meta), finds the element that holds the report (its
 title, section headings and statistic tables), and turns that element alone into TextBlocks and
 Tables in document order. Table grids are laid out the way a browser does it, so a value's
-(row, col) is right even under rowspans.
+(row, col) is right even under rowspans. Pictures in the report element (tables published as
+images) are OCR'd in place (pipeline.readers.html_images); a single-file page (.mht) is read by
+pipeline.readers.mht through `read_page`.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 from .html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
+from .html_images import FolderSource, PageImages
 from .html_meta import is_meta_table, merge_meta, meta_from_tables, meta_from_text, page_meta
 from .textfile import clean_text, decode_bytes
 
@@ -37,7 +40,16 @@ _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)(?=$|[?#&\s\
 
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
-    soup = BeautifulSoup(decode_bytes(path.read_bytes()), "lxml")
+    limits.text_size(path, options, "the web page")
+    return read_page(path.read_bytes(), path, options, FolderSource(path))
+
+
+def read_page(raw: bytes, path: Path, options: Options, source, fmt: str = "html") -> Document:
+    """A page's markup → Document; pictures of the article come from `source`
+    (pipeline.readers.html_images) and are OCR'd in place."""
+    text = decode_bytes(raw)
+    limits.depth(limits.html_depth(text), options, "the web page")
+    soup = BeautifulSoup(text, "lxml")
     body = soup.body or soup
     meta = page_meta(soup)
     for tag in soup.find_all(_DROP_TAGS):
@@ -52,10 +64,12 @@ def read(path: Path, options: Options = Options()) -> Document:
     if title_el is not None:
         merge_meta(meta, {"title": (1, clean_text(title_el.get_text()))})
     _drop_noise(root, anchors + ([title_el] if title_el is not None else []))
-    items = _Walker().run(root)
+    images = PageImages(source, options)
+    items = _Walker(images).run(root)
     _check_not_attachment_only(path, items, root, body)
     meta = {k: v for k, (_, v) in sorted(meta.items())}
-    return Document(source=str(path), format="html", pages=1, items=items, meta=meta)
+    return Document(source=str(path), format=fmt, pages=1, items=items, meta=meta,
+                    ocr_pages=[1] if images.ocr_used else [], findings=images.findings)
 
 
 # ---------------------------------------------------------------- finding the report
@@ -200,8 +214,9 @@ class _Walker:
     """Turns the report element into items in document order: one TextBlock per paragraph or line
     (a block element or <br> ends it), one Table per data table, layout tables opened up."""
 
-    def __init__(self):
+    def __init__(self, images=None):
         self.items, self.buf = [], []
+        self.images = images          # PageImages: pictures OCR'd in place; None: pictures ignored
 
     def run(self, root: Tag) -> list:
         self._walk(root)
@@ -229,6 +244,11 @@ class _Walker:
                     self.buf.append(str(child))
             elif child.name == "br":
                 self._flush()
+            elif child.name == "img":
+                self._flush()
+                if self.images is not None and child.get("src"):
+                    after = next((i.text for i in reversed(self.items) if isinstance(i, TextBlock)), "")
+                    self.items.extend(self.images.read(str(child.get("src")), after))
             elif child.name == "table":
                 self._flush()
                 self._table(child)

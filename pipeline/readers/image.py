@@ -10,15 +10,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..findings import Finding
 from ..model import Document
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
-MAX_PAGES = 500          # a zip or TIFF with more is not one report
 DEFAULT_DPI = 72.0       # no recorded resolution: one point per pixel
 _PLAUSIBLE_DPI = (50, 1200)
 
@@ -29,13 +29,14 @@ def read(path: Path, options: Options = Options()) -> Document:
         from ..ocr import ocr_image
     except ImportError as e:
         raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}") from e
-    pages = list(_pages(path))
+    pages = list(_pages(path, options))
     if not pages:
         raise ReaderError("no page images found")
     doc = Document(source=str(path), format="image", pages=len(pages),
                    ocr_pages=list(range(1, len(pages) + 1)))
     for number, (name, image) in enumerate(pages, start=1):
-        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count)
+        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count,
+                          findings=doc.findings)
         if not items:
             doc.findings.append(Finding("ocr.empty_page", f"page_{number}", "warning", found=name, page=number,
                                         message_zh=f"第{number}页（{name}）没有识别出任何文字",
@@ -44,27 +45,30 @@ def read(path: Path, options: Options = Options()) -> Document:
     return doc
 
 
-def _pages(path: Path):
+def _pages(path: Path, options: Options):
     """(name, PIL image in RGB or L) for each page, in order."""
     if path.is_dir():
-        for p in sorted((p for p in path.iterdir() if _is_page(p.name)), key=lambda p: natural_key(p.name)):
-            for k, im in enumerate(_frames(p.read_bytes(), p.name)):
+        files = sorted((p for p in path.iterdir() if _is_page(p.name) and not p.is_symlink() and p.is_file()),
+                       key=lambda p: natural_key(p.name))
+        limits.pages(len(files), options, "the folder of page images")
+        for p in files:
+            for k, im in enumerate(_frames(p.read_bytes(), p.name, options)):
                 yield (p.name if k == 0 else f"{p.name}#{k + 1}"), im
         return
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as z:
                 names = sorted((n for n in z.namelist() if _is_page(n)), key=natural_key)
-                if len(names) > MAX_PAGES:
-                    raise ReaderError(f"{len(names)} images in the archive; at most {MAX_PAGES}")
+                limits.pages(len(names), options, "the zip of page images")
+                limits.unpacked(z, options, "the zip of page images", names)
                 for n in names:
-                    for k, im in enumerate(_frames(z.read(n), n)):
+                    for k, im in enumerate(_frames(z.read(n), n, options)):
                         yield (n if k == 0 else f"{n}#{k + 1}"), im
         except zipfile.BadZipFile as e:
             raise ReaderError(f"a damaged zip archive: {e}") from e
         return
     yield from ((path.name if k == 0 else f"{path.name}#{k + 1}", im)
-                for k, im in enumerate(_frames(path.read_bytes(), path.name)))
+                for k, im in enumerate(_frames(path.read_bytes(), path.name, options)))
 
 
 def _is_page(name: str) -> bool:
@@ -73,16 +77,18 @@ def _is_page(name: str) -> bool:
             and "__MACOSX/" not in name)
 
 
-def _frames(data: bytes, name: str):
+def _frames(data: bytes, name: str, options: Options):
     """Each frame of an image file (TIFF pages), upright per its EXIF orientation, one at a time
-    (a long TIFF need not sit in memory whole)."""
+    (a long TIFF need not sit in memory whole). Each frame's size is checked against the pixel
+    limit before it is decoded."""
     from PIL import Image, ImageOps, ImageSequence
 
     try:
-        im = Image.open(io.BytesIO(data))
+        with _own_pixel_limit():
+            im = Image.open(io.BytesIO(data))
         for k, frame in enumerate(ImageSequence.Iterator(im)):
-            if k >= MAX_PAGES:
-                raise ReaderError(f"{name}: more than {MAX_PAGES} pages")
+            limits.pages(k + 1, options, name)
+            limits.pixels(frame.size[0], frame.size[1], options, name)
             dpi = frame.info.get("dpi")
             page = _flatten(ImageOps.exif_transpose(frame))
             if dpi:
@@ -90,8 +96,27 @@ def _frames(data: bytes, name: str):
             yield page
     except ReaderError:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+    except MemoryError as e:
+        raise limits.out_of_memory(name, options) from e
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise ReaderError(f"{name}: not a readable image: {e}") from e
+
+
+@contextmanager
+def _own_pixel_limit():
+    """Pillow's own decompression-bomb check off while a file is opened (it raises above 179
+    megapixels whatever --max-pixels says); the reader checks the size itself before decoding."""
+    import warnings
+    from PIL import Image
+
+    before = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
 
 
 def _flatten(im):

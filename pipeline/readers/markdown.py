@@ -16,7 +16,9 @@ from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
 from ..options import Options
+from ..values import parse as parse_value
 from .html import clean_text, html_fragment_items
+from . import limits
 from .textfile import decode_bytes
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -32,10 +34,25 @@ _NOISE_LINE = re.compile(r"^\s*(?:!\[[^\]]*\]\([^)]*\)|<!--.*?-->|```.*|\*{3,}|_
 
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
-    lines = split_pages(decode_bytes(path.read_bytes()))
+    limits.text_size(path, options, "the Markdown file")
+    text = decode_bytes(path.read_bytes())
+    limits.line_length(text, options, "the Markdown file")
+    lines = _without_body_mark(split_pages(text))
     items = parse(lines)
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
     return Document(source=str(path), format=fmt, pages=max((p for p, _ in lines), default=1), items=items)
+
+
+_BODY_MARK = re.compile(r"^\s*(?:[=＝\-—]{2,}\s*)?正文\s*(?:[=＝\-—]{2,})?\s*[:：]?\s*$")
+
+
+def _without_body_mark(lines: list) -> list:
+    """The lines without a "正文" line before the first text: a page saver's or converter's mark
+    of where the body starts, not a word of the report (it would be read into the title)."""
+    for k, (_, line) in enumerate(lines):
+        if line.strip():
+            return (lines[:k] + lines[k + 1:]) if _BODY_MARK.match(line) else lines
+    return lines
 
 
 def split_pages(text: str) -> list:
@@ -120,7 +137,14 @@ def _continues(prev: str, line: str, width: int) -> bool:
     a sentence, and line does not start a heading or list item (一、 （二） 3. - …)."""
     prev = prev.rstrip()
     return (len(prev) >= 0.8 * width and not _SENTENCE_END.search(prev)
-            and not _NEW_BLOCK.match(line))
+            and not _NEW_BLOCK.match(line) and not _row_line(line) and not _row_line(prev))
+
+
+def _row_line(line: str) -> bool:
+    """A table row printed as a line of text ("规章 0 0 0", "行政许可 80"): a label followed by
+    nothing but values. Converters write small tables so; it is never a wrapped line of prose."""
+    fields = line.split()
+    return len(fields) >= 2 and all(parse_value(f).kind in ("number", "na") for f in fields[1:])
 
 
 def _row_kind(line: str):

@@ -23,7 +23,7 @@ from lxml import etree
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
 from ..ruling import merged_cells
-from . import ReaderError
+from . import ReaderError, limits
 
 PT_PER_MM = 72 / 25.4
 TOL = 2.0          # pt: rules closer than this are one line; ends this close still meet
@@ -44,7 +44,7 @@ def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as z:
-            pkg = _Package(z)
+            pkg = _Package(z, options)
             doc_path = pkg.doc_root()
             pages = pkg.page_paths(doc_path)
             items = []
@@ -71,17 +71,24 @@ def _children(el, name: str) -> list:
 class _Package:
     """The zip's files by normalised name (OFD writers differ in case and leading slashes)."""
 
-    def __init__(self, z: zipfile.ZipFile):
-        self.z = z
+    def __init__(self, z: zipfile.ZipFile, options: Options = Options()):
+        self.z, self.options, self.unpacked = z, options, 0
         self.names = {n.replace("\\", "/").lstrip("/").lower(): n for n in z.namelist()}
 
     def xml(self, name: str):
         real = self.names.get(name.lstrip("/").lower())
         if real is None:
             raise KeyError(f"{name} is missing")
+        self.unpacked += self.z.getinfo(real).file_size      # the XML read so far, as declared
+        limits.unpacked_total(self.unpacked, self.options, "the OFD's XML")
         root = etree.fromstring(self.z.read(real), _PARSER)
+        for err in _PARSER.error_log:        # recover=True: libxml2's refusals are only logged
+            refused = limits.xml_refused(err.message, self.options, f"{name} of the OFD")
+            if refused is not None:
+                raise refused
         if root is None:
             raise KeyError(f"{name} is not XML")
+        limits.depth(limits.tree_depth(root), self.options, f"{name} of the OFD")
         return root
 
     def _ofd(self):

@@ -14,7 +14,7 @@ import pdfplumber
 from ..findings import Finding
 from ..model import Cell, Document, Table, TextBlock
 from ..options import Options
-from . import ReaderError
+from . import ReaderError, limits
 
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
 ENGINES = ("fast", "pdfplumber")   # Options.pdf_engine: see pipeline/readers/pdf_fast.py
@@ -29,27 +29,82 @@ def read(path: Path, options: Options = Options()) -> Document:
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
-        raise ReaderError(f"not a readable PDF: {type(e).__name__}: {e}") from e
+        raise _error(e, options) from e
     with pdf:
-        doc = Document(source=str(path), format="pdf", pages=len(pdf.pages))
-        doc.meta.update(_metadata(pdf))
-        if engine == "fast":
-            from .pdf_fast import WARNING, attach_objects
-            declined = attach_objects(path, pdf.pages)
-            if declined:
-                doc.findings.append(Finding(WARNING, "report", "info", found=declined,
-                                            message_zh=f"快速路径未能确定地读取本文件，已改用 pdfplumber 读取：{declined}",
-                                            message_en=f"read with pdfplumber: {declined}"))
-        ocr_needed = {}
-        for number, page in enumerate(pdf.pages, start=1):
-            reason = _ocr_reason(page)
-            if reason:
-                ocr_needed[number] = reason
-                continue
-            doc.items.extend(read_page(page, number, options.pdf_settings()))
+        limits.pages(_declared_pages(pdf), options, "the PDF")
+        try:
+            pages = pdf.pages
+            limits.pages(len(pages), options, "the PDF")
+            doc = Document(source=str(path), format="pdf", pages=len(pages))
+            doc.meta.update(_metadata(pdf))
+            if engine == "fast":
+                _attach_fast_objects(doc, path, pages)
+            ocr_needed, sizes = {}, {}
+            for number, page in enumerate(pages, start=1):
+                reason = _ocr_reason(page)
+                if reason:
+                    ocr_needed[number] = reason
+                    sizes[number] = (float(page.width), float(page.height))
+                    continue
+                doc.items.extend(read_page(page, number, options.pdf_settings()))
+        except ReaderError:
+            raise
+        except Exception as e:  # a page pdfminer cannot interpret (or one that exhausts memory)
+            raise _error(e, options) from e
         if ocr_needed:
+            for number, (w, h) in sizes.items():
+                scale = options.ocr_dpi / 72.0
+                limits.pixels(round(w * scale), round(h * scale), options,
+                              f"page {number} rendered at {options.ocr_dpi:g} dpi for OCR")
             _ocr_into(doc, path, ocr_needed, options)
     return doc
+
+
+def _attach_fast_objects(doc: Document, path: Path, pages: list) -> None:
+    """Give pdfplumber's pages the objects pdfium read (pdf_fast); a file the fast path cannot
+    read with certainty is read by pdfminer, and says so."""
+    from .pdf_fast import WARNING, attach_objects
+    declined = attach_objects(path, pages)
+    if declined:
+        doc.findings.append(Finding(WARNING, "report", "info", found=declined,
+                                    message_zh=f"快速路径未能确定地读取本文件，已改用 pdfplumber 读取：{declined}",
+                                    message_en=f"read with pdfplumber: {declined}"))
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the PDF's page tree declares (/Count), read before the pages are."""
+    from pdfminer.pdftypes import resolve1
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count")) or 0)
+    except Exception:       # no usable /Count: the pages themselves are counted next
+        return 0
+
+
+def _cause(e: Exception) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions: the one it wraps."""
+    return e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
+
+
+def _error(e: Exception, options: Options) -> ReaderError:
+    cause = _cause(e)
+    if isinstance(cause, MemoryError) or "allocate" in str(cause):
+        return limits.out_of_memory("the PDF", options)
+    return ReaderError(_unreadable(e, options))
+
+
+def _unreadable(e: Exception, options: Options) -> str:
+    """Why pdfminer could not read the file, as a sentence."""
+    cause = _cause(e)
+    name = type(cause).__name__
+    if name == "PDFPasswordIncorrect":
+        return "the PDF is encrypted and needs a password to be opened; not read"
+    if name in ("PDFEncryptionError", "PDFEncryptionWarning"):
+        return f"the PDF is encrypted in a way that cannot be read ({cause})"
+    if isinstance(cause, RecursionError):
+        return ("not a readable PDF: its objects or cross-reference tables nest or loop deeper than can be "
+                "followed (a damaged or hostile file)")
+    detail = str(cause).strip()
+    return f"not a readable PDF: {name}" + (f": {detail}" if detail else "")
 
 
 def read_page(page, number: int, table_settings: dict) -> list:
@@ -170,15 +225,19 @@ def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
                           f"is not installed: {e}") from e
-    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count)
+    notes = []
+    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count, findings=notes)
     for number, items in read.items():
         doc.items.extend(items)
-    doc.items.sort(key=lambda it: (_page_of(it), it.bbox[1] if it.bbox else 0))
+    # By page only: each page's items already come in reading order, and on a page scanned
+    # sideways or upside down the upright reading order is not the order of `top` on the page.
+    doc.items.sort(key=_page_of)
     doc.ocr_pages = sorted(needed)
     for number, reason in sorted(needed.items()):
         doc.findings.append(Finding("ocr.page", f"page_{number}", "info", found=reason, page=number,
                                     message_zh=f"第{number}页没有可用的文字层（{reason}），已用OCR识别",
                                     message_en=f"page {number} was read by OCR: {reason}"))
+    doc.findings.extend(notes)      # pages the OCR could not orient
 
 
 def _page_of(item) -> int:

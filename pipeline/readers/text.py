@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..model import Document, TextBlock, table_from_rows
 from ..options import Options
+from . import limits
 from .textfile import read_text
 from .unrun import LONG_LINE, unrun
 
@@ -31,7 +32,10 @@ _BODY_MARK = re.compile(r"^\s*[=＝\-—]{2,}\s*正文\s*[=＝\-—]{2,}\s*$|^\s
 
 def read(path: Path, options: Options = Options()) -> Document:
     doc = Document(source=str(path), format="txt")
-    lines = read_text(path).splitlines()
+    limits.text_size(path, options)
+    text = read_text(path)
+    limits.line_length(text, options)
+    lines = text.splitlines()
     meta, lines = header_block(lines)
     doc.meta.update(meta)
     doc.items = parse_lines([part for line in lines for part in _lines_of(line)])

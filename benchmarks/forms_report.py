@@ -1,0 +1,179 @@
+"""Per-form figures on generated reports: cells right, cells reported missing, wrong cells, and
+reports ok / partial, for the messy forms (converter Markdown, crawler text) beside clean ones.
+
+    .venv/bin/python benchmarks/forms_report.py [--count N] [--seed S] [--forms F …] [--keep DIR]
+
+It generates `count` reports (the fixed set first, then gazetteer offices) in each form, runs the
+pipeline once over all of them and scores every file against its truth:
+
+- right: truth cells read with the same kind and value; missing: truth cells the output does
+  not have (the pipeline reported them: a report missing cells is `partial`); wrong: cells
+  present with another kind or value (must be 0).
+- ok ⇔ complete: a report must be `ok` exactly when every truth cell was read.
+- missing cells are split by whether the report carries one of the generator's deliberate
+  defects (a wrong 总计 …, samples/content.py DEFECTS), which make some cells unreadable by
+  design.
+
+For the converter Markdown it counts the defects drawn (samples.md_converted.drawn); for the
+crawler text, how often a run-together row of 三 (or the line of 四) splits more than one way by
+its own row sums, and how many such rows the table's arithmetic leaves undecided.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+from pipeline.run import run  # noqa: E402
+from pipeline.score import score  # noqa: E402
+from samples import FORMS, _writers, content, generate  # noqa: E402
+
+MESSY = ("md_converted", "txt_crawl")
+
+
+def form_of(name: str, suffixes: dict) -> str:
+    """The form a generated file name is in (the longest matching suffix)."""
+    return max((f for f, s in suffixes.items() if name.endswith(s)), key=lambda f: len(suffixes[f]))
+
+
+def figures(out: Path, truth: Path, forms: tuple, defective: set) -> dict:
+    """{form: Counter of the figures} over the run in `out`."""
+    suffixes = {f: _writers()[f][0] for f in forms}
+    reports = pd.read_parquet(out / "reports.parquet")
+    reports["file"] = reports["source"].map(lambda s: Path(s).name)
+    status = dict(zip(reports["file"], reports["status"]))
+    per = defaultdict(Counter)
+    for s in score(out, truth):
+        form = form_of(s.file, suffixes)
+        c = per[form]
+        missing = [p for p in s.problems if p.endswith(" missing")]
+        wrong = [p for p in s.problems if ("≠" in p and not p.startswith(("flags", "office", "year", "format")))]
+        c["reports"] += 1
+        c["cells"] += s.cells_total
+        c["right"] += s.cells_right
+        c["missing"] += len(missing)
+        c["wrong"] += len(wrong)
+        stem = s.file[: -len(suffixes[form])]
+        if stem in defective:
+            c["missing_in_defect_reports"] += len(missing)
+        c[status.get(s.file, "absent")] += 1
+        complete = s.found and s.cells_right == s.cells_total
+        if (status.get(s.file) == "ok") != complete:
+            c["ok_but_incomplete" if status.get(s.file) == "ok" else "complete_but_not_ok"] += 1
+    return per
+
+
+# which table each deliberate defect of samples/content.py breaks
+DEFECT_TABLE = {"review_total": "review_litigation", "granted_total_off": "requests",
+                "grand_total_col": "requests", "carried_forward_off": "requests",
+                "negative_cell": "requests", "fractional": "active"}
+
+
+def crawl_ambiguity(folder: Path, reports: list) -> Counter:
+    """Run-together rows of the crawler copies: how many split more than one way by their own
+    sums, and how many the table's arithmetic leaves undecided (whole or in part), apart for
+    reports whose deliberate defect breaks that table."""
+    broken = {(r.stem, DEFECT_TABLE[d]) for r in reports for d in r.spec.defects}
+    from pipeline.extract import requests as R
+    from pipeline.extract.collect import Collector
+    from pipeline.extract.find import regions
+    from pipeline.extract.tables import text_row
+    from pipeline.extract.review import _review_split
+    from pipeline import layout
+    from pipeline.readers.text import read
+    from pipeline.segment import segment
+    c = Counter()
+    for path in sorted(folder.glob("*_crawl.txt")):
+        doc = read(path)
+        found = regions(doc.items, segment(doc)["item_sections"])
+        reads = R._read_rows(found.get("requests", []), Collector())
+        rows = [r for r in reads if r.code and r.row.run is not None]
+        ambiguous = [r for r in rows if not r.sure]
+        c["requests_rows"] += len(rows)
+        c["requests_rows_several_splits"] += sum(1 for r in ambiguous if len(r.options) > 1)
+        c["requests_rows_no_split"] += sum(1 for r in ambiguous if not r.options)
+        R._solve_splits(reads)
+        undecided = [r for r in rows if not r.sure or any(p is None for p in r.placed)]
+        stem = path.name[: -len("_crawl.txt")]
+        key = "where_a_defect_breaks_the_table" if (stem, "requests") in broken else "elsewhere"
+        c[f"requests_rows_undecided_{key}"] += len(undecided)
+        key = "where_a_defect_breaks_the_table" if (stem, "review_litigation") in broken else "elsewhere"
+        for item in found.get("review_litigation", []):
+            if hasattr(item, "text") and not hasattr(item, "cells"):
+                row = text_row(item)
+                if row.run and len(row.run) >= 15:
+                    wanted = [(g, k) for g in layout.rows_of("review_litigation")
+                              for k in layout.cols_of("review_litigation")]
+                    cells, _ = _review_split(row.table.cells[-1:], wanted, row.run)
+                    c["review_lines"] += 1
+                    if any(x is None for x in cells):
+                        c[f"review_lines_undecided_{key}"] += 1
+    return c
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=150)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--forms", nargs="+", default=list(MESSY) + ["txt", "md", "html"], choices=FORMS)
+    ap.add_argument("--keep", type=Path, help="generate and run here, and keep it")
+    ap.add_argument("--workers", type=int, default=None)
+    a = ap.parse_args(argv)
+    base = a.keep or Path(tempfile.mkdtemp(prefix="forms_"))
+    try:
+        shutil.rmtree(base / "in", ignore_errors=True)
+        shutil.rmtree(base / "out", ignore_errors=True)
+        t = time.perf_counter()
+        generate(base / "in", base / "truth", forms=tuple(a.forms), count=a.count, seed=a.seed, workers=1)
+        made = time.perf_counter() - t
+        t = time.perf_counter()
+        run(base / "in", base / "out", workers=a.workers, progress=False)
+        ran = time.perf_counter() - t
+        reports = content.build_reports(a.seed, a.count)
+        defective = {r.stem for r in reports if r.spec.defects}
+        print(f"{a.count} reports, seed {a.seed} ({len(defective)} with a deliberate defect); "
+              f"generated in {made:.0f} s, pipeline {ran:.0f} s")
+        per = figures(base / "out", base / "truth", tuple(a.forms), defective)
+        print(f"{'form':14} {'cells right':>20} {'missing':>8} {'(defect rep.)':>13} {'wrong':>6} "
+              f"{'ok':>4} {'partial':>7} {'ok≠complete':>11}")
+        for form in a.forms:
+            c = per[form]
+            share = c["right"] / c["cells"] if c["cells"] else 0.0
+            print(f"{form:14} {c['right']:>9}/{c['cells']:<6} {share:6.2%} {c['missing']:>8} "
+                  f"{c['missing_in_defect_reports']:>13} {c['wrong']:>6} {c['ok']:>4} {c['partial']:>7} "
+                  f"{c['ok_but_incomplete'] + c['complete_but_not_ok']:>11}")
+        if "md_converted" in a.forms:
+            from samples import md_converted
+            kinds, reps = Counter(), Counter()
+            for r in reports:
+                got = md_converted.drawn(r)
+                kinds.update(got)
+                reps.update(k for k, v in got.items() if v)
+            print("\nmd_converted defects: kind — reports with it — occurrences")
+            for k in sorted(kinds):
+                print(f"  {k:36} {reps[k]:>5} {kinds[k]:>6}")
+        if "txt_crawl" in a.forms:
+            from samples import txt_crawl
+            kinds = Counter()
+            for r in reports:
+                kinds.update(txt_crawl.drawn(r))
+            print("\ntxt_crawl variants: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+            amb = crawl_ambiguity(base / "in", reports)
+            print("txt_crawl run-together rows: " + ", ".join(f"{k} {v}" for k, v in sorted(amb.items())))
+    finally:
+        if not a.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
