@@ -87,9 +87,12 @@ def _mediabox_shift(page) -> tuple:
 
 
 def _image_page(path: Path, number: int, _ocr: bool):
+    """Page `number` of a page image, a multi-page TIFF, a zip or a folder of images, taken the way
+    the image reader takes them (same order, same resolution), so the boxes land where it read."""
+    from ..options import Options
     from ..readers.image import _dpi, _pages
 
-    for k, (_, image) in enumerate(_pages(path), start=1):
+    for k, (_, image) in enumerate(_pages(path, Options()), start=1):
         if k == number:
             return image.convert("RGB"), _dpi(image) / 72.0, (0.0, 0.0)
     raise ValueError(f"{path.name} has no page {number}")
