@@ -23,6 +23,7 @@ panel.parquet (one row per office and year) and ogi.duckdb (views over them).
   ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
   ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
+  ogi report OUT -o audit.html          one self-contained HTML file for an auditor
   ogi generate OUT --truth DIR          sample reports with known numbers
 """
 
@@ -127,6 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--min-cells", type=float, default=100.0, metavar="PCT",
                     help="lowest share of truth cells right that still passes (default 100)")
     sc.set_defaults(func=cmd_score)
+
+    rp = sub.add_parser("report", help="one self-contained HTML audit report of a dataset",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description=REPORT_DESCRIPTION)
+    rp.add_argument("out", type=Path, metavar="EXTRACTED", help="a dataset folder made by ogi run")
+    rp.add_argument("-o", "--output", type=Path, default=Path("audit.html"), metavar="FILE",
+                    help="the HTML file to write (default: audit.html)")
+    rp.add_argument("--region", action="append", default=[], metavar="PROVINCE",
+                    help="only the files of this province, as reports.province writes it (repeatable): 江苏省")
+    rp.add_argument("--office", action="append", default=[], metavar="OFFICE_ID",
+                    help="only the files of this office (repeatable): 320102:人民政府")
+    rp.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    rp.set_defaults(func=cmd_report)
 
     g = sub.add_parser("generate", help="write sample reports with known numbers, and their truth")
     g.add_argument("out", type=Path, metavar="OUT")
@@ -301,6 +315,31 @@ def cmd_score(args) -> int:
     pct = 100.0 * right / total if total else 0.0
     exact = all(s.format_ok and s.office_ok and s.year_ok and s.flags_ok for s in scores)
     return 0 if scores and pct >= args.min_cells and exact else 1
+
+
+REPORT_DESCRIPTION = """\
+Write one HTML file that an auditor opens in a browser, from disk or sent by mail: everything is
+inline (no network). In Chinese, with English where useful:
+  - overview: files read, complete / partial / failed, errors by rule and by region, the
+    offices with most errors;
+  - every error and warning with its evidence: expected and found, the full labels, a crop of
+    the page holding its cells (PDFs and scans; the rows as printed for web pages, Word, text),
+    and pre-filled lines of corrections.csv to copy;
+  - a section per office: its key figures over the years, its files and their completeness,
+    its findings, and two years' tables side by side with the changes highlighted;
+  - filters by region, year, rule and severity; unverifiable and info findings apart, collapsed.
+The same dataset gives the same file, byte for byte. Crops are read from the source files
+(reports.input / reports.source): a file moved since the run gets a note instead of a crop."""
+
+
+def cmd_report(args) -> int:
+    from .report import build_report
+    from .report.render import main_progress
+    out = build_report(args.out, args.output, None if args.quiet else main_progress,
+                       regions=tuple(args.region), office_ids=tuple(args.office))
+    if not args.quiet:
+        print(f"wrote {out} ({out.stat().st_size // 1024} kB); open it in a browser")
+    return 0
 
 
 def cmd_generate(args) -> int:
