@@ -14,7 +14,7 @@ import re
 
 from . import gazetteer as G
 from .findings import Finding
-from .identity import LEVEL_MARKERS, flat, identify, qualify, recognised  # noqa: F401 (qualify: API)
+from .identity import LEVEL_MARKERS, flat, identify, recognised
 from .model import Document, TextBlock
 
 TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")

@@ -83,7 +83,7 @@ def many_pages_pdf(n: int) -> bytes:
     kids = " ".join(f"{k} 0 R" for k in range(4, n + 4))
     objs = ["<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {n} >>",
             stream(b"BT /F1 12 Tf 72 770 Td (page) Tj ET")]
-    objs += [f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * n
+    objs += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * n
     return pdf_bytes(objs)
 
 

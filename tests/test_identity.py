@@ -68,7 +68,6 @@ def test_the_gazetteer_knows_recent_changes():
 
 # -- documents made from raw/ samples, renamed in their text, run through the pipeline -----------
 
-import shutil                                   # noqa: E402
 from pathlib import Path                        # noqa: E402
 
 import pandas as pd                             # noqa: E402

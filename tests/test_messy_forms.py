@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -17,7 +16,6 @@ from conftest import ROOT
 from pipeline.extract.align import fill_gaps, split_digits
 from pipeline.readers.unrun import unrun
 from pipeline.run import run
-from pipeline.score import score
 
 RAW = ROOT / "raw"
 MD = "南京市玄武区人民政府_2021.md"        # 2021 format, every cell a number

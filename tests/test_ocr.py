@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import socket
 import zipfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np

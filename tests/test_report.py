@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import re
-import shutil
 
 import pandas as pd
 import pytest

@@ -4,20 +4,17 @@ the file itself, never fetched; the report says which tables came from pictures.
 from __future__ import annotations
 
 import base64
-import csv
 import shutil
 import socket
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from conftest import ROOT
 from pipeline.ingest import ingest
-from pipeline.model import Table
 from pipeline.readers import read
 from pipeline.readers.html_images import FolderSource, Refused
 from pipeline.sniff import sniff

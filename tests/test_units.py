@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline import labels as L
-from pipeline.meta import parse_title, qualify
+from pipeline.identity import qualify
+from pipeline.meta import parse_title
 from pipeline.headings import heading_code
 from pipeline.values import amount_factor, parse
 

@@ -14,6 +14,7 @@ import email.policy
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..model import Document
 from ..options import Options
 from . import ReaderError
 from .html import read_page
@@ -22,7 +23,7 @@ from .html_images import MAX_BYTES, Refused, data_uri, remote
 MAX_PARTS = 2000        # a MIME file with more parts is not a saved page
 
 
-def read(path: Path, options: Options = Options()) -> "Document":  # noqa: F821
+def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
         msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
