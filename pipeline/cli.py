@@ -187,24 +187,29 @@ def _pool_options(p):
     g.add_argument("--converter-timeout", type=float, default=d.converter_timeout, metavar="SECONDS",
                    help=f"time LibreOffice may take to convert one .doc/.wps (default {d.converter_timeout:g})")
     lim = p.add_argument_group("limits", "a file over one fails alone, with a sentence naming the limit; 0 = no limit")
-    lim.add_argument("--max-memory", type=int, default=d.max_memory, metavar="MB",
-                     help=f"memory one worker process may allocate (default {d.max_memory})")
-    lim.add_argument("--max-pages", type=int, default=d.max_pages, metavar="N",
-                     help=f"pages of a PDF or OFD, images of a TIFF, zip or page folder (default {d.max_pages})")
-    lim.add_argument("--max-pixels", type=int, default=d.max_pixels, metavar="N",
-                     help=f"pixels of one image, or of a PDF page rendered for OCR (default {d.max_pixels:,})")
-    lim.add_argument("--max-decompressed", type=_megabytes, default=d.max_decompressed, metavar="MB",
-                     help=f"what a DOCX, OFD or zip may unpack to (default {d.max_decompressed // MB})")
-    lim.add_argument("--max-depth", type=int, default=d.max_depth, metavar="N",
-                     help=f"nesting of HTML elements and of DOCX/OFD XML (default {d.max_depth})")
-    lim.add_argument("--max-line", type=int, default=d.max_line, metavar="CHARS",
-                     help=f"characters of one line of a text or Markdown file (default {d.max_line:,})")
-    lim.add_argument("--max-text", type=_megabytes, default=d.max_text, metavar="MB",
-                     help=f"size of a text, Markdown or HTML file (default {d.max_text // MB})")
+    for flag, kind, metavar, text in LIMITS:
+        default = getattr(d, _field(flag))
+        shown = default // MB if kind is _megabytes else f"{default:,}"
+        lim.add_argument(flag, type=kind, default=default, metavar=metavar, help=f"{text} (default {shown})")
 
 
 def _megabytes(value: str) -> int:
     return int(float(value) * MB)
+
+
+# the resource limits (Options.max_*, pipeline/readers/limits.py): flag, type, metavar, what it bounds
+LIMITS = (("--max-memory", int, "MB", "memory one worker process may allocate"),
+          ("--max-pages", int, "N", "pages of a PDF or OFD, images of a TIFF, zip or page folder"),
+          ("--max-pixels", int, "N", "pixels of one image, or of a PDF page rendered for OCR"),
+          ("--max-decompressed", _megabytes, "MB", "what a DOCX, OFD or zip may unpack to"),
+          ("--max-depth", int, "N", "nesting of HTML elements and of DOCX/OFD XML"),
+          ("--max-line", int, "CHARS", "characters of one line of a text or Markdown file"),
+          ("--max-text", _megabytes, "MB", "size of a text, Markdown or HTML file"))
+
+
+def _field(flag: str) -> str:
+    """The Options field a flag sets: --max-pages → max_pages."""
+    return flag[2:].replace("-", "_")
 
 
 def options_from(args) -> Options:
@@ -215,9 +220,7 @@ def options_from(args) -> Options:
                    ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
                    converter_timeout=args.converter_timeout,
                    follow_external_links=getattr(args, "follow_external_links", False),
-                   max_memory=args.max_memory, max_pages=args.max_pages, max_pixels=args.max_pixels,
-                   max_decompressed=args.max_decompressed, max_depth=args.max_depth,
-                   max_line=args.max_line, max_text=args.max_text,
+                   **{_field(flag): getattr(args, _field(flag)) for flag, *_ in LIMITS},
                    corrections=str(getattr(args, "corrections", None) or ""))
 
 
