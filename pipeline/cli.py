@@ -184,6 +184,9 @@ def _pool_options(p):
                    help="threads per OCR engine (default: cores ÷ workers)")
     g.add_argument("--low-confidence", type=float, default=d.ocr_low_confidence, metavar="SCORE",
                    help=f"OCR'd numbers read below this are flagged ocr.low_confidence (default {d.ocr_low_confidence:g})")
+    g.add_argument("--pdf-engine", choices=("fast", "pdfplumber"), default=d.pdf_engine,
+                   help="how text PDFs are read: fast (pdfium reads the page objects) or pdfplumber (pdfminer "
+                        "reads them: the reference); both give the same cells (default fast)")
     g.add_argument("--converter-timeout", type=float, default=d.converter_timeout, metavar="SECONDS",
                    help=f"time LibreOffice may take to convert one .doc/.wps (default {d.converter_timeout:g})")
     lim = p.add_argument_group("limits", "a file over one fails alone, with a sentence naming the limit; 0 = no limit")
@@ -218,7 +221,7 @@ def options_from(args) -> Options:
                    exclude=tuple(getattr(args, "exclude", ()) or ()),
                    progress=not getattr(args, "quiet", False), ocr_threads=args.ocr_threads,
                    ocr_dpi=args.ocr_dpi, ocr_low_confidence=args.low_confidence,
-                   converter_timeout=args.converter_timeout,
+                   converter_timeout=args.converter_timeout, pdf_engine=args.pdf_engine,
                    follow_external_links=getattr(args, "follow_external_links", False),
                    **{_field(flag): getattr(args, _field(flag)) for flag, *_ in LIMITS},
                    corrections=str(getattr(args, "corrections", None) or ""))
