@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,10 +32,11 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .executors import ClusterError
     from .run import Interrupted
     try:
         return args.func(args) or 0
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ClusterError) as e:
         print(f"ogi: {e}", file=sys.stderr)
         return 2
     except Interrupted as e:
@@ -143,6 +145,10 @@ def _pool_options(p):
     g.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
                    help=f"per-file time limit; a file that takes longer fails alone (default {d.timeout:g})")
     g.add_argument("--force", action="store_true", help="redo files even when their results are up to date")
+    g.add_argument("--dask", default=d.dask, metavar="ADDRESS",
+                   help="run the files on a Dask cluster: 'local' (a LocalCluster of --workers processes) or a "
+                        "scheduler's address, tcp://host:8786; the input and output folders must be on a "
+                        "filesystem every worker mounts at the same path (docs/deployment.md)")
     g.add_argument("--ocr-dpi", type=float, default=d.ocr_dpi, metavar="DPI",
                    help=f"resolution scanned PDF pages are rendered at for OCR (default {d.ocr_dpi:g})")
     g.add_argument("--ocr-threads", type=int, default=d.ocr_threads, metavar="N",
@@ -182,11 +188,18 @@ def options_from(args) -> Options:
                    follow_external_links=getattr(args, "follow_external_links", False),
                    max_memory=args.max_memory, max_pages=args.max_pages, max_pixels=args.max_pixels,
                    max_decompressed=args.max_decompressed, max_depth=args.max_depth,
-                   max_line=args.max_line, max_text=args.max_text)
+                   max_line=args.max_line, max_text=args.max_text, dask=args.dask)
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")     # s3://…, gs://… (a Path keeps one slash)
 
 
 def cmd_run(args) -> int:
     from .run import run, summary
+    for d in (*args.input, args.out):
+        if _URL.match(str(d)):
+            raise FileNotFoundError(f"{d} is a URL: ogi reads and writes local paths only (mount the storage "
+                                    "on every machine at the same path; docs/deployment.md)")
     for d in args.input:
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")

@@ -57,6 +57,10 @@ class Options:
     # (workers=1 with timeout=0). An OCR worker peaks at ~1.2 GB of data on a 4-page A4 scan at
     # 200 or 300 dpi (the models, mapped read-only, are not counted).
     max_memory: int = 4096
+    # Where the files run: "" = a local pool of `workers` processes; "local" = a Dask LocalCluster
+    # of `workers` processes; "tcp://host:8786" = an existing Dask scheduler (docs/deployment.md).
+    # Not part of any cache key: every executor writes the same results.
+    dask: str = ""
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)
