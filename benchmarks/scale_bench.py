@@ -148,20 +148,23 @@ def per_page_costs(full: dict, scans: dict) -> dict:
     return {"scan_page": scan_page, "text_page": max(text_cpu, 0.0) / max(1, text_pages)}
 
 
-def projection(costs: dict, efficiency: float, worker_mb: float, parent_mb: float) -> str:
+def projection(costs: dict, efficiency, worker_mb: float, parent_mb: float) -> str:
     n = NATION
     scanned = n["pages"] * n["scanned_share"]
     text = n["pages"] - scanned
     cpu = text * costs["text_page"] + scanned * costs["scan_page"]
-    hours = cpu / (n["cores"] * efficiency) / 3600
+    ideal = cpu / n["cores"] / 3600
+    measured = "" if efficiency is None else (
+        f"; {cpu / (n['cores'] * efficiency) / 3600:.1f} hours at the parallel efficiency measured here "
+        f"({efficiency:.0%}, 2 workers against 1 in wall time, on a shared machine)")
     return "\n".join([
         f"projection: a national year, {n['reports']:,} reports, {n['pages']:,} pages ({scanned:,.0f} scanned), "
         f"on a {n['cores']}-core cluster (32 workers of one thread, one file each at a time):",
         f"  text pages    {text:>9,.0f} × {costs['text_page']:.3f} CPU-s = {text * costs['text_page'] / 3600:7.1f} CPU-h",
         f"  scanned pages {scanned:>9,.0f} × {costs['scan_page']:.3f} CPU-s = "
         f"{scanned * costs['scan_page'] / 3600:7.1f} CPU-h",
-        f"  = {cpu / 3600:.1f} CPU-h; at the parallel efficiency measured here ({efficiency:.0%}, 2 workers against "
-        f"1): {hours:.1f} hours on {n['cores']} cores",
+        f"  = {cpu / 3600:.1f} CPU-h: {ideal:.1f} hours on {n['cores']} cores if the files share them perfectly "
+        f"(they are independent tasks){measured}",
         f"  memory: ~{worker_mb:,.0f} MB per worker process (peak measured; OCR workers), so "
         f"{n['cores'] * worker_mb / 1024:.0f} GB for 32; the client (dataset checks, publish) peaked at "
         f"{parent_mb:,.0f} MB here"])
@@ -193,14 +196,15 @@ def main(argv=None) -> int:
             os.link(f, scan_folder / f.name)
         scans = in_fresh_process(scan_folder, a.data / f"out_{size}_scans", {"workers": 1, "ocr_threads": 1})
         print(line("scans", scans), flush=True)
-        if "w1" in results:
-            costs = per_page_costs(results["w1"], scans)
-            print(f"  per page: text {costs['text_page']:.3f} CPU-s, scanned {costs['scan_page']:.3f} CPU-s "
-                  f"(one OCR thread)", flush=True)
+        # CPU per page does not depend on the number of workers: the one-worker run if there is one
+        costs = per_page_costs(results.get("w1") or next(iter(results.values())), scans)
+        print(f"  per page: text {costs['text_page']:.3f} CPU-s, scanned {costs['scan_page']:.3f} CPU-s "
+              f"(one OCR thread)", flush=True)
         if {"w1", "w2"} <= set(results):
             efficiency = results["w1"]["stages_s"] / results["w2"]["stages_s"] / 2
     if costs:
-        print(projection(costs, min(efficiency or 1.0, 1.0), peaks["worker"], peaks["parent"]))
+        print(projection(costs, None if efficiency is None else min(efficiency, 1.0), peaks["worker"],
+                         peaks["parent"]))
     return 0
 
 
