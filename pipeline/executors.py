@@ -354,6 +354,7 @@ class DaskCluster:
 
 
 def _stop_pools() -> None:
+    _CLOSING.set()
     with _POOLS_LOCK:
         for pool in _POOLS.values():
             with contextlib.suppress(Exception):
@@ -392,6 +393,7 @@ def worker_facts(probe: str, dask_worker=None) -> dict:
 
 _POOLS: dict = {}
 _POOLS_LOCK = threading.Lock()
+_CLOSING = threading.Event()      # this worker is closing: its file processes are being stopped
 
 
 def _worker_pool(max_memory: int):
@@ -426,8 +428,12 @@ def on_dask_worker(out: str, entry: dict, stages: tuple, options: Options, token
     while not wait([future], timeout=1.0).done:
         if stop():
             future.cancel()              # kills the file's process; the run publishes without it
-            return {"report_id": entry["report_id"], "source": entry["source"], "ran": [],
-                    "error": "cancelled: the run was interrupted"}
+            break
+    if stop() or _CLOSING.is_set() or future.cancelled():
+        # the run was stopped, or this worker is closing and stopped the file's process: the file
+        # was not finished, which is no failure of the file (nothing is recorded; it runs next time)
+        return {"report_id": entry["report_id"], "source": entry["source"], "ran": [],
+                "error": "cancelled: the run was interrupted"}
     return settle(ws, entry, stages, future.result)[0]
 
 

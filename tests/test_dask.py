@@ -110,3 +110,36 @@ def test_a_hang_and_a_crash_under_dask_cost_their_files_only(tmp_path):
 def test_the_executor_is_no_part_of_any_cache_key():
     for stage in STAGES:
         assert Options(dask="tcp://scheduler:8786").cache_key(stage, STAGES) == Options().cache_key(stage, STAGES)
+
+
+def test_ctrl_c_under_dask_cancels_the_tasks_and_publishes_what_finished(tmp_path):
+    import json
+    import signal
+    import subprocess
+    import sys
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(RAW / "泗阳县市场监督管理局_2022.txt", folder / "a_good.txt")     # first: done in seconds
+    data = SCAN.read_bytes()
+    for k in range(2):
+        (folder / f"scan_{k}.pdf").write_bytes(data + b"\n%" + str(k).encode() + b"\n")
+    p = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(folder), "-o", str(out), "--dask", "local",
+                          "--workers", "2"], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / "work" / "check").glob("*.json")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        p.send_signal(signal.SIGINT)
+        asked = time.monotonic()
+        stdout, stderr = p.communicate(timeout=90)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert time.monotonic() - asked < 45                 # the running scans are stopped, not waited for
+    assert p.returncode == 130 and "Traceback" not in stderr, stderr
+    assert "interrupted:" in stderr and "finished and are published" in stderr, stderr
+    reports = pd.read_parquet(out / "reports.parquet").set_index("source")
+    assert reports.loc["a_good.txt", "status"] == "ok"
+    for k in range(2):              # not a failure of the file: "not processed", and the next run does it
+        assert "interrupted" in reports.loc[f"scan_{k}.pdf", "error"]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["finished"] == 1
