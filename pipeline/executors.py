@@ -105,6 +105,7 @@ def worker_init(max_memory_mb: int) -> None:
     onnxruntime and the threads' stacks inflate (an OCR worker has ~2 GB of address space for
     ~1.2 GB of data)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     if max_memory_mb:
         try:
             import resource
@@ -117,6 +118,21 @@ def worker_init(max_memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
         except (ImportError, ValueError, OSError):
             pass            # no such limit on this platform: the run goes on without it
+
+
+def _die_with_parent() -> None:
+    """A file's process never outlives the process that started it (Linux: PR_SET_PDEATHSIG):
+    a Dask worker stopped or killed while a file runs takes the file's process with it, instead
+    of leaving an orphan that OCRs on."""
+    try:
+        import ctypes
+        import os
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)           # PR_SET_PDEATHSIG
+        if os.getppid() == 1:                   # the parent ended before the call: go too
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass                                    # another platform: no such guarantee there
 
 
 def _data_size() -> int:
