@@ -28,6 +28,7 @@ import contextlib
 import importlib
 import signal
 import threading
+import time
 import uuid
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait
@@ -282,7 +283,7 @@ class DaskCluster:
         self.ws, self.stages, self.address = ws, stages, address
         self.out = str(Path(ws.out).resolve())
         self.token = uuid.uuid4().hex[:12]
-        self.cluster = self.client = None
+        self.cluster = self.client = self.completed = None
         self.futures = []
 
     def __enter__(self):
@@ -329,17 +330,25 @@ class DaskCluster:
                                "at the same path, with the same pipeline installed (docs/deployment.md)")
 
     def submit(self, entry: dict):
+        from distributed import as_completed
         future = self.client.submit(on_dask_worker, self.out, entry, self.stages, self.ws.options, self.token,
                                     key=f"ogi-{entry['report_id']}-{self.token}", pure=False, retries=0)
         self.futures.append(future)
+        if self.completed is None:
+            self.completed = as_completed([future])
+        else:
+            self.completed.add(future)
         return future
 
     def wait(self, futures: list, timeout: float) -> set:
-        import distributed
-        try:
-            return set(distributed.wait(futures, timeout=timeout, return_when="FIRST_COMPLETED").done)
-        except TimeoutError:
-            return set()
+        """The tasks that completed since the last look (each once), waiting up to `timeout` for
+        one. Not distributed.wait: called every POLL seconds over thousands of futures, it leaves
+        a waiter per future behind each time, and the client's memory grows by gigabytes."""
+        done = self.completed.next_batch(block=False) if self.completed.has_ready() else []
+        if not done:
+            time.sleep(timeout)
+            done = self.completed.next_batch(block=False) if self.completed.has_ready() else []
+        return set(done)
 
     def result(self, entry: dict, future) -> tuple:
         # the worker settled timeouts and crashes itself; what reaches here is a task that could
