@@ -295,7 +295,8 @@ class DaskCluster:
             if self.address == "local":
                 import logging
                 self.cluster = LocalCluster(n_workers=self.ws.options.worker_count, threads_per_worker=1,
-                                            processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+                                            processes=True, dashboard_address=":0",   # any free port
+                                            silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.address, timeout="30s")
