@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,10 +35,11 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from .executors import ClusterError
     from .run import Interrupted
     try:
         return args.func(args) or 0
-    except FileNotFoundError as e:
+    except (FileNotFoundError, ClusterError) as e:
         print(f"ogi: {e}", file=sys.stderr)
         return 2
     except Interrupted as e:
@@ -178,6 +180,10 @@ def _pool_options(p):
     g.add_argument("--timeout", type=float, default=d.timeout, metavar="SECONDS",
                    help=f"per-file time limit; a file that takes longer fails alone (default {d.timeout:g})")
     g.add_argument("--force", action="store_true", help="redo files even when their results are up to date")
+    g.add_argument("--dask", default=d.dask, metavar="ADDRESS",
+                   help="run the files on a Dask cluster: 'local' (a LocalCluster of --workers processes) or a "
+                        "scheduler's address, tcp://host:8786; the input and output folders must be on a "
+                        "filesystem every worker mounts at the same path (docs/deployment.md)")
     g.add_argument("--ocr-dpi", type=float, default=d.ocr_dpi, metavar="DPI",
                    help=f"resolution scanned PDF pages are rendered at for OCR (default {d.ocr_dpi:g})")
     g.add_argument("--ocr-threads", type=int, default=d.ocr_threads, metavar="N",
@@ -224,12 +230,19 @@ def options_from(args) -> Options:
                    converter_timeout=args.converter_timeout, pdf_engine=args.pdf_engine,
                    follow_external_links=getattr(args, "follow_external_links", False),
                    **{_field(flag): getattr(args, _field(flag)) for flag, *_ in LIMITS},
-                   corrections=str(getattr(args, "corrections", None) or ""))
+                   corrections=str(getattr(args, "corrections", None) or ""), dask=getattr(args, "dask", ""))
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")     # s3://…, gs://… (a Path keeps one slash)
 
 
 def cmd_run(args) -> int:
     from .run import run
     from .summary import facts
+    for d in (*args.input, args.out):
+        if _URL.match(str(d)):
+            raise FileNotFoundError(f"{d} is a URL: ogi reads and writes local paths only (mount the storage "
+                                    "on every machine at the same path; docs/deployment.md)")
     for d in args.input + ([args.corrections] if args.corrections else []):
         if not d.exists():
             raise FileNotFoundError(f"{d} does not exist")

@@ -68,12 +68,14 @@ def layout_rows() -> tuple:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)      # pure functions of the data tables, asked per cell
 def rows_of(table: str, fmt: str | None = None) -> tuple:
     """Row codes of a table in printed order (of one format, or of both merged in order)."""
     return _merged([_unique(r.row for r in layout_rows() if r.table == table and r.format == f)
                     for f in _formats(fmt)])
 
 
+@lru_cache(maxsize=None)      # pure functions of the data tables, asked per cell
 def cols_of(table: str, fmt: str | None = None, optional: bool = True) -> tuple:
     """Column codes of a table in printed order; `optional=False` leaves out optional columns."""
     return _merged([_unique(c for r in layout_rows() if r.table == table and r.format == f
@@ -81,6 +83,7 @@ def cols_of(table: str, fmt: str | None = None, optional: bool = True) -> tuple:
                     for f in _formats(fmt)])
 
 
+@lru_cache(maxsize=None)      # pure functions of the data tables, asked per cell
 def cells_of(fmt: str) -> frozenset:
     """Every (table, row, col) a report of this format can have, whatever its variants."""
     return frozenset((r.table, r.row, c) for r in layout_rows() if r.format == fmt for c in r.cols)
@@ -93,6 +96,7 @@ def only_in(fmt: str) -> frozenset:
     return cells_of(fmt) - others
 
 
+@lru_cache(maxsize=1)
 def all_cells() -> tuple:
     """(table, row, col) of every format, in printed order: tables, then rows, then columns."""
     out = []

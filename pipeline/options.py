@@ -60,6 +60,10 @@ class Options:
     # reviewed fixes of cells (pipeline.corrections); "" = OUT/corrections.csv. Applied at publish
     # only, so it is in no stage's cache key
     corrections: str = ""
+    # Where the files run: "" = a local pool of `workers` processes; "local" = a Dask LocalCluster
+    # of `workers` processes; "tcp://host:8786" = an existing Dask scheduler (docs/deployment.md).
+    # Not part of any cache key: every executor writes the same results.
+    dask: str = ""
 
     def with_(self, **changes) -> "Options":
         return replace(self, **changes)

@@ -53,12 +53,19 @@ def _terms(expr: str) -> tuple:
     return tuple(out)
 
 
-def _sum(terms: tuple, values: dict, fmt: str):
+@lru_cache(maxsize=None)
+def _codes(code: str, fmt: str) -> tuple:
+    """The cell codes a term names in a format: itself, or those its wildcard matches."""
+    if "*" not in code:
+        return (code,)
     have = layout.cells_of(fmt) if fmt in layout.FORMATS else frozenset(layout.all_cells())
+    return tuple(".".join(k) for k in layout.all_cells() if fnmatch.fnmatch(".".join(k), code) and k in have)
+
+
+def _sum(terms: tuple, values: dict, fmt: str):
     total = 0.0
     for sign, code in terms:
-        codes = [".".join(k) for k in layout.all_cells() if fnmatch.fnmatch(".".join(k), code) and k in have] \
-            if "*" in code else [code]
+        codes = _codes(code, fmt)
         if not codes:
             return None
         for c in codes:
@@ -77,24 +84,46 @@ def indicator_values(values: dict, fmt: str) -> dict:
     return out
 
 
+def takes(report: dict) -> bool:
+    """Whether a row of reports.parquet is a panel row: the canonical document of an office-year,
+    read, not a duplicate."""
+    return bool(report.get("canonical") and report.get("office_id") and report.get("year")
+                and report.get("status") != "failed" and not report.get("duplicate_of"))
+
+
+def facts(report: dict) -> dict:
+    """What a panel row takes from the report's row: a few fields, kept per office-year while
+    publish streams (the cells are read again when the row is made)."""
+    out = {k: report.get(k) for k in FIXED if k in report}
+    out["n_forms"] = report.get("group_size")
+    return out
+
+
+def order(rows: list) -> list:
+    """The panel's order: by office and year (stable: forms in the catalogue's order)."""
+    return sorted(rows, key=lambda x: (x["office_id"], x["year"]))
+
+
+def values_of(cells: list) -> dict:
+    """{cell code: value} of one report's cells that have a value."""
+    return {f"{c['table_code']}.{c['row_code']}.{c['col_code']}": c["value"] for c in cells
+            if c.get("value") is not None}
+
+
+def row(report_facts: dict, values: dict) -> dict:
+    """One panel row: the report's facts, the indicators, a column per cell code."""
+    out = dict(report_facts)
+    out.update(indicator_values(values, report_facts.get("format_version") or ""))
+    for t, rw, c in layout.all_cells():
+        out[cell_column(t, rw, c)] = values.get(f"{t}.{rw}.{c}")
+    return out
+
+
 def build(reports: list, cells: list) -> list:
-    """Panel rows from the rows of reports.parquet and cells.parquet (as dicts)."""
+    """Panel rows from the rows of reports.parquet and cells.parquet (as dicts), all in memory
+    (publish streams the same rows: takes, facts, order, row)."""
     by_report = {}
     for c in cells:
-        if c.get("value") is not None:
-            by_report.setdefault(c["report_id"], {})[f"{c['table_code']}.{c['row_code']}.{c['col_code']}"] = c["value"]
-    rows = []
-    for r in reports:
-        if not r.get("canonical") or not r.get("office_id") or not r.get("year") or r.get("status") == "failed":
-            continue
-        if r.get("duplicate_of"):
-            continue
-        values = by_report.get(r["report_id"], {})
-        row = {k: r.get(k) for k in FIXED if k in r}
-        row["n_forms"] = r.get("group_size")
-        row.update(indicator_values(values, r.get("format_version") or ""))
-        for t, rw, c in layout.all_cells():
-            row[cell_column(t, rw, c)] = values.get(f"{t}.{rw}.{c}")
-        rows.append(row)
-    rows.sort(key=lambda x: (x["office_id"], x["year"]))
-    return rows
+        by_report.setdefault(c["report_id"], []).append(c)
+    return [row(f, values_of(by_report.get(f["report_id"], [])))
+            for f in order([facts(r) for r in reports if takes(r)])]

@@ -1,6 +1,7 @@
 """Run stages over every catalogued file in isolated worker processes, then publish.
 
-Each file is processed in a worker from a pebble process pool: a crash, a hang (per-file
+Each file is processed in a worker process (a local pebble pool, or a Dask cluster with
+`--dask`: pipeline.executors): a crash, a hang (per-file
 timeout), a file that needs more memory than a worker may have (`max_memory`, an RLIMIT_DATA of
 the worker) or a bad file costs that file alone. Results already computed for the same content
 and pipeline version are skipped.
@@ -13,15 +14,16 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from .dataset import check_dataset, input_root, update_catalogue
-from .options import MB, Options
+from .executors import Stopped as _Stopped
+from .executors import executor_for, in_process, run_files, warm_up
+from .options import Options
 from .progress import Progress
 from .publish import publish
 from .schema import SCHEMA_VERSION
-from .stages import STAGES, process
+from .stages import STAGES
 from .store import Workspace, write_json
 from .summary import Tally, previous_contents
 from .version import pipeline_version
@@ -48,16 +50,10 @@ def catalogue(input_dir, ws: Workspace, exclude: tuple = (), follow_external: bo
     return update_catalogue(ws, input_dir, exclude, follow_external)
 
 
-class _Stopped(KeyboardInterrupt):
-    """KeyboardInterrupt inside run_stages, with the number of files that finished."""
-
-    def __init__(self, finished: int, total: int):
-        self.finished, self.total = finished, total
-
-
 def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
     """Process every distinct file through `stages` with the workspace's options; returns one
-    summary per file processed. Entries ingest did not open (links, pipes) have nothing to run."""
+    summary per file processed. Entries ingest did not open (links, pipes) have nothing to run.
+    Where the files run is the executor's business (pipeline.executors)."""
     options = ws.options
     # a file of an earlier run that is gone from its folder keeps the results it had
     # (entries ingest did not open have an error and nothing to run)
@@ -66,151 +62,14 @@ def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
         todo = [e for e in todo if not all(ws.fresh(s, e) for s in stages)]
     if not todo:
         return []
-    results = []
-    _warm_up({e["detected_format"] for e in todo})
+    warm_up({e["detected_format"] for e in todo})
     bar = Progress(len(todo), options.progress, stages[0] if len(stages) == 1 else "reports")
     try:
-        if options.worker_count == 1 and options.timeout <= 0:
-            try:
-                for e in todo:
-                    bar.start(e)
-                    results.append(process(str(ws.out), e, stages, options))
-                    bar.done(e)
-            except KeyboardInterrupt:
-                raise _Stopped(len(results), len(todo)) from None
-        else:
-            results = _in_pool(ws, todo, stages, bar)
+        if options.worker_count == 1 and options.timeout <= 0 and not options.dask:
+            return in_process(ws, todo, stages, bar)
+        return run_files(executor_for(ws, stages, len(todo)), todo, bar)
     finally:
         bar.close()
-    return results
-
-
-def _in_pool(ws, todo, stages, bar) -> list:
-    """The files in a pool of worker processes. Ctrl-C only sets a flag here (an exception raised
-    at an arbitrary point could leave the pool's locks held); the loop sees it within a moment,
-    stops the workers and raises _Stopped."""
-    from concurrent.futures import wait
-    from pebble import ProcessPool
-    from pebble.common import ProcessExpired
-
-    options, results = ws.options, []
-    timeout = options.timeout
-    with _ctrl_c_sets_a_flag() as stop:
-        pool = ProcessPool(max_workers=min(options.worker_count, len(todo)), context=_context(),
-                           initializer=_worker_init, initargs=(options.max_memory,))
-        futures = [(e, pool.schedule(process, args=(str(ws.out), e, stages, options),
-                                     timeout=timeout if timeout > 0 else None)) for e in todo]
-        for entry, fut in futures:
-            while not stop.is_set() and not wait([fut], timeout=0.25).done:
-                pass
-            if stop.is_set():
-                pool.stop()             # terminate the workers now; pending files are not started
-                with contextlib.suppress(Exception):
-                    pool.join(timeout=30)
-                finished = sum(1 for _, f in futures if f.done() and not f.cancelled() and f.exception() is None)
-                raise _Stopped(finished, len(todo))
-            try:
-                results.append(fut.result())
-            except FutureTimeout:
-                results.append(_record_failure(ws, entry, stages, f"timed out after {timeout:g} s (the time "
-                                                                  "limit per file, --timeout)"))
-            except ProcessExpired as e:
-                results.append(_record_failure(ws, entry, stages, _died(e.exitcode, options), retry=True))
-            except Exception as e:
-                results.append(_record_failure(ws, entry, stages, f"{type(e).__name__}: {e}"))
-            bar.done(entry)
-        pool.close()
-        pool.join()
-    return results
-
-
-@contextlib.contextmanager
-def _ctrl_c_sets_a_flag():
-    """An Event that SIGINT sets, instead of raising KeyboardInterrupt (main thread only)."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    previous = signal.signal(signal.SIGINT, lambda *a: stop.set())
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _worker_init(max_memory_mb: int) -> None:
-    """In each worker: Ctrl-C is the parent's to handle (it stops the pool), and the memory the
-    worker may allocate is bounded, so a file that would exhaust the machine fails alone.
-
-    RLIMIT_DATA, not RLIMIT_AS: it counts what the process allocates (heap, anonymous maps) but
-    not the read-only mappings of the OCR models and libraries, nor reserved address space, which
-    onnxruntime and the threads' stacks inflate (an OCR worker has ~2 GB of address space for
-    ~1.2 GB of data)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if max_memory_mb:
-        try:
-            import resource
-            # on top of what the forked worker already holds (the parent's heap, shared copy-on-write
-            # and counted again here): a run started from a big process gets the same room per file
-            limit = int(max_memory_mb) * MB + _data_size()
-            soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-            if hard != resource.RLIM_INFINITY:
-                limit = min(limit, hard)
-            resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-        except (ImportError, ValueError, OSError):
-            pass            # no such limit on this platform: the run goes on without it
-
-
-def _data_size() -> int:
-    """Bytes of this process's data segment as RLIMIT_DATA counts them (Linux), else 0."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmData:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _died(exitcode, options: Options) -> str:
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        how = f"was killed by {name}"
-    else:
-        how = f"exited with code {exitcode}"
-    memory = f" (a worker may use {options.max_memory:,} MB, --max-memory)" if options.max_memory else ""
-    return (f"the worker process reading the file {how}; a file that needs more memory than a worker "
-            f"may have ends so{memory}")
-
-
-def _warm_up(formats: set) -> None:
-    """Import the readers this run needs before the workers fork, so each starts ready."""
-    from .readers import REGISTRY
-    import importlib
-    for fmt in formats:
-        if fmt in REGISTRY:
-            try:
-                importlib.import_module(f"pipeline.readers.{REGISTRY[fmt]}")
-            except ImportError:
-                pass     # the worker will report it for the files that need it
-
-
-def _context():
-    """fork where the platform has it: workers start at once, with the modules already loaded."""
-    import multiprocessing
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
-
-
-def _record_failure(ws: Workspace, entry: dict, stages: tuple, why: str, retry: bool = False) -> dict:
-    message = f"{stages[0]} failed: {why}"
-    for stage in stages:
-        ws.save(stage, entry, {**({"retry": True} if retry else {}), "error": message})
-    return {"report_id": entry["report_id"], "source": entry["source"], "ran": list(stages), "error": message}
 
 
 def cross_year(ws: Workspace) -> dict:

@@ -19,6 +19,7 @@ from .options import Options
 from .version import pipeline_version
 
 STAGES = ("parse", "segment", "extract", "check")
+HEAD = 64 * 1024       # bytes of a stage result read to find its error
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -87,6 +88,23 @@ class Workspace:
     def load(self, stage: str, report_id: str):
         p = self.path(stage, report_id)
         return read_json(p) if p.exists() else None
+
+    def error_of(self, stage: str, report_id: str):
+        """The `error` of a stage result (None: no result, or no error) without reading the rest:
+        a parse result holds the whole document. `save` writes version, sha256, report_id and
+        `retry` before `error`; anything else is read whole."""
+        try:
+            with open(self.path(stage, report_id), encoding="utf-8") as f:
+                head = f.read(HEAD)
+        except OSError:
+            return None
+        at = head.find('"error": ', 0, 1024)
+        if at >= 0:
+            try:
+                return json.JSONDecoder().raw_decode(head, at + len('"error": '))[0]
+            except ValueError:      # an error longer than the head
+                pass
+        return (self.load(stage, report_id) or {}).get("error")
 
     def fresh(self, stage: str, entry: dict) -> bool:
         """Whether this stage's result for the file is from the same content and pipeline.
