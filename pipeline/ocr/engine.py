@@ -182,7 +182,7 @@ def detect(img: np.ndarray, long_side: int) -> np.ndarray:
     """Text line quadrilaterals (N×4×2, tl tr br bl, in pixels of `img`) found by the detector on
     the image reduced to `long_side` pixels (never enlarged). Where the lines are, and which way
     they run, needs far fewer pixels than reading them: a line 30 px high at 200 dpi is still
-    13 px high at a long side of 1100."""
+    12 px high at a long side of 960."""
     import cv2
 
     h, w = img.shape[:2]

@@ -33,7 +33,7 @@ from . import assign, engine, grid, orient, render
 # small print badly below it, and the engine shrinks larger images to 2000 px anyway.
 MIN_SIDE = 1600   # px of the long side: smaller images (thumbnails, 100-dpi scans) are enlarged
 MAX_SIDE = 3000   # px of the long side: larger images (phone photos) are reduced
-DET_SIDE = 1100   # px of the long side lines are detected at: an A4 page at about 95 dpi
+DET_SIDE = 960    # px of the long side lines are detected at: an A4 page at about 80 dpi
 TALL = 1.5        # a box this much higher than wide is cropped turned by the engine (see read_lines)
 PROSE_WIDTH = 0.75  # text outside the tables is recognised at this share of its width …
 PROSE_SURE = 0.9    # … and again at full width when it reads below this
