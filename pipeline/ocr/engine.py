@@ -12,7 +12,8 @@ Why this wrapper exists:
 - Recognition is batched by width without the engine's 320-pixel floor: the public call pads every
   crop of a batch to at least 48×320, so a table cell holding "12" costs as much as a line of
   prose. Padding to the batch's own widest crop (and at least MIN_REC_RATIO) reads the same text
-  at less than half the cost on a table page.
+  at less than half the cost on a table page. Wide crops (prose lines) are read one by one, which
+  onnxruntime does cheaper per crop than in a padded batch (`_batches`).
 - Low-scoring lines are kept (`text_score` 0): inside a table a doubtful number must surface with
   its low confidence, not vanish into a blank cell. Callers filter text outside tables.
 
