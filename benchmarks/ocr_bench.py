@@ -60,9 +60,7 @@ def end_to_end(paths: list, dpi: float, threads: int) -> float:
         for path in paths:
             shutil.copy(path, inp / path.name)
         before = children_cpu()
-        # the file is linked in, read in place: a link out of the input folder, followed on request
         subprocess.run([sys.executable, "-m", "pipeline", "run", str(inp), "-o", str(out), "--quiet",
-                        "--follow-external-links",
                         "--workers", "1", "--ocr-threads", str(threads), "--ocr-dpi", f"{dpi:g}"],
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         return children_cpu() - before
