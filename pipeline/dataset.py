@@ -51,10 +51,16 @@ def merge(existing: list, fresh: list) -> list:
     return out
 
 
+def input_roots(inputs) -> list:
+    """The input roots of one input (a folder or a file) or several, each once, in order."""
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    return list(dict.fromkeys(input_root(p) for p in inputs))
+
+
 def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external: bool = False) -> list:
     """Ingest every input folder and merge it into the output folder's catalogue."""
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    roots = list(dict.fromkeys(input_root(p) for p in inputs))
+    roots = input_roots(inputs)
     fresh = []
     for p in dict.fromkeys(Path(p) for p in inputs):
         root = input_root(p)

@@ -16,7 +16,6 @@ operand is not a number or the denominator is 0.
 from __future__ import annotations
 
 import fnmatch
-import re
 from functools import lru_cache
 
 from . import data, layout
@@ -38,19 +37,8 @@ def code_of_column(column: str) -> str:
 
 @lru_cache(maxsize=1)
 def indicators() -> tuple:
-    return tuple((r["name"], _terms(r["numerator"]), _terms(r["denominator"]), r["numerator"],
+    return tuple((r["name"], data.terms(r["numerator"]), data.terms(r["denominator"]), r["numerator"],
                   r["denominator"], r["zh"], r["en"]) for r in data.rows("indicators.csv"))
-
-
-def _terms(expr: str) -> tuple:
-    out, sign = [], 1
-    for tok in re.findall(r"[+\-]|[^\s+\-]+", expr):
-        if tok in "+-":
-            sign = 1 if tok == "+" else -1
-        else:
-            out.append((sign, tok))
-            sign = 1
-    return tuple(out)
 
 
 @lru_cache(maxsize=None)
@@ -64,7 +52,7 @@ def _codes(code: str, fmt: str) -> tuple:
 
 def _sum(terms: tuple, values: dict, fmt: str):
     total = 0.0
-    for sign, code in terms:
+    for sign, code, _ in terms:
         codes = _codes(code, fmt)
         if not codes:
             return None

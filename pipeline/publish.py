@@ -85,11 +85,12 @@ def cross_findings(ws: Workspace) -> dict:
     return read_json(path) if path.exists() else {}
 
 
-def corrections_of(ws: Workspace):
-    """The reviewer's corrections of the dataset (pipeline.corrections); when there are any, the
-    dataset checks run again first, on the corrected cells."""
+def corrections_of(ws: Workspace, dataset_checked: bool = False):
+    """The reviewer's corrections of the dataset (pipeline.corrections). The dataset checks read
+    them too: when there are any and the checks did not just run (`ogi publish` after editing the
+    file), they run again first, on the corrected cells."""
     fixes = CR.load(ws.out, ws.options.corrections)
-    if fixes:
+    if fixes and not dataset_checked:
         check_dataset(ws)
     return fixes
 
@@ -185,12 +186,14 @@ def _report_row(entry: dict, ex: dict, verdict, cells: list, findings: list) -> 
             "pipeline_version": pipeline_version()}
 
 
-def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP) -> dict:
+def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP,
+            dataset_checked: bool = False) -> dict:
     """Write the datasets atomically, streaming: the rows of `row_group` reports at a time (one
     Parquet row group each), so memory does not grow with the dataset; the panel from the
-    canonical documents' small facts, its cells read again report by report. Returns
+    canonical documents' small facts, its cells read again report by report. `dataset_checked`:
+    the dataset checks have just run (as `ogi run` does), over the corrections too. Returns
     {name: path}."""
-    fixes = corrections_of(ws)
+    fixes = corrections_of(ws, dataset_checked)
     assigned = groups.assign(document_facts(ws))
     with DatasetFiles(ws.out) as files:
         candidates, batch = [], {name: [] for name in STREAMED}

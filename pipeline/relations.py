@@ -9,7 +9,6 @@ Every finding names its operands' cells, so the page and box of the evidence com
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional
@@ -40,21 +39,8 @@ class Relation:
 @lru_cache(maxsize=1)
 def all_relations() -> tuple:
     return tuple(Relation(r["id"], r["table"], r["at"], tuple(r["over"].split()),
-                          _terms(r["lhs"]), _terms(r["rhs"]), r["zh"], r["en"])
+                          data.terms(r["lhs"]), data.terms(r["rhs"]), r["zh"], r["en"])
                  for r in data.rows("rules.csv"))
-
-
-def _terms(expr: str) -> tuple:
-    """'a + b - c@-1' → ((+1, 'a', 0), (+1, 'b', 0), (-1, 'c', -1))."""
-    out, sign = [], 1
-    for tok in re.findall(r"[+\-]|[^\s+\-@]+(?:@-?\d+)?", expr):
-        if tok in "+-":
-            sign = 1 if tok == "+" else -1
-        else:
-            term, _, off = tok.partition("@")
-            out.append((sign, term, int(off) if off else 0))
-            sign = 1
-    return tuple(out)
 
 
 def _codes(table: str, axis: str) -> tuple:

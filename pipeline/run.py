@@ -16,7 +16,7 @@ import signal
 import threading
 from pathlib import Path
 
-from .dataset import check_dataset, input_root, update_catalogue
+from .dataset import check_dataset, input_roots, update_catalogue
 from .executors import Stopped as _Stopped
 from .executors import executor_for, in_process, run_files, warm_up
 from .options import Options
@@ -99,21 +99,16 @@ def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> 
         if entries and done:
             with _no_interrupt():
                 cross_year(ws)
-                publish(ws, interrupted=True)
+                publish(ws, interrupted=True, dataset_checked=True)
                 _write_run(ws, entries, interrupted=True)
             published = True
         raise Interrupted(finished, total, published, out) from None
     with _no_interrupt():
         cross_year(ws)
-        paths = publish(ws)
+        paths = publish(ws, dataset_checked=True)
         _write_run(ws, entries, interrupted=False)
-    tally = Tally.of(entries, previous, {r["report_id"] for r in ran}, _roots(input_dir))
+    tally = Tally.of(entries, previous, {r["report_id"] for r in ran}, set(input_roots(input_dir)))
     return {"entries": entries, "ran": ran, "paths": paths, "tally": tally}
-
-
-def _roots(inputs) -> set:
-    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    return {input_root(p) for p in inputs}
 
 
 def _write_run(ws: Workspace, entries: list, interrupted: bool) -> None:

@@ -32,25 +32,14 @@ SENTENCE_END = "。；;！!？?"
 
 @lru_cache(maxsize=1)
 def patterns() -> tuple:
-    return tuple((r["what"], _terms(r["cells"]), r["cells"], r["expect"], re.compile(r["pattern"]))
+    return tuple((r["what"], data.terms(r["cells"]), r["cells"], r["expect"], re.compile(r["pattern"]))
                  for r in data.rows("narrative.csv"))
-
-
-def _terms(expr: str) -> tuple:
-    out, sign = [], 1
-    for tok in re.findall(r"[+\-]|[^\s+\-]+", expr):
-        if tok in "+-":
-            sign = 1 if tok == "+" else -1
-        else:
-            out.append((sign, tok))
-            sign = 1
-    return tuple(out)
 
 
 def _operands(terms: tuple, index: dict):
     """[(sign, cell)] for the terms, or None when the report lacks one of them."""
     out = []
-    for sign, term in terms:
+    for sign, term, _ in terms:
         for alt in term.split("|"):
             if "*" in alt:
                 codes = [k for k in index if fnmatch.fnmatch(".".join(k), alt)]

@@ -24,6 +24,7 @@ export_columns.csv  the fixed columns of each exported sheet with their Chinese 
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,3 +36,17 @@ def rows(name: str) -> tuple:
     """The rows of data table `name` (e.g. "labels.csv") as dicts."""
     with open(DATA / name, encoding="utf-8", newline="") as f:
         return tuple(csv.DictReader(f))
+
+
+def terms(expr: str) -> tuple:
+    """A signed sum as the tables write it (rules.csv, narrative.csv, indicators.csv): 'a + b -
+    c@-1' → ((+1, 'a', 0), (+1, 'b', 0), (-1, 'c', -1)); `@-1` is last year's report."""
+    out, sign = [], 1
+    for tok in re.findall(r"[+\-]|[^\s+\-@]+(?:@-?\d+)?", expr):
+        if tok in "+-":
+            sign = 1 if tok == "+" else -1
+        else:
+            term, _, off = tok.partition("@")
+            out.append((sign, term, int(off) if off else 0))
+            sign = 1
+    return tuple(out)
