@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from pipeline.run import run  # noqa: E402
-from pipeline.score import score  # noqa: E402
+from pipeline.outputs.score import score  # noqa: E402
+from pipeline.runtime.run import run  # noqa: E402
 from samples import FORMS, _writers, content, generate  # noqa: E402
 
 MESSY = ("md_converted", "txt_crawl")
@@ -86,11 +86,11 @@ def crawl_ambiguity(folder: Path, reports: list) -> Counter:
     from pipeline.extract import requests as R
     from pipeline.extract.collect import Collector
     from pipeline.extract.find import regions
-    from pipeline.extract.tables import text_row
     from pipeline.extract.review import _review_split
-    from pipeline import layout
+    from pipeline.extract.tables import text_row
+    from pipeline.formats import layout
     from pipeline.readers.text import read
-    from pipeline.segment import segment
+    from pipeline.segment.sections import segment
     c = Counter()
     for path in sorted(folder.glob("*_crawl.txt")):
         doc = read(path)

@@ -67,7 +67,7 @@ def end_to_end(paths: list, dpi: float, threads: int) -> float:
 
 
 def bench(path: Path, dpi: float, threads: int, bare, per_page: bool) -> tuple:
-    from pipeline.ocr import ocr_pdf_pages, render
+    from pipeline.readers.ocr import ocr_pdf_pages, render
 
     with render.open_pdf(path) as pdf:
         n_pages = len(pdf)
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
 
     from rapidocr import RapidOCR
 
-    from pipeline.ocr import engine, ocr_pdf_pages, render
+    from pipeline.readers.ocr import engine, ocr_pdf_pages, render
 
     bare = RapidOCR(params=engine.engine_params(args.threads))   # same models and settings, public call
     with render.open_pdf(scans[0]) as pdf:
@@ -135,7 +135,7 @@ def main(argv=None) -> int:
     if TEXT.exists() and not args.scans:
         import pdfplumber
 
-        from pipeline.ocr import page_ocr_reason
+        from pipeline.readers.ocr import page_ocr_reason
         t = time.process_time()
         with pdfplumber.open(TEXT) as pdf:
             reasons = [page_ocr_reason(p) for p in pdf.pages]

@@ -25,14 +25,13 @@ import tempfile
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from baseline import bare_pdfplumber as bare_pass  # noqa: E402
 
-from pipeline.options import Options  # noqa: E402
+from pipeline.core.options import Options  # noqa: E402
 from pipeline.readers import pdf as pdf_reader  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "real" / "淮安市洪泽区人民政府_2023.pdf"

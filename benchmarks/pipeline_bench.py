@@ -16,14 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from baseline import bare_pdfplumber as bare_pass  # noqa: E402
 
-from pipeline.run import run  # noqa: E402
+from pipeline.runtime.run import run  # noqa: E402
 
 
 def sample_pdfs(folder: Path) -> None:

@@ -69,9 +69,9 @@ def _clone_entry(out: Path, target: Path, e: dict, k: int) -> dict:
 MEASURE = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-from pipeline.dataset import check_dataset
-from pipeline.publish import publish
-from pipeline.store import Workspace
+from pipeline.dataset.checks import check_dataset
+from pipeline.publish.datasets import publish
+from pipeline.core.store import Workspace
 ws = Workspace({out!r})
 t = time.perf_counter(); check_dataset(ws); t1 = time.perf_counter(); publish(ws); t2 = time.perf_counter()
 print("RESULT " + json.dumps({{"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -86,12 +86,12 @@ def size_folder(data: Path, size: int, scans: int) -> Path:
 
 def measured_run(folder: str, out: str, changes: dict) -> dict:
     """ogi run, stage by stage, with the time, CPU and peak memory of each part."""
-    from pipeline.dataset import check_dataset
-    from pipeline.options import Options
-    from pipeline.publish import publish
-    from pipeline.run import catalogue, run_stages
-    from pipeline.stages import STAGES
-    from pipeline.store import Workspace
+    from pipeline.core.options import Options
+    from pipeline.core.store import Workspace
+    from pipeline.dataset.checks import check_dataset
+    from pipeline.publish.datasets import publish
+    from pipeline.runtime.run import catalogue, run_stages
+    from pipeline.runtime.stages import STAGES
     ws = Workspace(Path(out), Options(progress=False, **changes))
     t0 = time.perf_counter()
     entries = catalogue(Path(folder), ws)

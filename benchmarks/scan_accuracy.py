@@ -34,11 +34,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import pandas as pd
-
-    from pipeline.run import run
-    from pipeline.score import score
-    from samples import content, generate, scan
     from test_scans import unflagged_wrong_numbers
+
+    from pipeline.outputs.score import score
+    from pipeline.runtime.run import run
+    from samples import content, generate, scan
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="scan_accuracy_"))
     inp, truth, out = base / "in", base / "truth", base / "out"

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import browser  # noqa: E402  (tests/browser.py)
-from pipeline.report import build_report  # noqa: E402
-from pipeline.run import run  # noqa: E402
+
+from pipeline.outputs.report import build_report  # noqa: E402
+from pipeline.runtime.run import run  # noqa: E402
 
 OUT = ROOT / "docs" / "audit_report.png"
 WIDTH, HEIGHT = 1280, 1100

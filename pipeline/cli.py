@@ -7,9 +7,9 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__
-from .options import MB, Options
-from .version import pipeline_version
+from pipeline import __version__
+from pipeline.core.options import MB, Options
+from pipeline.core.version import pipeline_version
 
 DESCRIPTION = """\
 Turn annual reports on open government information (政府信息公开工作年度报告) into a
@@ -35,8 +35,8 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    from .executors import ClusterError
-    from .run import Interrupted
+    from pipeline.runtime.executors import ClusterError
+    from pipeline.runtime.run import Interrupted
     try:
         return args.func(args) or 0
     except (FileNotFoundError, ClusterError) as e:
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     q.set_defaults(func=cmd_query)
 
-    from .export import add_command as add_export
+    from pipeline.outputs.export import add_command as add_export
     add_export(sub)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
@@ -237,8 +237,8 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:/")     # s3://…, gs://… (a Pat
 
 
 def cmd_run(args) -> int:
-    from .run import run
-    from .summary import facts
+    from pipeline.runtime.run import run
+    from pipeline.runtime.summary import facts
     for d in (*args.input, args.out):
         if _URL.match(str(d)):
             raise FileNotFoundError(f"{d} is a URL: ogi reads and writes local paths only (mount the storage "
@@ -258,7 +258,7 @@ def cmd_run(args) -> int:
 
 def _print_summary(f: dict, args) -> int:
     """Print a run's or publish's summary (text, or JSON with --json); 1 when a file failed."""
-    from .summary import text
+    from pipeline.runtime.summary import text
     if getattr(args, "json", False):
         print(json.dumps(f, ensure_ascii=False, indent=2))
     elif not getattr(args, "quiet", False):
@@ -271,8 +271,8 @@ def _print_summary(f: dict, args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .run import catalogue
-    from .store import Workspace
+    from pipeline.core.store import Workspace
+    from pipeline.runtime.run import catalogue
     entries = catalogue(args.input, Workspace(args.out), tuple(args.exclude), args.follow_external_links)
     formats = {}
     for e in entries:
@@ -283,9 +283,9 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_stage(args) -> int:
-    from .run import cross_year, run_stages
-    from .store import Workspace
-    from .summary import stage_facts, stage_text
+    from pipeline.core.store import Workspace
+    from pipeline.runtime.run import cross_year, run_stages
+    from pipeline.runtime.summary import stage_facts, stage_text
     ws = Workspace(args.out, options_from(args))
     entries = ws.catalogue()
     results = run_stages(ws, entries, (args.stage,))
@@ -297,9 +297,9 @@ def cmd_stage(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from .publish import publish
-    from .store import Workspace
-    from .summary import facts
+    from pipeline.core.store import Workspace
+    from pipeline.publish.datasets import publish
+    from pipeline.runtime.summary import facts
     if args.corrections and not args.corrections.exists():
         raise FileNotFoundError(f"{args.corrections} does not exist")
     publish(Workspace(args.out, Options(corrections=str(args.corrections or ""))))
@@ -308,7 +308,8 @@ def cmd_publish(args) -> int:
 
 def cmd_query(args) -> int:
     import pandas as pd
-    from .duck import query
+
+    from pipeline.publish.duck import query
     if not (args.out / "reports.parquet").exists():
         raise FileNotFoundError(f"{args.out} holds no datasets: run `ogi run REPORTS_DIR -o {args.out}` first")
     try:
@@ -326,7 +327,7 @@ def cmd_query(args) -> int:
 
 
 def cmd_score(args) -> int:
-    from .score import report, score
+    from pipeline.outputs.score import report, score
     scores = score(args.out, args.truth)
     print(report(scores, verbose=not args.quiet))
     right = sum(s.cells_right for s in scores)
@@ -352,8 +353,8 @@ The same dataset gives the same file, byte for byte. Crops are read from the sou
 
 
 def cmd_report(args) -> int:
-    from .report import build_report
-    from .report.render import main_progress
+    from pipeline.outputs.report import build_report
+    from pipeline.outputs.report.render import main_progress
     out = build_report(args.out, args.output, None if args.quiet else main_progress,
                        regions=tuple(args.region), office_ids=tuple(args.office))
     if not args.quiet:
@@ -366,6 +367,7 @@ def cmd_generate(args) -> int:
     reportlab: when either is missing, say how to install them instead of a traceback."""
     try:
         import reportlab  # noqa: F401
+
         from samples import main as generate_main
     except ImportError as e:
         print(f"ogi generate needs the optional sample generator ({e.name or e} is not installed); "

@@ -186,7 +186,7 @@ def build_reports(seed: int = 0, count: Optional[int] = None) -> list:
         raise ValueError(f"count must not be negative, not {count}")
     specs = specs[:count]
     if count > len(specs):
-        from . import plan                              # the gazetteer is read only when needed
+        from . import plan  # the gazetteer is read only when needed
         specs += plan.extra_specs(seed, count - len(specs))
     built = {}
     out = []

@@ -6,7 +6,7 @@ An office is only offered when the pipeline can know exactly which office it is 
 as for a real one: its full name reads back as its own divisions and nothing else (a department
 or a street whose name starts like a place would be taken for that place), a district whose
 name several cities share is always titled with its city, and a street's name is no division's.
-The name the dataset keys it by (`qualified`) is the one `pipeline.identity.qualify` documents: a
+The name the dataset keys it by (`qualified`) is the one `pipeline.extract.identity.qualify` documents: a
 district (and what lies in it) with its city, a county or county-level city standing alone.
 """
 from __future__ import annotations

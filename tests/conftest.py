@@ -21,7 +21,7 @@ def need_corpus():
 def corpus_run(tmp_path_factory):
     """`ogi run` over the real corpus (text and web forms; the scan has its own tests)."""
     need_corpus()
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("corpus_out")
     run(REAL, out, workers=2, progress=False, exclude=("*_scan.pdf",))
     return out
@@ -30,7 +30,7 @@ def corpus_run(tmp_path_factory):
 @pytest.fixture(scope="session")
 def samples_run(tmp_path_factory):
     """`ogi run` over the project's samples in raw/ (every form but the scans)."""
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("samples_out")
     run(ROOT / "raw", out, workers=2, progress=False, exclude=("*_scan.*",))
     return out

@@ -7,7 +7,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pdfplumber
-
 from ofd_fixture import NS, OFD_XML, PUBLIC_RES_XML, _Page
 
 MM = 72 / 25.4   # points per millimetre

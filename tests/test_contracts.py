@@ -8,13 +8,15 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
-from pipeline import docs, layout, schema
-from pipeline.findings import Finding, UnknownRule, catalogue
-from pipeline.options import Options
-from pipeline.run import run
-from pipeline.store import STAGES, Workspace
+
+from pipeline.core.findings import Finding, UnknownRule, catalogue
+from pipeline.core.options import Options
+from pipeline.core.store import STAGES, Workspace
+from pipeline.formats import layout
+from pipeline.outputs import docs
+from pipeline.publish import schema
+from pipeline.runtime.run import run
 
 RAW = ROOT / "raw"
 SAMPLE = "苏州市交通运输局_2021.txt"     # 予以公开 总计 off by a few: two relations break
@@ -72,7 +74,7 @@ def test_normal_run_findings_carry_evidence(three_runs):
 
 def test_generated_docs_are_in_step_with_the_code():
     stale = [str(p) for p, text in docs.targets().items() if p.read_text(encoding="utf-8") != text]
-    assert not stale, f"run python -m pipeline.docs: {stale}"
+    assert not stale, f"run python -m pipeline.outputs.docs: {stale}"
 
 
 def test_docs_list_exactly_the_declared_columns():

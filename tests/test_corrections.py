@@ -15,13 +15,13 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline.corrections import HEADER, parse
-from pipeline.options import Options
-from pipeline.publish import publish
-from pipeline.run import run
-from pipeline.store import STAGES, Workspace
+
+from pipeline.core.options import Options
+from pipeline.core.store import STAGES, Workspace
+from pipeline.dataset.corrections import HEADER, parse
+from pipeline.publish.datasets import publish
+from pipeline.runtime.run import run
 
 ZHEJIANG, SIYANG, HEFEI = ("330000:生态环境厅", 2022), ("321323:市场监督管理局", 2022), ("340111:人民政府", 2020)
 

@@ -9,11 +9,11 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline.options import Options
-from pipeline.run import run
-from pipeline.store import STAGES
+
+from pipeline.core.options import Options
+from pipeline.core.store import STAGES
+from pipeline.runtime.run import run
 
 pytest.importorskip("distributed")
 

@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import REAL, ROOT, TRUTH, need_corpus
-from pipeline import layout, schema
-from pipeline.checks.yoy import check_anomalies
-from pipeline.panel import cell_column
-from pipeline.run import run
+
+from pipeline.dataset.panel import cell_column
+from pipeline.dataset.yoy import check_anomalies
+from pipeline.formats import layout
+from pipeline.publish import schema
+from pipeline.runtime.run import run
 
 RAW = ROOT / "raw"
 

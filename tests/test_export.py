@@ -8,9 +8,9 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline import layout
+
+from pipeline.formats import layout
 
 openpyxl = pytest.importorskip("openpyxl")
 

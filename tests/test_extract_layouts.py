@@ -1,8 +1,8 @@
 """Layouts real reports use, built directly in the document model (format-blind extraction)."""
 from __future__ import annotations
 
+from pipeline.core.model import Document, TextBlock, table_from_rows
 from pipeline.extract import extract
-from pipeline.model import Document, TextBlock, table_from_rows
 from pipeline.readers.text import parse_lines
 
 HEADER = [["申请人情况", "", "", "", "", "", "", "", ""],

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.run import run
-from pipeline.score import score
+from pipeline.outputs.score import score
+from pipeline.runtime.run import run
 
 pytest.importorskip("reportlab")
 from samples import _writers, generate  # noqa: E402

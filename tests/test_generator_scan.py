@@ -15,8 +15,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
+from pipeline.ingest.sniff import sniff
 from samples import content, generate, scan
-from pipeline.sniff import sniff
 
 needs_font = pytest.mark.skipif(not scan.cjk_font_available(),
                                 reason=f"no CJK font for pdfium (apt-get install {scan.FONT_PACKAGE})")

@@ -19,10 +19,9 @@ import struct
 import subprocess
 import sys
 
+import hostile
 import pandas as pd
 import pytest
-
-import hostile
 from conftest import ROOT
 
 RAW = ROOT / "raw"
@@ -190,7 +189,7 @@ def test_nothing_outside_the_input_folder_is_read(hostile_run):
 
 
 def test_links_outside_are_read_only_when_asked(tmp_path):
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     folder, outside = tmp_path / "in", tmp_path / "outside"
     folder.mkdir()
     outside.mkdir()
@@ -228,7 +227,7 @@ def test_the_canary_sees_a_file_that_is_read(tmp_path):
 def test_a_file_over_a_limit_is_read_again_under_a_higher_one(tmp_path):
     """Limits are not part of the cache key: raising one redoes the files that failed on it and
     nothing else."""
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     folder, out = tmp_path / "in", tmp_path / "out"
     folder.mkdir()
     (folder / "three_pages.pdf").write_bytes(hostile.many_pages_pdf(3))

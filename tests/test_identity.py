@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import gazetteer as G
-from pipeline.identity import identify, normalise_unit
+from pipeline.extract import gazetteer as G
+from pipeline.extract.identity import identify, normalise_unit
 
 
 @pytest.mark.parametrize("printed,context,office,office_id", [
@@ -68,11 +68,11 @@ def test_the_gazetteer_knows_recent_changes():
 
 # -- documents made from raw/ samples, renamed in their text, run through the pipeline -----------
 
-from pathlib import Path                        # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import pandas as pd                             # noqa: E402
+import pandas as pd  # noqa: E402
 
-from pipeline.run import run                    # noqa: E402
+from pipeline.runtime.run import run  # noqa: E402
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 
@@ -159,8 +159,8 @@ def test_the_raw_samples_have_one_office_id_per_office(samples_or_run):
 
 
 def test_the_office_from_the_metadata_when_the_title_names_none():
-    from pipeline.meta import report_meta
-    from pipeline.model import Document, TextBlock
+    from pipeline.core.model import Document, TextBlock
+    from pipeline.extract.meta import report_meta
     doc = Document(source="x.html", format="html", items=[
         TextBlock(text="2022年政府信息公开工作年度报告", page=1),
         TextBlock(text="根据《条例》规定，现将本机关2022年政府信息公开工作年度报告公布如下。", page=1)],

@@ -14,7 +14,6 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
 
 SCAN = ROOT / "raw" / "南京市玄武区人民政府_2022_scan.pdf"

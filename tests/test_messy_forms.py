@@ -11,11 +11,11 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from pipeline.extract.align import fill_gaps, split_digits
 from pipeline.readers.unrun import unrun
-from pipeline.run import run
+from pipeline.runtime.run import run
 
 RAW = ROOT / "raw"
 MD = "南京市玄武区人民政府_2021.md"        # 2021 format, every cell a number

@@ -3,7 +3,6 @@ with their outputs (so that a reader sees the charts without running anything)."
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
 
 nbformat = pytest.importorskip("nbformat")

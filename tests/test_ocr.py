@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
 from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
+
 SCAN = CORPUS / "real" / "淮安市洪泽区人民政府_2023_scan.pdf"
 TEXT = CORPUS / "real" / "淮安市洪泽区人民政府_2023.pdf"
 TABLE_PAGES = (3, 4)
@@ -25,7 +25,7 @@ cv2 = pytest.importorskip("cv2")
 
 def need_engine():
     try:
-        from pipeline.ocr import ocr_image  # noqa: F401  (ImportError when the engine is missing)
+        from pipeline.readers.ocr import ocr_image  # noqa: F401  (ImportError when the engine is missing)
     except ImportError as e:
         pytest.skip(f"OCR engine not installed: {e}")
 
@@ -58,7 +58,7 @@ def scan_ocr():
     """OCR of the scan's table pages, from a cold engine (models load here), network blocked."""
     need_corpus()
     need_engine()
-    from pipeline.ocr import engine, ocr_pdf_pages
+    from pipeline.readers.ocr import engine, ocr_pdf_pages
 
     engine.reset_engine()
     with pytest.MonkeyPatch.context() as mp:
@@ -86,8 +86,8 @@ def _wide(tables):
 
 
 def test_scan_tables_match_text_pdf(scan_ocr, text_tables):
-    from pipeline.model import Table
-    from pipeline.options import Options
+    from pipeline.core.model import Table
+    from pipeline.core.options import Options
     LOW_CONFIDENCE = Options().ocr_low_confidence
 
     total, wrong = 0, []
@@ -112,7 +112,7 @@ def test_scan_tables_match_text_pdf(scan_ocr, text_tables):
 
 
 def test_scan_cells_carry_confidence_and_page_geometry(scan_ocr):
-    from pipeline.model import Table, TextBlock
+    from pipeline.core.model import Table, TextBlock
 
     for n in TABLE_PAGES:
         items = scan_ocr.pages[n]
@@ -130,7 +130,7 @@ def test_scan_cells_carry_confidence_and_page_geometry(scan_ocr):
 
 
 def test_scan_vertical_label_and_spans(scan_ocr):
-    from pipeline.model import Table
+    from pipeline.core.model import Table
 
     requests = [it for it in scan_ocr.pages[3] if isinstance(it, Table) and it.n_cols == 10][0]
     label = [c for c in requests.cells if c.col == 0 and c.rowspan > 5]
@@ -148,7 +148,7 @@ def test_reason_none_for_text_pdf_and_no_text_for_scan():
     need_corpus()
     import pdfplumber
 
-    from pipeline.ocr import page_ocr_reason
+    from pipeline.readers.ocr import page_ocr_reason
 
     with pdfplumber.open(TEXT) as pdf:
         assert [page_ocr_reason(p) for p in pdf.pages] == [None] * len(pdf.pages)
@@ -159,8 +159,8 @@ def test_reason_none_for_text_pdf_and_no_text_for_scan():
 def test_rotated_180_page_still_reads():
     need_corpus()
     need_engine()
-    from pipeline.model import Table
-    from pipeline.ocr import ocr_image, render
+    from pipeline.core.model import Table
+    from pipeline.readers.ocr import ocr_image, render
 
     dpi = 200
     with render.open_pdf(SCAN) as pdf:
@@ -193,7 +193,7 @@ TABLE_IMAGE = {"x0": 70, "top": 300, "x1": 525, "bottom": 760}
 
 
 def test_reason_cases():
-    from pipeline.ocr.reason import GARBAGE, NO_TEXT, TABLE_IMAGES, page_ocr_reason
+    from pipeline.readers.ocr.reason import GARBAGE, NO_TEXT, TABLE_IMAGES, page_ocr_reason
 
     assert page_ocr_reason(_page(_chars(PROSE))) is None
     assert page_ocr_reason(_page()) is None                                  # blank page
@@ -247,7 +247,7 @@ def ruled_table(noise: bool = False) -> np.ndarray:
 
 
 def test_grid_from_ruling_lines():
-    from pipeline.ocr import grid
+    from pipeline.readers.ocr import grid
 
     gray = cv2.cvtColor(ruled_table(noise=True), cv2.COLOR_BGR2GRAY)
     tables = grid.find_tables(gray)
@@ -262,8 +262,8 @@ def test_grid_from_ruling_lines():
 
 def test_ocr_image_synthetic_table_and_rotations():
     need_engine()
-    from pipeline.model import Table
-    from pipeline.ocr import ocr_image
+    from pipeline.core.model import Table
+    from pipeline.readers.ocr import ocr_image
 
     for turn in (None, cv2.ROTATE_90_CLOCKWISE):
         img = ruled_table() if turn is None else cv2.rotate(ruled_table(), turn)
@@ -283,8 +283,8 @@ def test_ocr_image_synthetic_table_and_rotations():
 
 
 def test_vertical_label_joins():
-    from pipeline.ocr.assign import group_lines, join_lines
-    from pipeline.ocr.engine import Word
+    from pipeline.readers.ocr.assign import group_lines, join_lines
+    from pipeline.readers.ocr.engine import Word
 
     def word(text, x, y, w=30, h=30, score=0.99):
         return Word(np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], float), text, score)
@@ -299,8 +299,8 @@ def test_vertical_label_joins():
 def _cell_with(draw, size=(70, 90)):
     """A Cell over a blank ink mask of `size` (h, w) on which `draw(mask)` puts the cell's ink,
     with the masks and lazy rules that assign's checks take (no ruling lines)."""
-    from pipeline.model import Cell
-    from pipeline.ocr.grid import LineMasks
+    from pipeline.core.model import Cell
+    from pipeline.readers.ocr.grid import LineMasks
 
     binary = np.zeros(size, np.uint8)
     draw(binary)
@@ -311,9 +311,9 @@ def _cell_with(draw, size=(70, 90)):
 
 
 def test_slash_read_as_one_is_told_by_its_lean():
-    from pipeline.options import Options
+    from pipeline.core.options import Options
     LOW_CONFIDENCE = Options().ocr_low_confidence
-    from pipeline.ocr.ink import slash_or_one as _slash_or_one
+    from pipeline.readers.ocr.ink import slash_or_one as _slash_or_one
 
     def slash(m):
         cv2.line(m, (38, 46), (48, 24), 255, 3)              # top to the right: "/"
@@ -343,7 +343,7 @@ def test_slash_read_as_one_is_told_by_its_lean():
 
 
 def test_small_dash_counts_as_ink_and_specks_do_not():
-    from pipeline.ocr.ink import ink_box as _ink_box
+    from pipeline.readers.ocr.ink import ink_box as _ink_box
 
     cell, masks, rules = _cell_with(lambda m: cv2.rectangle(m, (40, 33), (48, 36), 255, -1))
     assert _ink_box(masks, rules, cell.bbox) is not None              # "-": 9 × 4 px, 36 px of ink
@@ -359,7 +359,7 @@ def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
     """Wide lines: upright or upside down, as the classifier's length-weighted votes say; tall
     lines: sideways; a split vote is settled by recognising the longest lines both ways, and a
     page neither signal settles is not sure."""
-    from pipeline.ocr import engine, orient
+    from pipeline.readers.ocr import engine, orient
 
     img = np.full((400, 400, 3), 255, np.uint8)
     wide = np.array([_quad(20, 20 + 30 * k, 300, 24) for k in range(6)])
@@ -392,7 +392,7 @@ def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
 def test_skew_is_measured_on_the_page():
     from PIL import Image
 
-    from pipeline.ocr import orient
+    from pipeline.readers.ocr import orient
 
     page = Image.fromarray(ruled_table()[:, :, ::-1]).convert("L")
     for angle in (1.7, -0.6, 0.0):
@@ -402,7 +402,7 @@ def test_skew_is_measured_on_the_page():
 
 def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
     need_engine()
-    from pipeline.ocr import ocr_image, orient
+    from pipeline.readers.ocr import ocr_image, orient
 
     monkeypatch.setattr(orient, "orientation", lambda img, quads: orient.Orientation(0, 0.0, False, "unsure: test"))
     found = []
@@ -413,7 +413,7 @@ def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
 def test_specks_beside_a_number_or_alone_are_not_text():
     """A speck before a digit (".0") or two in a blank cell (":") are read again without them;
     a decimal point between digits is writing, and a flat dash is no speck."""
-    from pipeline.ocr.ink import specks
+    from pipeline.readers.ocr.ink import specks
 
     def two_dots(m):
         cv2.rectangle(m, (40, 30), (43, 33), 255, -1)
@@ -441,8 +441,8 @@ def test_specks_beside_a_number_or_alone_are_not_text():
 
 
 def test_a_dot_read_for_a_dash_is_a_dash():
-    from pipeline.options import Options
-    from pipeline.ocr.ink import dash_or_dot
+    from pipeline.core.options import Options
+    from pipeline.readers.ocr.ink import dash_or_dot
 
     LOW = Options().ocr_low_confidence
     for draw, want, doubtful in [(lambda m: cv2.rectangle(m, (35, 34), (55, 37), 255, -1), "-", False),
@@ -458,7 +458,7 @@ def test_recognition_pads_a_lone_digit():
     """Crops are padded to their batch's widest, and to at least twice their height: a lone "0"
     padded only to a square reads as "O" now and then."""
     need_engine()
-    from pipeline.ocr import engine
+    from pipeline.readers.ocr import engine
 
     img = np.full((44, 36, 3), 255, np.uint8)
     cv2.putText(img, "0", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
@@ -479,8 +479,8 @@ def test_table_pasted_as_image_is_found_and_read(tmp_path):
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from pipeline.model import Table, TextBlock
-    from pipeline.ocr import ocr_pdf_pages, page_ocr_reason
+    from pipeline.core.model import Table, TextBlock
+    from pipeline.readers.ocr import ocr_pdf_pages, page_ocr_reason
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "table_image.pdf"

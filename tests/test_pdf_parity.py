@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-
-from pipeline.extract import extract
-from pipeline.model import Table
-from pipeline.ocr import page_ocr_reason
-from pipeline.options import Options
-from pipeline.readers import pdf as pdf_reader
-from pipeline.readers.pdf_fast import attach_objects
-
 from conftest import REAL, need_corpus
+
+from pipeline.core.model import Table
+from pipeline.core.options import Options
+from pipeline.extract import extract
+from pipeline.readers import pdf as pdf_reader
+from pipeline.readers.ocr import page_ocr_reason
+from pipeline.readers.pdf_fast import attach_objects
 
 FAST, PLUMBER = Options(pdf_engine="fast"), Options(pdf_engine="pdfplumber")
 

@@ -8,12 +8,12 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import ROOT
-from pipeline.findings import Finding
-from pipeline.model import Cell, Document, Table, TextBlock
+
+from pipeline.core.findings import Finding
+from pipeline.core.model import Cell, Document, Table, TextBlock
+from pipeline.ingest.sniff import sniff
 from pipeline.readers import REGISTRY, read
-from pipeline.sniff import sniff
 
 RAW = ROOT / "raw"
 STEM = "苏州市交通运输局_2021"
@@ -94,8 +94,9 @@ def _sample(tmp_path, fmt: str):
         return path
     if fmt == "image":
         pytest.importorskip("rapidocr")
-        from pipeline.ocr import render
         import cv2
+
+        from pipeline.readers.ocr import render
         with render.open_pdf(RAW / "南京市玄武区人民政府_2022_scan.pdf") as pdf:
             img, _, _ = render.render_page(pdf, 3, 150)
         path = tmp_path / "page3.png"

@@ -5,17 +5,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from pipeline.model import Table, TextBlock
-from pipeline.readers import ReaderError
-from pipeline.readers import docx as docx_reader
-from pipeline.readers import html as html_reader
-from pipeline.readers import legacy_word, markdown, ofd
-from pipeline.sniff import sniff
-
+from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
 from ofd_fixture import write_ofd
 
-from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
+from pipeline.core.model import Table, TextBlock
+from pipeline.ingest.sniff import sniff
+from pipeline.readers import ReaderError, legacy_word, markdown, ofd
+from pipeline.readers import docx as docx_reader
+from pipeline.readers import html as html_reader
+
 SHANGHAI = CORPUS / "real" / "上海市人民政府办公厅_2019.html"
 SHUYANG = CORPUS / "real" / "沭阳县发展和改革局_2023.html"
 

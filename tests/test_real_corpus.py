@@ -5,9 +5,9 @@ import csv
 
 import pandas as pd
 import pytest
-
 from conftest import REAL, TRUTH, need_corpus
-from pipeline.score import score
+
+from pipeline.outputs.score import score
 
 TEXT_FORMS = (".pdf", ".txt", ".html")
 
@@ -73,6 +73,6 @@ def test_blank_is_not_zero(corpus_run):
 
 
 def test_run_skips_unchanged_files(corpus_run):
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     again = run(REAL, corpus_run, workers=1, progress=False, exclude=("*_scan.pdf",))
     assert again["ran"] == []

@@ -7,14 +7,14 @@ import csv
 import io
 import re
 
+import browser
 import pandas as pd
 import pytest
-
-import browser
 from conftest import ROOT
+
 from pipeline.cli import main
-from pipeline.report import build_report, crops, load
-from pipeline.report.evidence import CORRECTION_COLUMNS, code_of
+from pipeline.outputs.report import build_report, crops, load
+from pipeline.outputs.report.evidence import CORRECTION_COLUMNS, code_of
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +69,9 @@ def test_every_error_has_a_card_with_its_correction_lines(samples_run, audit_htm
 
 def test_every_office_has_its_section_and_the_year_over_year_marks_exactly_the_changes(samples_run, audit_html):
     from lxml import html as lhtml
-    from pipeline import layout
-    from pipeline.report.parts import office_anchor
+
+    from pipeline.formats import layout
+    from pipeline.outputs.report.parts import office_anchor
     doc = lhtml.fromstring(audit_html.read_bytes())
     reports = pd.read_parquet(samples_run / "reports.parquet")
     offices = sorted(set(reports.office_id.dropna()))
@@ -94,14 +95,14 @@ def test_help_says_what_the_report_holds(capsys):
 
 
 def test_a_files_region_is_its_province_or_that_of_its_division_code():
-    from pipeline.report.data import UNKNOWN_REGION, region_of
+    from pipeline.outputs.report.data import UNKNOWN_REGION, region_of
     assert region_of({"province": "浙江省", "division_code": "330000"}) == "浙江省"
     assert region_of({"province": None, "division_code": "320102"}) == "江苏省"
     assert region_of({"province": "", "division_code": "000000"}) == UNKNOWN_REGION
 
 
 def test_a_line_chart_does_not_join_across_a_missing_year():
-    from pipeline.report.charts import line_chart
+    from pipeline.outputs.report.charts import line_chart
     svg = line_chart([(2019, 1.0), (2020, 2.0), (2021, None), (2022, 4.0)], "t")
     assert svg.count("<polyline") == 1 and svg.count("<circle") == 3
     assert all(f">{y}<" in svg for y in (2019, 2020, 2021, 2022))

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from pipeline.checks import check_report
-from pipeline.checks.cross_year import check_cross_year
 from pipeline.checks.narrative import check_narrative
+from pipeline.dataset.cross_year import check_cross_year
 
 
 def cell(table, row, col, value, kind="number"):

@@ -8,9 +8,9 @@ import time
 
 import pandas as pd
 import pytest
-
 from conftest import REAL, TRUTH, need_corpus
-from pipeline.run import run
+
+from pipeline.runtime.run import run
 
 TXT = "银川市兴庆区胜利街街道办事处_2020.txt"
 

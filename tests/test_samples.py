@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline.outputs.score import score
+from pipeline.runtime.run import run
 from samples import generate
-from pipeline.run import run
-from pipeline.score import score
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.run import run
-from pipeline.score import score
+from pipeline.outputs.score import score
+from pipeline.runtime.run import run
 from samples import content, generate, plan
 
 SEED = 3

@@ -10,8 +10,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from pipeline.run import run
-from pipeline.score import score
+from pipeline.outputs.score import score
+from pipeline.runtime.run import run
 from samples import content, generate
 
 SEED, COUNT = 0, 90

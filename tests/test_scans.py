@@ -9,10 +9,10 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from conftest import REAL, ROOT, TRUTH, need_corpus
-from pipeline.run import run
-from pipeline.score import score
+
+from pipeline.outputs.score import score
+from pipeline.runtime.run import run
 
 pytest.importorskip("rapidocr")
 SCAN = "淮安市洪泽区人民政府_2023_scan.pdf"
@@ -100,6 +100,7 @@ def test_generated_scans_never_give_an_unflagged_wrong_number(generated_scans):
 def image_forms(tmp_path_factory):
     """One report as a multi-page TIFF, another as a folder of page PNGs (from the PNG zip)."""
     import zipfile
+
     from samples import content, scan
     if not scan.cjk_font_available():
         pytest.skip("no CJK font for rendering the sample pages (Debian fonts-wqy-microhei)")

@@ -7,15 +7,15 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT
-from pipeline import schema
-from pipeline.checks.cross_year import check_cross_year
-from pipeline.dataset import check_dataset, load_documents
-from pipeline import groups
-from pipeline.publish import DATASETS, collect, publish
-from pipeline.run import run
-from pipeline.store import Workspace
+
+from pipeline.core.store import Workspace
+from pipeline.dataset import groups
+from pipeline.dataset.checks import check_dataset, load_documents
+from pipeline.dataset.cross_year import check_cross_year
+from pipeline.publish import schema
+from pipeline.publish.datasets import DATASETS, collect, publish
+from pipeline.runtime.run import run
 
 RAW = ROOT / "raw"
 FILES = ["苏州市交通运输局_2020.txt", "苏州市交通运输局_2021.txt", "苏州市交通运输局_2021.md",

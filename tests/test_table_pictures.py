@@ -12,12 +12,12 @@ from email.mime.text import MIMEText
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
-from pipeline.ingest import ingest
+
+from pipeline.ingest.files import ingest
+from pipeline.ingest.sniff import sniff
 from pipeline.readers import read
 from pipeline.readers.html_images import FolderSource, Refused
-from pipeline.sniff import sniff
 
 RAW = ROOT / "raw"
 STEM = "苏州市交通运输局_2021"
@@ -107,8 +107,9 @@ def test_mht_is_sniffed_by_its_content_and_read_as_a_web_page(tmp_path):
 
 
 def test_mht_pictures_come_from_its_parts(tmp_path):
-    from pipeline.readers.mht import PartsSource
     import email
+
+    from pipeline.readers.mht import PartsSource
     raw = mht("<p>x</p>", {"http://www.example.gov.cn/art/pic/t1.png": PNG})
     msg = email.message_from_bytes(raw)
     parts = [p for p in msg.walk() if not p.is_multipart()]
@@ -125,8 +126,8 @@ def test_mht_pictures_come_from_its_parts(tmp_path):
 @pytest.fixture(scope="module")
 def picture_pages(tmp_path_factory):
     pytest.importorskip("rapidocr")
-    from samples import content, scan
-    from samples import html_images, truth as T
+    from samples import content, html_images, scan
+    from samples import truth as T
     if not scan.cjk_font_available():
         pytest.skip("no CJK font for drawing the table pictures (Debian fonts-wqy-microhei)")
     report = next(r for r in content.build_reports(0) if r.stem == "成都市武侯区民政局_2021")
@@ -138,15 +139,16 @@ def picture_pages(tmp_path_factory):
     T.write_reports(truth / "reports.csv", [T.report_row(p.name, report) for p in paths])
     for p in paths:
         T.write_cells(truth / "cells" / f"{p.name}.csv", report)
-    from pipeline.run import run
+    from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("pictures_out")
     run(inp, out, workers=2, progress=False)
     return out, truth, paths
 
 
 def test_table_pictures_are_read_in_place_and_reported(picture_pages):
-    from pipeline.score import score
     from test_scans import unflagged_wrong_numbers
+
+    from pipeline.outputs.score import score
     out, truth, paths = picture_pages
     reports = pd.read_parquet(out / "reports.parquet").set_index("source")
     assert sorted(reports.index) == sorted(p.name for p in paths)      # the _files/ folder is no report

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import labels as L
-from pipeline.identity import qualify
-from pipeline.meta import parse_title
-from pipeline.headings import heading_code
-from pipeline.values import amount_factor, parse
+from pipeline.core.values import amount_factor, parse
+from pipeline.extract.identity import qualify
+from pipeline.extract.meta import parse_title
+from pipeline.formats import labels as L
+from pipeline.formats.headings import heading_code
 
 
 @pytest.mark.parametrize("raw,kind,value", [
@@ -95,7 +95,7 @@ def test_scan_artefacts_in_cells(raw, kind, value):
 
 
 def test_office_from_the_opening_sentence_when_the_title_has_none():
-    from pipeline.meta import office_in_text
+    from pipeline.extract.meta import office_in_text
     assert office_in_text("根据《条例》规定，现公布重庆市渝中区人民政府2023年政府信息公开工作年度报告。") \
         == "重庆市渝中区人民政府"
     assert office_in_text("现将本机关2023年政府信息公开工作年度报告公布如下") is None

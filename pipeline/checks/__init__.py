@@ -1,6 +1,6 @@
 """The check stage: everything judged about a report's extracted cells.
 
-    (pipeline.relations)  the reconciliation relations of data/rules.csv within a report; the
+    (pipeline.formats.relations)  the reconciliation relations of data/rules.csv within a report; the
                 extractor uses the same engine to confirm rows it placed by alignment
     counts      every count a non-negative whole number (data/value_types.csv)
     narrative   numbers stated in 一、总体情况 against the tables (data/narrative.csv)
@@ -9,12 +9,12 @@
 """
 from __future__ import annotations
 
-from ..findings import code_of
-from ..options import Options
-from .confidence import check_confidence, low_confidence_cells
-from .counts import check_counts
-from .narrative import check_narrative
-from ..relations import check_relations
+from pipeline.checks.confidence import check_confidence, low_confidence_cells
+from pipeline.checks.counts import check_counts
+from pipeline.checks.narrative import check_narrative
+from pipeline.core.findings import code_of
+from pipeline.core.options import Options
+from pipeline.formats.relations import check_relations
 
 
 def check_report(cells: list, overview: str = "", options: Options = Options(), fmt=None) -> dict:

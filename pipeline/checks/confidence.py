@@ -6,7 +6,7 @@ that is doubtful is a judgement made here, with the threshold the run was given.
 """
 from __future__ import annotations
 
-from ..findings import Finding, code_of, with_evidence
+from pipeline.core.findings import Finding, code_of, with_evidence
 
 
 def low_confidence_cells(cells: list, threshold: float) -> list:

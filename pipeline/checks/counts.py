@@ -1,13 +1,13 @@
 """values.non_negative and values.integer: every count is a non-negative whole number.
 
 Which columns are not plain counts is data (`data/value_types.csv`: 本年增/减 may be negative,
-amounts may be fractional), read through pipeline.layout.
+amounts may be fractional), read through pipeline.formats.layout.
 """
 from __future__ import annotations
 
-from .. import layout
-from ..findings import Finding, code_of, with_evidence
-from ..labels import canonical_label
+from pipeline.core.findings import Finding, code_of, with_evidence
+from pipeline.formats import layout
+from pipeline.formats.labels import canonical_label
 
 
 def check_counts(cells: list) -> list:

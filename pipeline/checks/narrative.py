@@ -24,8 +24,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .. import data, layout
-from ..findings import Finding, with_evidence
+from pipeline import data
+from pipeline.core.findings import Finding, with_evidence
+from pipeline.formats import layout
 
 SENTENCE_END = "。；;！!？?"
 
@@ -66,7 +67,7 @@ def _sentence(text: str, start: int, end: int) -> str:
 @lru_cache(maxsize=1)
 def _row_parts() -> dict:
     """{table: (total column, part columns)} from the data's row-sum relations (total = parts)."""
-    from ..relations import all_relations
+    from pipeline.formats.relations import all_relations
     out = {}
     for rel in all_relations():
         if rel.at == "row" and len(rel.lhs) == 1 and not rel.cross_year and all(s > 0 for s, _, _ in rel.rhs):

@@ -17,7 +17,7 @@ divisions.csv    divisions a report may name that the current GB/T 2260 list (cn
 confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
 office_kinds.csv the words an office's name ends with → its kind and level
-words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.labels)
+words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)
 export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
 export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """

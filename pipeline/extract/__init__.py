@@ -11,16 +11,15 @@
 """
 from __future__ import annotations
 
-
-from .. import layout
-from ..model import Document
-from .active import extract_active
-from .collect import Collector, Extracted
-from .complete import account
-from .find import regions
-from .formats import check_layout, detect_format
-from .requests import extract_requests
-from .review import extract_review
+from pipeline.core.model import Document
+from pipeline.extract.active import extract_active
+from pipeline.extract.collect import Collector, Extracted
+from pipeline.extract.complete import account
+from pipeline.extract.find import regions
+from pipeline.extract.formats import check_layout, detect_format
+from pipeline.extract.requests import extract_requests
+from pipeline.extract.review import extract_review
+from pipeline.formats import layout
 
 READERS = {"active": extract_active, "requests": extract_requests, "review_litigation": extract_review}
 

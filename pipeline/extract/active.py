@@ -14,11 +14,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .. import labels as L
-from ..model import Cell, Table
-from ..values import amount_factor, parse
-from .collect import Collector, make_cell
-from .tables import Row, has_numbers, header_leaves, place_values, rows, text_row
+from pipeline.core.model import Cell, Table
+from pipeline.core.values import amount_factor, parse
+from pipeline.extract.collect import Collector, make_cell
+from pipeline.extract.tables import Row, has_numbers, header_leaves, place_values, rows, text_row
+from pipeline.formats import labels as L
 
 TABLE = "active"
 

@@ -18,8 +18,8 @@ import re
 import unicodedata
 from typing import Optional
 
-from ..findings import code_of
-from ..relations import check_relations, equations
+from pipeline.core.findings import code_of
+from pipeline.formats.relations import check_relations, equations
 
 ALIGNED_SCORE = 0.6
 MAX_PARTS = 16          # a digit run is split into at most this many numbers
@@ -116,7 +116,7 @@ def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()
 def row_sums(table: str, codes: list) -> list:
     """The relations checked along a row of `table` (data/rules.csv, `at` = row), as
     (index of the total, [indexes of its parts]) into `codes`, where all their codes are there."""
-    from ..relations import all_relations
+    from pipeline.formats.relations import all_relations
     out = []
     for rel in all_relations():
         if rel.table != table or rel.at != "row" or rel.cross_year or len(rel.lhs) != 1:
@@ -206,7 +206,7 @@ def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = N
     """The ways the digits of these cells (each a run, a separator between them) make `parts`
     numbers with `sums` holding: [[Cell per number]]. With `run` (a line of text's values as
     printed), the ways that run reads as `parts` cells (`read_run`)."""
-    from ..model import Cell
+    from pipeline.core.model import Cell
     if run is not None and value_cells:
         first = value_cells[0]
         return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,

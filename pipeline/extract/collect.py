@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import layout
-from ..findings import Finding, catalogue, code_of, with_evidence
-from ..model import Cell
-from ..values import parse
+from pipeline.core.findings import Finding, catalogue, code_of, with_evidence
+from pipeline.core.model import Cell
+from pipeline.core.values import parse
+from pipeline.formats import layout
 
 
 @dataclass

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import layout
-from ..labels import canonical_label
-from .collect import Collector
-from .formats import UNKNOWN
+from pipeline.extract.collect import Collector
+from pipeline.extract.formats import UNKNOWN
+from pipeline.formats import layout
+from pipeline.formats.labels import canonical_label
 
 
 @dataclass

@@ -16,11 +16,10 @@ reports print a table's rows as lines of text ("行政许可 0").
 """
 from __future__ import annotations
 
-from .. import headings
-from .. import labels as L
-from .. import layout
-from ..model import Table
-from ..values import parse
+from pipeline.core.model import Table
+from pipeline.core.values import parse
+from pipeline.formats import headings, layout
+from pipeline.formats import labels as L
 
 
 def standard_tables() -> tuple:

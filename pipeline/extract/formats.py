@@ -5,8 +5,8 @@ after 2021): each cell that exists in only one format's layout (data/layout.csv)
 """
 from __future__ import annotations
 
-from .. import layout
-from .collect import Collector
+from pipeline.extract.collect import Collector
+from pipeline.formats import layout
 
 UNKNOWN = "unknown"
 

@@ -12,14 +12,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import labels as L
-from .. import layout
-from ..model import Table
-from ..values import parse
-from .align import ALIGNED_SCORE, MAX_SPLITS, agreed, digit_splits, fill_gaps, solve, unconfirmed
-from .collect import Collector, make_cell
-from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
-                     text_row)
+from pipeline.core.model import Table
+from pipeline.core.values import parse
+from pipeline.extract.align import (
+    ALIGNED_SCORE,
+    MAX_SPLITS,
+    agreed,
+    digit_splits,
+    fill_gaps,
+    solve,
+    unconfirmed,
+)
+from pipeline.extract.collect import Collector, make_cell
+from pipeline.extract.tables import (
+    Leaf,
+    Row,
+    has_numbers,
+    header_leaves,
+    leaf_label,
+    place_values,
+    rows,
+    split_label,
+    text_row,
+)
+from pipeline.formats import labels as L
+from pipeline.formats import layout
 
 TABLE = "requests"
 

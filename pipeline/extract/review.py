@@ -6,14 +6,23 @@ column order only where the row sums confirm it (pipeline/extract/align.py): a r
 does not hold is left unread, the others are read."""
 from __future__ import annotations
 
-from .. import labels as L
-from .. import layout
-from ..model import Table
-from ..values import parse
-from .align import ALIGNED_SCORE, agreed, row_sums, split_runs, unconfirmed
-from .collect import Collector, make_cell
-from .tables import (Leaf, Row, has_numbers, header_leaves, leaf_label, place_values, rows, split_label,
-                     text_row)
+from pipeline.core.model import Table
+from pipeline.core.values import parse
+from pipeline.extract.align import ALIGNED_SCORE, agreed, row_sums, split_runs, unconfirmed
+from pipeline.extract.collect import Collector, make_cell
+from pipeline.extract.tables import (
+    Leaf,
+    Row,
+    has_numbers,
+    header_leaves,
+    leaf_label,
+    place_values,
+    rows,
+    split_label,
+    text_row,
+)
+from pipeline.formats import labels as L
+from pipeline.formats import layout
 
 TABLE = "review_litigation"
 

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import labels as L
-from ..model import Cell, Table
-from ..values import parse
+from pipeline.core.model import Cell, Table
+from pipeline.core.values import parse
+from pipeline.formats import labels as L
 
 
 @dataclass

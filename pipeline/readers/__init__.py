@@ -1,6 +1,6 @@
 """Readers: one module per input format, each with `read(path, options) -> Document`.
 
-The registry maps the format that `pipeline.sniff` detects to the reader module that parses it.
+The registry maps the format that `pipeline.ingest.sniff` detects to the reader module that parses it.
 A reader raises `ReaderError` with a clear sentence when a file cannot be read; the run records it
 in the report's row and goes on.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from ..model import Document
-from ..options import Options
+from pipeline.core.model import Document
+from pipeline.core.options import Options
 
 
 class ReaderError(Exception):

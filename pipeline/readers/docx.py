@@ -11,10 +11,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..model import Cell, Document, Table, TextBlock
-from ..options import Options
-from . import ReaderError, limits
-from .textfile import join_lines
+from pipeline.core.model import Cell, Document, Table, TextBlock
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError, limits
+from pipeline.readers.textfile import join_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

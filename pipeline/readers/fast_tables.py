@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from pdfplumber import utils
 from pdfplumber.page import Page
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 from pdfplumber.utils.text import LIGATURES
-from pdfplumber.table import (Table, TableFinder, TableSettings, cells_to_tables,
-                              edges_to_intersections)
 
 
 class FastPage(Page):

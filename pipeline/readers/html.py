@@ -16,14 +16,14 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from ..headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
-from ..model import Cell, Document, Table, TextBlock
-from ..options import Options
-from . import ReaderError, limits
-from .html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
-from .html_images import FolderSource, PageImages
-from .html_meta import is_meta_table, merge_meta, meta_from_tables, meta_from_text, page_meta
-from .textfile import clean_text, decode_bytes
+from pipeline.core.model import Cell, Document, Table, TextBlock
+from pipeline.core.options import Options
+from pipeline.formats.headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
+from pipeline.readers import ReaderError, limits
+from pipeline.readers.html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
+from pipeline.readers.html_images import FolderSource, PageImages
+from pipeline.readers.html_meta import is_meta_table, merge_meta, meta_from_tables, meta_from_text, page_meta
+from pipeline.readers.textfile import clean_text, decode_bytes
 
 # ---------------------------------------------------------------- page structure
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import NavigableString, Tag
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
-from .textfile import join_lines
+from pipeline.readers.textfile import join_lines
 
 BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
                "section", "article", "blockquote", "pre", "hr", "center", "address", "figure",

@@ -28,8 +28,8 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from ..findings import Finding
-from ..model import Table, TextBlock
+from pipeline.core.findings import Finding
+from pipeline.core.model import Table, TextBlock
 
 MIN_SIDE = 100                 # px: smaller pictures are icons, bullets and spacers, not tables
 MAX_IMAGES = 30                # pictures OCR'd per page at most
@@ -129,8 +129,8 @@ class PageImages:
         if image is None or min(image.size) < MIN_SIDE:
             return []                            # an icon or a spacer
         try:
-            from ..ocr import ocr_image
-            from .image import _dpi
+            from pipeline.readers.image import _dpi
+            from pipeline.readers.ocr import ocr_image
         except ImportError as e:
             self._refused(k, src, f"the OCR engine is not installed: {e}")
             return []
@@ -161,8 +161,8 @@ class PageImages:
 def _first_frame(data: bytes, name: str, options):
     """The picture as a PIL image (first frame, upright), or Refused when it is not one (or is
     over a limit: too many pixels)."""
-    from . import ReaderError
-    from .image import _frames
+    from pipeline.readers import ReaderError
+    from pipeline.readers.image import _frames
 
     try:
         return next(iter(_frames(data, name, options)), None)

@@ -12,9 +12,9 @@ import re
 
 from bs4 import Tag
 
-from ..headings import table_words
-from .html_dom import block_of, cell_text
-from .textfile import WHITESPACE, clean_text
+from pipeline.formats.headings import table_words
+from pipeline.readers.html_dom import block_of, cell_text
+from pipeline.readers.textfile import WHITESPACE, clean_text
 
 _META_LABELS = {  # label → (meta key, priority); lower priority wins
     "名称": ("title", 0), "标题": ("title", 0), "文件名称": ("title", 0), "信息名称": ("title", 0),

@@ -13,10 +13,10 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..findings import Finding
-from ..model import Document
-from ..options import Options
-from . import ReaderError, limits
+from pipeline.core.findings import Finding
+from pipeline.core.model import Document
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError, limits
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
 DEFAULT_DPI = 72.0       # no recorded resolution: one point per pixel
@@ -26,7 +26,7 @@ _PLAUSIBLE_DPI = (50, 1200)
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
-        from ..ocr import ocr_image
+        from pipeline.readers.ocr import ocr_image
     except ImportError as e:
         raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}") from e
     pages = list(_pages(path, options))
@@ -107,6 +107,7 @@ def _own_pixel_limit():
     """Pillow's own decompression-bomb check off while a file is opened (it raises above 179
     megapixels whatever --max-pixels says); the reader checks the size itself before decoding."""
     import warnings
+
     from PIL import Image
 
     before = Image.MAX_IMAGE_PIXELS

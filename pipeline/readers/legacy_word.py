@@ -15,10 +15,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..model import Document
-from ..options import Options
-from . import ReaderError
-from . import docx as docx_reader
+from pipeline.core.model import Document
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError
+from pipeline.readers import docx as docx_reader
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
 

@@ -1,4 +1,4 @@
-"""The resource limits every reader enforces, each a field of `pipeline.options.Options` with a
+"""The resource limits every reader enforces, each a field of `pipeline.core.options.Options` with a
 command-line flag, and each violation a `ReaderError` sentence naming the limit, its value and the
 flag that changes it ("the PDF has 5,000 pages; the limit is 1,000 (--max-pages)").
 
@@ -10,7 +10,7 @@ flag that changes it ("the PDF has 5,000 pages; the limit is 1,000 (--max-pages)
     max_text          bytes of a text file (plain text, Markdown, web page)
 
 The time per file (`--timeout`) and the memory per worker (`--max-memory`) are enforced by the
-run (pipeline.run), around the readers.
+run (pipeline.runtime.run), around the readers.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from . import LimitExceeded, ReaderError
+from pipeline.readers import LimitExceeded, ReaderError
 
 MB = 1024 * 1024
 # libxml2 refuses XML nested deeper than this unless told otherwise (python-docx does not tell it).

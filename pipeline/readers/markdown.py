@@ -14,12 +14,12 @@ import html as htmllib
 import re
 from pathlib import Path
 
-from ..model import Document, TextBlock, table_from_rows
-from ..options import Options
-from ..values import parse as parse_value
-from .html import clean_text, html_fragment_items
-from . import limits
-from .textfile import decode_bytes
+from pipeline.core.model import Document, TextBlock, table_from_rows
+from pipeline.core.options import Options
+from pipeline.core.values import parse as parse_value
+from pipeline.readers import limits
+from pipeline.readers.html import clean_text, html_fragment_items
+from pipeline.readers.textfile import decode_bytes
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _FOOTER = re.compile(r"^\s*(?:[—–\-－~～]+\s*\d{1,4}\s*[—–\-－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"

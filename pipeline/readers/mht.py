@@ -14,11 +14,11 @@ import email.policy
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from ..model import Document
-from ..options import Options
-from . import ReaderError
-from .html import read_page
-from .html_images import MAX_BYTES, Refused, data_uri, remote
+from pipeline.core.model import Document
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError
+from pipeline.readers.html import read_page
+from pipeline.readers.html_images import MAX_BYTES, Refused, data_uri, remote
 
 MAX_PARTS = 2000        # a MIME file with more parts is not a saved page
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Cell, Document, Table, TextBlock
-from ..options import Options
-from ..ruling import merged_cells
-from . import ReaderError, limits
+from pipeline.core.model import Cell, Document, Table, TextBlock
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError, limits
+from pipeline.readers.ruling import merged_cells
 
 PT_PER_MM = 72 / 25.4
 TOL = 2.0          # pt: rules closer than this are one line; ends this close still meet

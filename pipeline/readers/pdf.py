@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pdfplumber
 
-from ..findings import Finding
-from ..model import Cell, Document, Table, TextBlock
-from ..options import Options
-from . import ReaderError, limits
+from pipeline.core.findings import Finding
+from pipeline.core.model import Cell, Document, Table, TextBlock
+from pipeline.core.options import Options
+from pipeline.readers import ReaderError, limits
 
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
 ENGINES = ("fast", "pdfplumber")   # Options.pdf_engine: see pipeline/readers/pdf_fast.py
@@ -63,7 +63,7 @@ def read(path: Path, options: Options = Options()) -> Document:
 def _attach_fast_objects(doc: Document, path: Path, pages: list) -> None:
     """Give pdfplumber's pages the objects pdfium read (pdf_fast); a file the fast path cannot
     read with certainty is read by pdfminer, and says so."""
-    from .pdf_fast import WARNING, attach_objects
+    from pipeline.readers.pdf_fast import WARNING, attach_objects
     declined = attach_objects(path, pages)
     if declined:
         doc.findings.append(Finding(WARNING, "report", "info", found=declined,
@@ -211,7 +211,7 @@ def _metadata(pdf) -> dict:
 
 def _ocr_reason(page):
     try:
-        from ..ocr import page_ocr_reason
+        from pipeline.readers.ocr import page_ocr_reason
     except ImportError:
         return "no text layer" if not page.chars else None
     return page_ocr_reason(page)
@@ -220,7 +220,7 @@ def _ocr_reason(page):
 def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None:
     """Replace the pages that need it by their OCR reading, keeping page order."""
     try:
-        from ..ocr import ocr_pdf_pages
+        from pipeline.readers.ocr import ocr_pdf_pages
     except ImportError as e:
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "

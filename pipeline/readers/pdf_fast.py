@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from .fast_tables import FastPage
+from pipeline.readers.fast_tables import FastPage
 
 try:
-    from .pdfium_layer import FontCache, PageLayer, Unsupported
+    from pipeline.readers.pdfium_layer import FontCache, PageLayer, Unsupported
     LAYER_ERROR = None
 except (ImportError, AttributeError, OSError) as e:   # a pypdfium2 without its own libpdfium
     FontCache = PageLayer = None

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import Document, TextBlock, table_from_rows
-from ..options import Options
-from . import limits
-from .textfile import read_text
-from .unrun import LONG_LINE, unrun
+from pipeline.core.model import Document, TextBlock, table_from_rows
+from pipeline.core.options import Options
+from pipeline.readers import limits
+from pipeline.readers.textfile import read_text
+from pipeline.readers.unrun import LONG_LINE, unrun
 
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
 MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .. import data
+from pipeline import data
 
 LONG_LINE = 500            # characters: a line this long in a text file is a run-together body
 # Before 一、, （二）, and 3. followed by words — a single-digit item number even right after the

@@ -1,0 +1,122 @@
+"""The output folder: stage results per report under `work/`, datasets at the top.
+
+    OUT/work/ingest.json             the catalogue (ingest)
+    OUT/work/<stage>/<report_id>.json  one file per report and stage (parse, segment, extract, check)
+    OUT/work/cross_year.json         cross-year flags (check)
+    OUT/*.parquet                    the published datasets (publish)
+
+Every write goes to a temporary file first and is renamed into place, so an interrupted run
+never leaves a half-written result behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline.core.options import Options
+from pipeline.core.version import pipeline_version
+
+STAGES = ("parse", "segment", "extract", "check")
+HEAD = 64 * 1024       # bytes of a stage result read to find its error
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: Path, obj) -> None:
+    try:
+        data = json.dumps(obj, ensure_ascii=False, default=_jsonable).encode("utf-8")
+    except UnicodeEncodeError:     # a file name that is not UTF-8 (kept as surrogates): \u escapes
+        data = json.dumps(obj, ensure_ascii=True, default=_jsonable).encode("ascii")
+    write_atomic(path, data)
+
+
+def read_json(path: Path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _jsonable(o):
+    if isinstance(o, tuple):
+        return list(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+class Workspace:
+    """The output folder of a run, and the options its stage results are stamped with."""
+
+    def __init__(self, out: Path, options: Options = Options()):
+        self.out = Path(out)
+        self.work = self.out / "work"
+        self.options = options
+
+    def stamp(self, stage: str) -> str:
+        """What a stage result must carry to be reused: the pipeline version and a digest of the
+        options that affect this stage or an earlier one."""
+        return f"{pipeline_version()}/{self.options.cache_key(stage, STAGES)}"
+
+    @property
+    def catalogue_path(self) -> Path:
+        return self.work / "ingest.json"
+
+    def catalogue(self) -> list:
+        if not self.catalogue_path.exists():
+            raise FileNotFoundError(f"{self.catalogue_path} not found: run `ogi ingest DIR -o {self.out}` first")
+        return read_json(self.catalogue_path)["files"]
+
+    def path(self, stage: str, report_id: str) -> Path:
+        return self.work / stage / f"{report_id}.json"
+
+    def save(self, stage: str, entry: dict, payload: dict) -> None:
+        payload = {"version": self.stamp(stage), "sha256": entry["sha256"],
+                   "report_id": entry["report_id"], **payload}
+        write_json(self.path(stage, entry["report_id"]), payload)
+
+    def load(self, stage: str, report_id: str):
+        p = self.path(stage, report_id)
+        return read_json(p) if p.exists() else None
+
+    def error_of(self, stage: str, report_id: str):
+        """The `error` of a stage result (None: no result, or no error) without reading the rest:
+        a parse result holds the whole document. `save` writes version, sha256, report_id and
+        `retry` before `error`; anything else is read whole."""
+        try:
+            with open(self.path(stage, report_id), encoding="utf-8") as f:
+                head = f.read(HEAD)
+        except OSError:
+            return None
+        at = head.find('"error": ', 0, 1024)
+        if at >= 0:
+            try:
+                return json.JSONDecoder().raw_decode(head, at + len('"error": '))[0]
+            except ValueError:      # an error longer than the head
+                pass
+        return (self.load(stage, report_id) or {}).get("error")
+
+    def fresh(self, stage: str, entry: dict) -> bool:
+        """Whether this stage's result for the file is from the same content and pipeline.
+
+        Only the head of the file is read: `save` writes version and sha256 first, then `retry`
+        for a failure that depends on a limit (--max-*, a worker that ran out of memory or died).
+        """
+        p = self.path(stage, entry["report_id"])
+        try:
+            with open(p, encoding="utf-8") as f:
+                head = f.read(512)
+        except OSError:
+            return False
+        return head.startswith(f'{{"version": "{self.stamp(stage)}", "sha256": "{entry["sha256"]}"') \
+            and '"retry": true' not in head        # a failure that depends on a limit is tried again

@@ -1,0 +1,103 @@
+"""One report per office-year: documents that are forms of the same report, and the canonical one.
+
+Documents with the same `office_id` and year are forms of one report (its PDF, its web page, a
+scan, a crawler's text …): a group, `group_id` = `<office_id>/<year>`. One of them is the group's
+canonical document — the one the panel takes its numbers from and the cross-year checks compare —
+chosen by this order, each step breaking the ties of the one before:
+
+1. read before failed (a file that could not be read is never canonical while another can be);
+2. complete before partial (every cell of its layout read: status `ok`);
+3. more cells read;
+4. born-digital before converted before scanned: PDF with a text layer, OFD, DOCX, DOC, WPS,
+   HTML, then Markdown and plain text (converter or crawler output), then anything read by OCR;
+5. fewer errors (within-report relations that do not hold);
+6. the source path, so the choice is the same on every machine.
+
+The cells of every other form are compared with the canonical's: each cell both have and read
+differently is a `forms.disagree@table.row.col` finding on that form, naming both values and
+both sources. A document whose office or year is unknown is a group of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.core.findings import Finding, code_of, with_evidence
+
+FORMAT_ORDER = ("pdf", "ofd", "docx", "doc", "wps", "html", "md", "txt")
+
+
+@dataclass(frozen=True)
+class Group:
+    group_id: str
+    canonical: str          # report_id of the canonical document
+    members: tuple          # report_ids, canonical first
+
+
+def facts(entry: dict, extracted, checked) -> dict:
+    """What the choice needs to know of one document, from its extract and check results as
+    the work folder holds them (None where a stage has no result)."""
+    ex = extracted if extracted and not extracted.get("error") else {}
+    check = checked if checked and not checked.get("error") else {}
+    errors = sum(f["severity"] == "error" for f in ex.get("findings", []) + check.get("findings", []))
+    meta = (ex or {}).get("meta", {})
+    done = (ex or {}).get("completeness", {})
+    return {"report_id": entry["report_id"], "source": entry["source"], "input": entry.get("input", ""),
+            "detected_format": entry.get("detected_format"), "failed": not ex or bool(ex.get("error")),
+            "office_id": meta.get("office_id"), "year": meta.get("year"),
+            "expected": done.get("expected"), "found": done.get("found") or 0,
+            "ocr": bool((ex or {}).get("ocr_pages")), "errors": errors}
+
+
+def group_key(f: dict):
+    return f"{f['office_id']}/{f['year']}" if f.get("office_id") and f.get("year") else None
+
+
+def rank(f: dict) -> tuple:
+    """The canonical order: smaller is better."""
+    complete = f["expected"] is not None and f["found"] == f["expected"]
+    fmt = f["detected_format"]
+    born = len(FORMAT_ORDER) if f["ocr"] or fmt not in FORMAT_ORDER else FORMAT_ORDER.index(fmt)
+    return (f["failed"], not complete, -f["found"], born, f["errors"], f["source"], f["input"])
+
+
+def assign(documents: list) -> dict:
+    """{report_id: Group} for distinct documents (facts(); duplicates of a content left out)."""
+    by_key = {}
+    for f in documents:
+        by_key.setdefault(group_key(f) or f["report_id"], []).append(f)
+    out = {}
+    for key, members in by_key.items():
+        members = sorted(members, key=rank)
+        g = Group(key, members[0]["report_id"], tuple(m["report_id"] for m in members))
+        for m in members:
+            out[m["report_id"]] = g
+    return out
+
+
+def _value(c: dict) -> str:
+    if c["kind"] == "number" and c.get("value") is not None:
+        v = float(c["value"])
+        return str(int(v)) if v.is_integer() else f"{v:g}"
+    return c["kind"] if c["kind"] in ("blank", "na") else (c.get("raw") or "")
+
+
+def disagreements(form: dict, canonical: dict) -> list:
+    """forms.disagree findings of one form against the canonical document.
+
+    `form`, `canonical`: dicts with report_id, source and cells (cell records)."""
+    mine = {code_of(c): c for c in form["cells"]}
+    out = []
+    for c in canonical["cells"]:
+        code = code_of(c)
+        other = mine.get(code)
+        if other is None:
+            continue                     # not read in this form: its completeness says so
+        a, b = _value(c), _value(other)
+        if a == b:
+            continue
+        out.append(with_evidence(Finding(
+            "forms.disagree", code, "warning", expected=a, found=b,
+            message_zh=f"{code}：本文件为 {b}（{other.get('raw', '')!s}），同一报告的 {canonical['source']} 为 {a}",
+            message_en=f"{code}: this form reads {b}, the canonical form {canonical['source']} reads {a}",
+            extra={"canonical": canonical["report_id"], "canonical_source": canonical["source"]}), [other]))
+    return out

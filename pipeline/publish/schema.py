@@ -1,0 +1,187 @@
+"""The published datasets' schemas: every column, its Arrow type and its meaning, in one place.
+
+The Parquet files have exactly these schemas whether they hold no row or 10⁵, and whether or not
+anything failed, so files of several runs read together (DuckDB `read_parquet([...])`,
+`pyarrow.dataset`). Every column name is usable unquoted in SQL. `SCHEMA_VERSION` is written
+into each file's metadata (`ogi.schema_version`) and bumped whenever a column is added, removed,
+renamed or retyped. docs/outputs.md is generated from `DATASETS` (python -m pipeline.outputs.docs).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from pipeline.dataset import panel
+from pipeline.formats import layout
+
+SCHEMA_VERSION = "3"
+METADATA_KEY = b"ogi.schema_version"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: pa.DataType
+    doc: str
+
+
+S, I32, I64, F64, B = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
+ID = (Column("report_id", S, "first 16 hex digits of the file's SHA-256: stable across runs and machines (of "
+                             "a `skipped` entry, which has no content read, a digest of its name)"),
+      Column("source", S, "path of the file relative to the input folder"))
+
+DATASETS = {
+    "reports": ID + (
+        Column("sha256", S, "full content hash (null for a `skipped` entry)"),
+        Column("size", I64, "bytes (null for a `skipped` entry)"),
+        Column("detected_format", S, "real format sniffed from the content: `pdf`, `txt`, `md`, `html`, "
+                                     "`docx`, `doc`, `wps`, `ofd`, `image`, or `empty` / `unknown` / `zip`; "
+                                     "`skipped` for what was not opened (a symbolic link that loops, dangles or "
+                                     "leads outside the input folder, a named pipe or device)"),
+        Column("status", S, "`ok` (a report, every cell of its layout read), `partial` (a report, incompletely "
+                            "read: a standard table, rows or cells of its layout, the office or the year not "
+                            "found), `failed` (could not be read), `not_a_report` (read, but no standard table "
+                            "and fewer than two of the six section headings: not an annual report)"),
+        Column("error", S, "a sentence: for `failed`, why the file could not be read (a limit it exceeds is "
+                           "named with its value and flag); for `not_a_report`, what was found instead; null "
+                           "for `ok` and `partial`"),
+        Column("office", S, "the office's full name, a district qualified with its city (淮安市洪泽区人民政府); "
+                            "abbreviations written out (政府 → 人民政府, 科委 → 科学技术委员会) and a one-character slip "
+                            "in a division's name corrected (沐阳县 → 沭阳县)"),
+        Column("office_as_printed", S, "the office's name as the report prints it (玄武区政府, 市科委, 沐阳县…)"),
+        Column("office_id", S, "stable key of the office across years and forms: division code and the office's "
+                               "normalised name within it (`320102:人民政府`); `000000:<office>` when no division is "
+                               "known"),
+        Column("division_code", S, "GB/T 2260 code of the office's division (county, city or province); a renamed "
+                                   "division's current code (邵东县 → 430582), an abolished one's former code"),
+        Column("level", S, "`province`, `city`, `county` or `township` (街道, 乡, 镇)"),
+        Column("kind", S, "`government` (人民政府, 管理委员会), `department` (局, 委, 办…) or `township` (街道办事处, "
+                          "乡镇人民政府)"),
+        Column("year", I32, "reporting year (from the title, not the publication date)"),
+        Column("format_version", S, "`2019`, `2021` (read from the table headers) or `unknown`"),
+        Column("province", S, "province of the office"),
+        Column("city", S, "prefecture-level city of the office (municipalities: the city is the province)"),
+        Column("county", S, "county-level division of the office"),
+        Column("title", S, "the title as found"),
+        Column("pages", I32, "pages in the source (1 for formats without pages)"),
+        Column("ocr_pages", pa.list_(I32), "pages read by OCR"),
+        Column("n_cells", I32, "cells extracted"),
+        Column("cells_expected", I32, "cells the report's layout has (its format, with the variants it "
+                                      "shows); null when the format is unknown and no table was read"),
+        Column("cells_found", I32, "of those, the cells read; status `ok` needs cells_found = cells_expected"),
+        Column("n_errors", I32, "findings of severity `error`"),
+        Column("duplicate_of", S, "for a file whose content equals an earlier one: that file's `source` "
+                                  "(its cells are not repeated)"),
+        Column("input", S, "the input folder the file was found in (`source` is relative to it); a dataset "
+                           "grows over runs and input folders"),
+        Column("group_id", S, "the report this document is a form of: `<office_id>/<year>` (its PDF, web page, "
+                              "scan … share it); the report_id when office or year is unknown"),
+        Column("group_size", I32, "distinct documents in the group (forms of the same report)"),
+        Column("canonical", B, "whether this document is its group's canonical one: the one panel.parquet and "
+                               "the cross-year checks use (the order is in docs/outputs.md)"),
+        Column("pipeline_version", S, "package version + digest of code and data tables; a re-run redoes a "
+                                      "file only when this, its options or its content changed"),
+    ),
+    "sections": ID + (
+        Column("section", S, "`overview` `active` `requests` `review_litigation` `problems` `other`"),
+        Column("heading", S, "the heading as written (empty when the section was found by its content)"),
+        Column("found_by", S, "`heading`, or `content` where the heading was lost (a converter dropped it, a "
+                              "scan turned its page): the section's standard table, or its opening words"),
+        Column("text", S, "the section's running text (tables excluded)"),
+        Column("first_page", I32, "first page of the section"),
+        Column("last_page", I32, "last page of the section"),
+    ),
+    "cells": ID + (
+        Column("table_code", S, "table code of SCHEMA.md: `active`, `requests`, `review_litigation`"),
+        Column("row_code", S, "row code of SCHEMA.md (`new`, `granted`, `rules` …)"),
+        Column("col_code", S, "column code of SCHEMA.md (`natural_person`, `total`, `in_force` …)"),
+        Column("kind", S, "`number`, `blank`, `na` (/ — 无 不适用…), `text`"),
+        Column("value", F64, "the number (amounts in 万元); null for blank and na; for text, its leading "
+                             "number if any"),
+        Column("raw", S, "the cell's text as printed"),
+        Column("page", I32, "page of the cell"),
+        Column("bbox", pa.list_(F64), "`[x0, top, x1, bottom]` in PDF points for formats with geometry; "
+                                      "null otherwise"),
+        Column("grid_row", I32, "row of the cell in its table's grid"),
+        Column("grid_col", I32, "column of the cell in its table's grid"),
+        Column("row_label", S, "the printed label the row was matched from"),
+        Column("col_label", S, "the printed header the column was matched from"),
+        Column("match_score", F64, "how sure the label match was (1 = exact after normalisation)"),
+        Column("placement", S, "how the cell was placed: `labelled` (by its row and column labels), "
+                               "`aligned` (its labels were lost: by the layout's order, confirmed by the "
+                               "table's arithmetic), `split` (digits run together, cut the only way the row "
+                               "adds up)"),
+        Column("ocr_confidence", F64, "recognition confidence for OCR'd cells, null for text layers"),
+        Column("low_confidence", B, "an OCR'd number below the confidence threshold (also flagged "
+                                    "`ocr.low_confidence`)"),
+        Column("corrected", B, "whether a reviewer's line of corrections.csv replaced the value read "
+                               "(`kind` and `value` are then the corrected ones)"),
+        Column("extracted_kind", S, "for a corrected cell: the kind as read; null otherwise"),
+        Column("extracted_value", F64, "for a corrected cell: the value as read (null when it was blank, na "
+                                       "or text); null otherwise"),
+        Column("correction_note", S, "for a corrected cell: the correction's `note`"),
+        Column("corrected_by", S, "for a corrected cell: the correction's `who`"),
+    ),
+    "flags": ID + (
+        Column("flag", S, "`rule@location`, as SCHEMA.md and the truth files write a flag"),
+        Column("rule", S, "rule id (see the rule list below)"),
+        Column("location", S, "where in the report: the row or column code a relation broke at (`review`, "
+                              "`natural_person`), a cell code (`active.rules.in_force`), a table or section "
+                              "code, or `report`; for a line of the corrections file, `corrections.csv:<line>`"),
+        Column("severity", S, "`error` (a relation that does not hold), `warning` (something a person should "
+                              "look at), `unverifiable` (an operand is blank, na, text or missing), `info`"),
+        Column("expected", S, "what the rule expects (for sums: the parts' sum)"),
+        Column("found", S, "what the report has (for sums: the printed total)"),
+        Column("message_zh", S, "what is wrong and where, in Chinese"),
+        Column("message_en", S, "the same in English"),
+        Column("page", I32, "page of the first cell involved (or of the page the finding is about)"),
+        Column("bbox", pa.list_(F64), "union of the involved cells' boxes on that page, in PDF points"),
+        Column("cells", pa.list_(S), "`table.row.col` codes of the cells involved"),
+        Column("stage", S, "the stage that found it: `parse`, `extract`, `check`, `cross_year` (an office's "
+                           "consecutive years), `forms` (forms of one report against each other), "
+                           "`corrections` (the reviewer's corrections file, applied at publish)"),
+    ),
+    "panel": (
+        Column("office_id", S, "the office (reports.office_id)"),
+        Column("year", I32, "reporting year"),
+        Column("office", S, "the office's full name, as the canonical document gives it"),
+        Column("division_code", S, "GB/T 2260 code of the office's division"),
+        Column("province", S, "province of the office"),
+        Column("city", S, "prefecture-level city of the office"),
+        Column("county", S, "county-level division of the office"),
+        Column("level", S, "`province`, `city`, `county` or `township`"),
+        Column("kind", S, "`government`, `department` or `township`"),
+        Column("format_version", S, "`2019` or `2021`: which cells the row can have"),
+        Column("report_id", S, "the canonical document the row's numbers come from"),
+        Column("source", S, "its path relative to its input folder"),
+        Column("n_forms", I32, "documents of this office-year in the dataset (forms of the report)"),
+        Column("status", S, "the canonical document's status: `ok` (every cell of its layout read) or `partial`"),
+        Column("cells_expected", I32, "cells the canonical document's layout has"),
+        Column("cells_found", I32, "of those, the cells read"),
+        Column("n_errors", I32, "findings of severity `error` on the canonical document (within the report and "
+                                "across years)"),
+    ) + tuple(Column(name, F64, f"{en}: ({num}) / ({den}); null when an operand is not a number or the "
+                                f"denominator is 0")
+              for name, _, _, num, den, _, en in panel.indicators())
+      + tuple(Column(panel.cell_column(t, r, c), F64, f"`{t}.{r}.{c}`")
+              for t, r, c in layout.all_cells()),
+}
+PANEL_CELLS = len(layout.all_cells())     # the last columns of the panel: one per cell code
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.type) for c in DATASETS[name]],
+                     metadata={METADATA_KEY: SCHEMA_VERSION.encode()})
+
+
+def column_names(name: str) -> list:
+    return [c.name for c in DATASETS[name]]
+
+
+def to_table(name: str, rows: list) -> pa.Table:
+    """Rows (dicts; missing keys are null, extra keys are ignored) as a table of the declared
+    schema. A value of the wrong type is an error here, not a silently different file."""
+    schema = arrow_schema(name)
+    columns = {c: [r.get(c) for r in rows] for c in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)

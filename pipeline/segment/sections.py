@@ -1,0 +1,131 @@
+"""Split a document into the six sections of the national outline by their headings.
+
+Headings are numbered 一、 to 六、 and worded a little differently by each office, so they are
+matched against `data/sections.csv` tolerantly (pipeline.formats.headings). Sections
+come in order: a heading is only taken if it comes after the current one, which keeps a table
+row such as "四、结转下年度继续办理" or a sub-heading "（二）依申请公开情况" from being
+mistaken for one. A section whose heading is missing is found by its content, where that is
+unmistakable: its standard table (and the sub-heading or header words right above it), or its
+opening words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.core.model import Document, Table, TextBlock
+from pipeline.formats import headings, layout
+from pipeline.formats.labels import kind_hits
+
+CODES = headings.codes()
+MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
+MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a table
+PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
+
+
+@dataclass
+class Section:
+    code: str
+    heading: str
+    text: str
+    first_page: int
+    last_page: int
+    found_by: str = "heading"     # heading | content (the heading was lost: see `_by_content`)
+
+
+def segment(doc: Document) -> dict:
+    """Sections found, and the section code of every item (None before the first section)."""
+    starts = _by_heading(doc.items)
+    starts.update(_by_content(doc.items, starts))
+    order = sorted(starts.items(), key=lambda kv: kv[1][0])
+    item_sections, sections = [], []
+    current, k = None, 0
+    for i, item in enumerate(doc.items):
+        if k < len(order) and order[k][1][0] == i:
+            code, (_, how) = order[k]
+            k += 1
+            current = Section(code, item.text if how == "heading" else "", "", item.page, item.page, how)
+            sections.append(current)
+            if how == "heading":
+                item_sections.append(code)
+                continue
+        if current is not None and isinstance(item, TextBlock) and not PAGE_NUMBER.match(item.text.strip()):
+            current.text = f"{current.text}\n{item.text}" if current.text else item.text
+        if current is not None:
+            current.last_page = max(current.last_page, _last_page(item))
+        item_sections.append(current.code if current else None)
+    return {"sections": [s.__dict__ for s in sections], "item_sections": item_sections}
+
+
+def _by_heading(items: list) -> dict:
+    """{code: (item index, "heading")}: the headings, each after the one before it."""
+    starts, index = {}, -1
+    for i, item in enumerate(items):
+        if isinstance(item, TextBlock):
+            code = headings.heading_code(item.text, after=index)
+            if code:
+                index = CODES.index(code)
+                starts[code] = (i, "heading")
+    return starts
+
+
+def _by_content(items: list, starts: dict) -> dict:
+    """Sections whose heading was lost (a converter dropped it, a scan turned its page), found by
+    what they hold: a standard table implies its section, and the other sections by their
+    openings (data/openings.csv) — each between the sections found around it."""
+    found = dict(starts)
+    for code in CODES:
+        if code in found:
+            continue
+        lo = max((found[c][0] for c in CODES[:CODES.index(code)] if c in found), default=-1)
+        hi = min((found[c][0] for c in CODES[CODES.index(code) + 1:] if c in found), default=len(items))
+        for i in range(lo + 1, hi):
+            if _holds(items[i], code):
+                found[code] = (_lead_in(items, i, lo, code), "content")
+                break
+    return {c: v for c, v in found.items() if c not in starts}
+
+
+def _lead_in(items: list, i: int, lo: int, code: str) -> int:
+    """Where a section found by its table at item i starts: at the earliest item above the table
+    that is its own (a sub-heading 行政复议 over its first part, header words floating above it,
+    the table's first pieces printed before the piece that gave it away), going back over items
+    that are nobody's (a fragment, a piece of numbers only) and stopping at one of another table."""
+    if not isinstance(items[i], Table):
+        return i
+    tables = {t for t, info in layout.tables().items() if info.section == code}
+    start, k = i, i
+    while k - 1 > lo:
+        kind = _kind(items[k - 1])
+        if kind is not None and kind not in tables:
+            break
+        k -= 1
+        if kind is not None:
+            start = k
+    return start
+
+
+def _kind(item):
+    """The standard table an item's words belong to (a table's labels, or a short line's), or
+    None when they say none or two alike."""
+    from pipeline.core.values import parse
+    if isinstance(item, Table):
+        texts = [c.text for c in item.cells if c.text.strip() and parse(c.text).kind == "text"]
+    elif len(item.text) <= MAX_LEAD_IN:
+        texts = [item.text]
+    else:
+        return None
+    hits = kind_hits(texts)
+    best = max(hits.values()) if hits else 0
+    tops = [k for k, n in hits.items() if n == best]
+    return tops[0] if best and len(tops) == 1 else None
+
+
+def _holds(item, code: str) -> bool:
+    if isinstance(item, Table):
+        return headings.table_section(item) == code
+    return len(item.text) <= MAX_OPENING and headings.opening(item.text) == code
+
+
+def _last_page(item) -> int:
+    return item.last_page() if hasattr(item, "last_page") else item.page
