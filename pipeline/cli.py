@@ -284,14 +284,13 @@ def cmd_ingest(args) -> int:
 
 def cmd_stage(args) -> int:
     from pipeline.core.store import Workspace
-    from pipeline.runtime.run import cross_year, run_stages
+    from pipeline.runtime.run import dataset_level, run_stages
     from pipeline.runtime.summary import stage_facts, stage_text
     ws = Workspace(args.out, options_from(args))
     entries = ws.catalogue()
     results = run_stages(ws, entries, (args.stage,))
-    if args.stage == "check":
-        cross_year(ws)
-    f = stage_facts(ws, args.stage, entries, results)
+    docs = dataset_level(ws) if args.stage == "check" else None
+    f = stage_facts(ws, args.stage, entries, results, docs)
     print(json.dumps(f, ensure_ascii=False, indent=2) if args.json else stage_text(f))
     return 1 if f["failed"] else 0
 

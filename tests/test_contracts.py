@@ -141,9 +141,9 @@ def test_options_that_change_outputs_are_in_the_cache_key(tmp_path):
 
 def test_the_confidence_threshold_is_an_option_of_the_check_stage():
     from pipeline.checks import check_report
-    cell = {"table_code": "requests", "row_code": "new", "col_code": "total", "kind": "number",
-            "value": 3.0, "raw": "3", "page": 2, "bbox": (1, 2, 3, 4), "ocr_confidence": 0.8}
-    assert check_report([cell], options=Options())["low_confidence"] == ["requests.new.total"]
-    assert check_report([cell], options=Options(ocr_low_confidence=0.7))["low_confidence"] == []
-    [f] = [f for f in check_report([cell])["findings"] if f.rule == "ocr.low_confidence"]
+    from pipeline.core.results import CellRecord
+    cell = CellRecord.at("requests", "new", "total", "number", 3.0, "3", page=2, bbox=(1, 2, 3, 4), ocr_confidence=0.8)
+    assert check_report([cell], options=Options()).low_confidence == ["requests.new.total"]
+    assert check_report([cell], options=Options(ocr_low_confidence=0.7)).low_confidence == []
+    [f] = [f for f in check_report([cell]).findings if f.rule == "ocr.low_confidence"]
     assert f.page == 2 and f.bbox == (1, 2, 3, 4) and f.cells == ("requests.new.total",)

@@ -196,21 +196,20 @@ def test_a_report_copied_from_last_year_is_noticed(tmp_path):
     assert set(mine[mine["rule"].str.startswith("cross_year.copied")]["severity"]) == {"warning"}
 
 
-def _cells(values: dict) -> list:
-    return [{"table_code": t, "row_code": r, "col_code": c, "kind": "number", "value": v, "raw": str(v),
-             "page": 1, "bbox": None} for (t, r, c), v in values.items()]
+def _report(rid: str, values: dict):
+    from pipeline.core.results import CellRecord
+    from pipeline.dataset.cross_year import YearReport
+    return YearReport(rid, f"{rid}.pdf", "某局", None, None,
+                      [CellRecord.at(t, r, c, "number", v) for (t, r, c), v in values.items()])
 
 
 def test_a_total_that_jumps_tenfold_or_drops_to_zero():
-    prev = {"report_id": "a", "source": "a.pdf",
-            "cells": _cells({("requests", "new", "total"): 30, ("review_litigation", "review", "total"): 12})}
-    now = {"report_id": "b", "source": "b.pdf",
-           "cells": _cells({("requests", "new", "total"): 400, ("review_litigation", "review", "total"): 0})}
+    prev = _report("a", {("requests", "new", "total"): 30, ("review_litigation", "review", "total"): 12})
+    now = _report("b", {("requests", "new", "total"): 400, ("review_litigation", "review", "total"): 0})
     flags = {f.flag: f for f in check_anomalies(now, prev, 2022)}
     assert set(flags) == {"cross_year.jump@requests.new.total", "cross_year.to_zero@review_litigation.review.total"}
     assert flags["cross_year.jump@requests.new.total"].severity == "warning"
-    calm = {"report_id": "c", "source": "c.pdf",
-            "cells": _cells({("requests", "new", "total"): 45, ("review_litigation", "review", "total"): 3})}
+    calm = _report("c", {("requests", "new", "total"): 45, ("review_litigation", "review", "total"): 3})
     assert check_anomalies(calm, prev, 2022) == []
 
 

@@ -17,7 +17,7 @@ def grid_table(rows, page=1, spans=()):
 
 def cells_of(doc):
     out = extract(doc)
-    return {(c["table_code"], c["row_code"], c["col_code"]): c for c in out["cells"]}, out
+    return {c.key: c for c in out.cells}, out
 
 
 def test_row_cut_by_a_page_break_takes_the_values_after_it():
@@ -28,8 +28,8 @@ def test_row_cut_by_a_page_break_takes_the_values_after_it():
     doc = Document("x", "pdf", items=[grid_table(first, 1), grid_table(second, 2)])
     cells, _ = cells_of(doc)
     c = cells[("requests", "unavailable_unclear", "natural_person")]
-    assert (c["kind"], c["value"], c["page"]) == ("number", 2.0, 2)
-    assert cells[("requests", "total", "total")]["value"] == 5
+    assert (c.kind, c.value, c.page) == ("number", 2.0, 2)
+    assert cells[("requests", "total", "total")].value == 5
 
 
 def test_label_broken_over_two_text_lines():
@@ -40,8 +40,8 @@ def test_label_broken_over_two_text_lines():
     ]
     doc = Document("x", "txt", items=parse_lines(lines))
     cells, out = cells_of(doc)
-    assert cells[("requests", "partially_granted", "total")]["value"] == 1
-    assert not [f for f in out["findings"] if f.rule == "extract.unmatched_label"]
+    assert cells[("requests", "partially_granted", "total")].value == 1
+    assert not [f for f in out.findings if f.rule == "extract.unmatched_label"]
 
 
 def test_format_version_comes_from_headers_not_year():
@@ -49,22 +49,22 @@ def test_format_version_comes_from_headers_not_year():
             ["行政许可", "10", "+2", "35"], ["行政处罚", "3", "-1", "7"]]
     doc = Document("x", "pdf", items=[TextBlock("某局2023年政府信息公开工作年度报告"), grid_table(rows)])
     cells, out = cells_of(doc)
-    assert out["format_version"] == "2019"
-    assert cells[("active", "licensing", "change")]["value"] == 2
-    assert cells[("active", "penalty", "change")]["value"] == -1
+    assert out.format_version == "2019"
+    assert cells[("active", "licensing", "change")].value == 2
+    assert cells[("active", "penalty", "change")].value == -1
 
 
 def test_unmatched_row_labels_are_flagged_with_the_labels():
     rows = HEADER + [["", "一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "4"],
                      ["", "五、某种自创的统计行", "1", "0", "0", "0", "0", "0", "1"]]
     _, out = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
-    [f] = [f for f in out["findings"] if f.rule == "extract.unmatched_label"]
+    [f] = [f for f in out.findings if f.rule == "extract.unmatched_label"]
     assert "五、某种自创的统计行" in f.found
 
 
 def test_missing_tables_are_flagged():
     _, out = cells_of(Document("x", "pdf", items=[TextBlock("一、总体情况")]))
-    assert {f.location for f in out["findings"] if f.rule == "structure.missing_table"} == \
+    assert {f.location for f in out.findings if f.rule == "structure.missing_table"} == \
         {"active", "requests", "review_litigation"}
 
 
@@ -74,8 +74,8 @@ def test_review_table_one_row_per_kind():
             ["未经复议直接起诉", "0", "0", "0", "0", "0"],
             ["复议后起诉", "0", "1", "0", "0", "1"]]
     cells, _ = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
-    assert cells[("review_litigation", "review", "total")]["value"] == 2
-    assert cells[("review_litigation", "litigation_after_review", "corrected")]["value"] == 1
+    assert cells[("review_litigation", "review", "total")].value == 2
+    assert cells[("review_litigation", "litigation_after_review", "corrected")].value == 1
 
 
 def test_an_unreadable_column_header_is_inferred_from_the_national_order():
@@ -84,9 +84,9 @@ def test_an_unreadable_column_header_is_inferred_from_the_national_order():
             ["", "", "", "商业企业", "机木勾", "社会公益组织", "法律服务机构", "其他", ""],  # smudged 科研机构
             ["", "一、本年新收政府信息公开申请数量", "3", "1", "2", "0", "0", "0", "6"]]
     cells, out = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
-    assert cells[("requests", "new", "research")]["value"] == 2
-    assert cells[("requests", "new", "research")]["match_score"] <= 0.5
-    [f] = [f for f in out["findings"] if f.rule == "extract.inferred_column"]
+    assert cells[("requests", "new", "research")].value == 2
+    assert cells[("requests", "new", "research")].match_score <= 0.5
+    [f] = [f for f in out.findings if f.rule == "extract.inferred_column"]
     assert f.found == "research"
 
 
@@ -108,10 +108,10 @@ def test_review_and_litigation_printed_as_two_tables():
     t1.cells = [c for c in t1.cells if not (c.row == 0 and c.col > 0)]
     t2.cells = [c for c in t2.cells if not (c.row == 0 and c.col > 0) and not (c.row == 1 and c.col not in (0, 5))]
     cells, out = cells_of(Document("x", "pdf", items=[t1, t2]))
-    assert cells[("review_litigation", "review", "total")]["value"] == 3
-    assert cells[("review_litigation", "litigation_direct", "upheld")]["value"] == 1
-    assert cells[("review_litigation", "litigation_after_review", "other")]["value"] == 1
-    assert not [f for f in out["findings"] if f.rule == "extract.aligned"]
+    assert cells[("review_litigation", "review", "total")].value == 3
+    assert cells[("review_litigation", "litigation_direct", "upheld")].value == 1
+    assert cells[("review_litigation", "litigation_after_review", "other")].value == 1
+    assert not [f for f in out.findings if f.rule == "extract.aligned"]
 
 
 def test_a_legal_entity_subtotal_column_is_read_and_checked():
@@ -122,7 +122,7 @@ def test_a_legal_entity_subtotal_column_is_read_and_checked():
             ["一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "2", "3", "6"],
             ["二、上年结转政府信息公开申请数量", "3", "1", "0", "0", "0", "1", "3", "5"]]
     cells, _ = cells_of(Document("x", "pdf", items=[grid_table(rows)]))
-    assert cells[("requests", "new", "legal_entity_subtotal")]["value"] == 3
-    assert cells[("requests", "new", "total")]["value"] == 6
-    flags = {f.flag: f for f in check_report(list(cells.values()))["findings"] if f.severity == "error"}
+    assert cells[("requests", "new", "legal_entity_subtotal")].value == 3
+    assert cells[("requests", "new", "total")].value == 6
+    flags = {f.flag: f for f in check_report(list(cells.values())).findings if f.severity == "error"}
     assert set(flags) == {"requests.subtotal@carried_over"}          # 1 + 0 + 0 + 0 + 1 ≠ 3

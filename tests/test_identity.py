@@ -165,6 +165,6 @@ def test_the_office_from_the_metadata_when_the_title_names_none():
         TextBlock(text="2022年政府信息公开工作年度报告", page=1),
         TextBlock(text="根据《条例》规定，现将本机关2022年政府信息公开工作年度报告公布如下。", page=1)],
         meta={"publisher": "宜兴市人社局", "title": "2022年政府信息公开工作年度报告"})
-    m = report_meta(doc, [None, None])
-    assert (m["office"], m["office_as_printed"], m["year"]) == ("宜兴市人力资源和社会保障局", "宜兴市人社局", 2022)
-    assert m["office_id"] == "320282:人力资源和社会保障局" and m["level"] == "county"
+    m, _ = report_meta(doc, [None, None])
+    assert (m.office, m.office_as_printed, m.year) == ("宜兴市人力资源和社会保障局", "宜兴市人社局", 2022)
+    assert m.office_id == "320282:人力资源和社会保障局" and m.level == "county"

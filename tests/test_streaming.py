@@ -11,8 +11,9 @@ from conftest import ROOT
 
 from pipeline.core.store import Workspace
 from pipeline.dataset import groups
-from pipeline.dataset.checks import check_dataset, load_documents
+from pipeline.dataset.checks import check_dataset, year_report
 from pipeline.dataset.cross_year import check_cross_year
+from pipeline.dataset.reports import Documents
 from pipeline.publish import schema
 from pipeline.publish.datasets import DATASETS, collect, publish
 from pipeline.runtime.run import run
@@ -60,12 +61,15 @@ def test_a_dataset_of_one_row_group_is_the_same_bytes_as_before_streaming(out):
 
 
 def test_the_dataset_checks_one_office_at_a_time_find_what_all_at_once_finds(out):
-    ws = Workspace(out)
-    docs = load_documents(ws)                          # every document with its cells at once
-    assigned = groups.assign(docs)
-    canonical = [d for d in docs if assigned[d["report_id"]].canonical == d["report_id"] and not d["failed"]]
+    docs = Documents(Workspace(out))
+    facts = docs.facts()
+    assigned = groups.assign(facts)
+    entries = {e["report_id"]: e for e in docs.entries()}
+    # every canonical document with its cells, all at once
+    canonical = [year_report(f, docs.reviewed(entries[f.report_id])) for f in facts
+                 if assigned[f.report_id].canonical == f.report_id and not f.failed]
     at_once = check_cross_year(canonical)
     assert at_once, "the sample offices have consecutive years"
-    found = check_dataset(ws)
+    found = check_dataset(Documents(Workspace(out)))
     for rid, fs in at_once.items():
         assert [f.to_dict() for f in fs] == [f.to_dict() for f in found[rid] if f.stage == "cross_year"]

@@ -12,15 +12,16 @@ from __future__ import annotations
 from pipeline.checks.confidence import check_confidence, low_confidence_cells
 from pipeline.checks.counts import check_counts
 from pipeline.checks.narrative import check_narrative
-from pipeline.core.findings import code_of
 from pipeline.core.options import Options
+from pipeline.core.results import Checked
 from pipeline.formats.relations import check_relations
 
 
-def check_report(cells: list, overview: str = "", options: Options = Options(), fmt=None) -> dict:
-    """{findings, low_confidence: [cell codes]} of one report's within-report checks."""
-    low = {code_of(c) for c in low_confidence_cells(cells, options.ocr_low_confidence)}
-    marked = [{**c, "low_confidence": code_of(c) in low} for c in cells]
+def check_report(cells: list, overview: str = "", options: Options = Options(), fmt=None) -> Checked:
+    """The within-report checks of one report's cells (CellRecords): relations, counts, the
+    overview's numbers, OCR confidence. `overview`: the text of 一、总体情况; `fmt`: the format."""
+    low = {c.code for c in low_confidence_cells(cells, options.ocr_low_confidence)}
+    marked = [c.with_(low_confidence=c.code in low) for c in cells]
     findings = (check_relations(marked, fmt) + check_counts(marked) + check_narrative(overview, marked)
                 + check_confidence(marked, options.ocr_low_confidence))
-    return {"findings": findings, "low_confidence": sorted(low)}
+    return Checked(findings, sorted(low))

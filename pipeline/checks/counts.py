@@ -5,7 +5,7 @@ amounts may be fractional), read through pipeline.formats.layout.
 """
 from __future__ import annotations
 
-from pipeline.core.findings import Finding, code_of, with_evidence
+from pipeline.core.findings import Finding, with_evidence
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label
 
@@ -13,18 +13,18 @@ from pipeline.formats.labels import canonical_label
 def check_counts(cells: list) -> list:
     out = []
     for c in cells:
-        if c["kind"] != "number" or c["value"] is None:
+        if c.kind != "number" or c.value is None:
             continue
-        kind = layout.value_type(c["table_code"], c["col_code"])
-        where, v = code_of(c), c["value"]
-        name = f"{layout.title(c['table_code'])} {canonical_label(c['table_code'], 'row', c['row_code'])}" \
-               f" / {canonical_label(c['table_code'], 'col', c['col_code'])}"
+        kind = layout.value_type(c.table_code, c.col_code)
+        where, v = c.code, c.value
+        name = f"{layout.title(c.table_code)} {canonical_label(c.table_code, 'row', c.row_code)}" \
+               f" / {canonical_label(c.table_code, 'col', c.col_code)}"
         if v < 0 and kind != "signed":
             out.append(with_evidence(Finding(
-                "values.non_negative", where, "error", ">= 0", c["raw"],
-                f"{name}：数量不能为负数（{c['raw']}）", f"{where}: a count cannot be negative ({c['raw']!r})"), [c]))
+                "values.non_negative", where, "error", ">= 0", c.raw,
+                f"{name}：数量不能为负数（{c.raw}）", f"{where}: a count cannot be negative ({c.raw!r})"), [c]))
         if not float(v).is_integer() and kind != "amount":
             out.append(with_evidence(Finding(
-                "values.integer", where, "error", "integer", c["raw"],
-                f"{name}：件数应为整数（{c['raw']}）", f"{where}: a count must be a whole number ({c['raw']!r})"), [c]))
+                "values.integer", where, "error", "integer", c.raw,
+                f"{name}：件数应为整数（{c.raw}）", f"{where}: a count must be a whole number ({c.raw!r})"), [c]))
     return out

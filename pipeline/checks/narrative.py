@@ -78,24 +78,24 @@ def _row_parts() -> dict:
 def _value(cell: dict, index: dict):
     """(value, evidence cells) of an operand: its number; for a blank total, the sum of its row's
     parts (blanks in them count as none) when one of them is a number; else (None, [cell])."""
-    if cell["kind"] == "number" and cell["value"] is not None:
-        return cell["value"], [cell]
-    total, parts = _row_parts().get(cell["table_code"], (None, ()))
-    if cell["kind"] == "blank" and cell["col_code"] == total:
-        row = [index.get((cell["table_code"], cell["row_code"], p)) for p in parts]
-        nums = [c for c in row if c is not None and c["kind"] == "number" and c["value"] is not None]
-        if nums and all(c is not None and c["kind"] in ("number", "blank") for c in row):
-            return sum(c["value"] for c in nums), nums
+    if cell.kind == "number" and cell.value is not None:
+        return cell.value, [cell]
+    total, parts = _row_parts().get(cell.table_code, (None, ()))
+    if cell.kind == "blank" and cell.col_code == total:
+        row = [index.get((cell.table_code, cell.row_code, p)) for p in parts]
+        nums = [c for c in row if c is not None and c.kind == "number" and c.value is not None]
+        if nums and all(c is not None and c.kind in ("number", "blank") for c in row):
+            return sum(c.value for c in nums), nums
     return None, [cell]
 
 
 def check_narrative(overview_text: str, cells: list) -> list:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", overview_text or ""))
-    index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+    index = {c.key: c for c in cells}
     out, seen = [], set()
     for what, terms, expr, expect, pat in patterns():
         ops = _operands(terms, index)
-        if not ops or any(c["kind"] not in ("number", "blank") for _, c in ops):
+        if not ops or any(c.kind not in ("number", "blank") for _, c in ops):
             continue                       # na, text: not judged
         values = [(sign, *_value(c, index)) for sign, c in ops]
         if all(v is None for _, v, _ in values):
@@ -105,14 +105,14 @@ def check_narrative(overview_text: str, cells: list) -> list:
         # in a sum, a blank the table printed for none counts as 0 once another operand is a number
         total = sum(sign * (v or 0) for sign, v, _ in values)
         evidence = [c for _, _, cs in values for c in cs]
-        location = expr if len(ops) == 1 else ops[0][1]["table_code"]
+        location = expr if len(ops) == 1 else ops[0][1].table_code
         for m in pat.finditer(text):
             stated = float(expect) if expect else int(m.group(1))
             if abs(stated - total) <= 1e-6 or what in seen:
                 continue
             seen.add(what)
             sentence = _sentence(text, m.start(), m.end())
-            found = ops[0][1]["raw"] if len(ops) == 1 and ops[0][1]["kind"] == "number" else f"{total:g}"
+            found = ops[0][1].raw if len(ops) == 1 and ops[0][1].kind == "number" else f"{total:g}"
             claim = f"“{m.group(0)}”" if expect else f"{int(stated)}"
             out.append(with_evidence(Finding(
                 f"narrative.{what}", location, "warning", f"{stated:g}", found,

@@ -40,9 +40,9 @@ def catalogue() -> dict:
     out = {}
     for r in data.rows("findings.csv"):
         out[r["id"]] = RuleInfo(r["id"], r["severity"], r["stage"], r["zh"], r["en"])
-    for r in data.rows("rules.csv"):
+    for r in data.described("rules.csv"):
         out[r["id"]] = RuleInfo(r["id"], "error", "check", r["zh"], r["en"])
-    for r in data.rows("narrative.csv"):
+    for r in data.described("narrative.csv"):
         rid = f"narrative.{r['what']}"
         out[rid] = RuleInfo(rid, "warning", "check", r["zh"], r["en"])
     return out
@@ -108,21 +108,17 @@ _FIELDS = set(Finding.__dataclass_fields__)
 
 
 def with_evidence(finding: Finding, cells: list) -> Finding:
-    """The finding with the page, box and codes of `cells` (cell records as the extractor makes
-    them: dicts with table_code, row_code, col_code, page, bbox). The page is the first involved
-    cell's; the box is the union of the involved cells on that page."""
+    """The finding with the page, box and codes of `cells` (pipeline.core.results.CellRecord). The
+    page is the first involved cell's; the box is the union of the involved cells on that page."""
     cells = [c for c in cells if c is not None]
     if not cells:
         return finding
-    finding.cells = tuple(dict.fromkeys(code_of(c) for c in cells))
-    page = cells[0].get("page")
-    boxes = [c["bbox"] for c in cells if c.get("page") == page and c.get("bbox")]
+    finding.cells = tuple(dict.fromkeys(c.code for c in cells))
+    page = cells[0].page
+    boxes = [c.bbox for c in cells if c.page == page and c.bbox]
     finding.page = page
     if boxes:
         finding.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                         max(b[2] for b in boxes), max(b[3] for b in boxes))
     return finding
 
-
-def code_of(cell: dict) -> str:
-    return f"{cell['table_code']}.{cell['row_code']}.{cell['col_code']}"

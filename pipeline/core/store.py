@@ -15,10 +15,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from pipeline.core.failures import Failure, Kind
 from pipeline.core.options import Options
-from pipeline.core.version import pipeline_version
+from pipeline.core.results import RESULTS
+from pipeline.core.version import STAGES, stage_digest
 
-STAGES = ("parse", "segment", "extract", "check")
 HEAD = 64 * 1024       # bytes of a stage result read to find its error
 
 
@@ -64,9 +65,9 @@ class Workspace:
         self.options = options
 
     def stamp(self, stage: str) -> str:
-        """What a stage result must carry to be reused: the pipeline version and a digest of the
-        options that affect this stage or an earlier one."""
-        return f"{pipeline_version()}/{self.options.cache_key(stage, STAGES)}"
+        """What a stage result must carry to be reused: the digest of the stage's code, data and
+        engines (pipeline.core.version) and of the options that affect it or an earlier stage."""
+        return f"{stage_digest(stage)}/{self.options.cache_key(stage, STAGES)}"
 
     @property
     def catalogue_path(self) -> Path:
@@ -80,38 +81,55 @@ class Workspace:
     def path(self, stage: str, report_id: str) -> Path:
         return self.work / stage / f"{report_id}.json"
 
-    def save(self, stage: str, entry: dict, payload: dict) -> None:
-        payload = {"version": self.stamp(stage), "sha256": entry["sha256"],
-                   "report_id": entry["report_id"], **payload}
+    def save(self, stage: str, entry: dict, result) -> None:
+        """Write one file's result of `stage` (its typed result, or a Failure). The head — version,
+        sha256, report_id, retry, kind, error — comes first, so `fresh` and `failure` read only it."""
+        head = {"version": self.stamp(stage), "sha256": entry["sha256"], "report_id": entry["report_id"]}
+        if isinstance(result, Failure):
+            payload = {**head, "retry": result.retry, "kind": result.kind.value, "error": result.message,
+                       "traceback": result.traceback}
+        else:
+            payload = {**head, "retry": False, "kind": None, "error": None, "result": result.to_dict()}
         write_json(self.path(stage, entry["report_id"]), payload)
 
     def load(self, stage: str, report_id: str):
+        """The typed result of `stage` for the file (pipeline.core.results.RESULTS), its Failure, or
+        None when the stage has no result for it."""
         p = self.path(stage, report_id)
-        return read_json(p) if p.exists() else None
+        if not p.exists():
+            return None
+        d = read_json(p)
+        if d.get("kind"):
+            return Failure(Kind(d["kind"]), d["error"], d.get("traceback"))
+        return RESULTS[stage].from_dict(d["result"])
 
-    def error_of(self, stage: str, report_id: str):
-        """The `error` of a stage result (None: no result, or no error) without reading the rest:
-        a parse result holds the whole document. `save` writes version, sha256, report_id and
-        `retry` before `error`; anything else is read whole."""
+    def failure(self, stage: str, report_id: str):
+        """The Failure of a stage result (None: no result, or no failure) without reading the rest:
+        a parse result holds the whole document."""
         try:
             with open(self.path(stage, report_id), encoding="utf-8") as f:
                 head = f.read(HEAD)
         except OSError:
             return None
-        at = head.find('"error": ', 0, 1024)
-        if at >= 0:
-            try:
-                return json.JSONDecoder().raw_decode(head, at + len('"error": '))[0]
-            except ValueError:      # an error longer than the head
-                pass
-        return (self.load(stage, report_id) or {}).get("error")
+        decoder = json.JSONDecoder()
+        at = head.find('"kind": ', 0, 1024)
+        if at < 0:
+            return None
+        kind = decoder.raw_decode(head, at + len('"kind": '))[0]
+        if kind is None:
+            return None
+        at = head.find('"error": ', at)
+        try:
+            message = decoder.raw_decode(head, at + len('"error": '))[0]
+        except ValueError:       # an error longer than the head
+            return self.load(stage, report_id)
+        return Failure(Kind(kind), message)
 
     def fresh(self, stage: str, entry: dict) -> bool:
         """Whether this stage's result for the file is from the same content and pipeline.
 
         Only the head of the file is read: `save` writes version and sha256 first, then `retry`
-        for a failure that depends on a limit (--max-*, a worker that ran out of memory or died).
-        """
+        for a failure that depends on a limit or the machine (pipeline.core.failures.RETRIED)."""
         p = self.path(stage, entry["report_id"])
         try:
             with open(p, encoding="utf-8") as f:

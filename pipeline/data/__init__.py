@@ -38,6 +38,13 @@ def rows(name: str) -> tuple:
         return tuple(csv.DictReader(f))
 
 
+def described(name: str) -> tuple:
+    """The rows of table `name` read only for the rule ids it defines and their descriptions (the
+    findings catalogue): they never change a stage's result, so the cache stamps do not count
+    this read (pipeline.core.version)."""
+    return rows(name)
+
+
 def terms(expr: str) -> tuple:
     """A signed sum as the tables write it (rules.csv, narrative.csv, indicators.csv): 'a + b -
     c@-1' → ((+1, 'a', 0), (+1, 'b', 0), (-1, 'c', -1)); `@-1` is last year's report."""

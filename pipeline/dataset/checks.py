@@ -12,95 +12,69 @@ with the others.
 """
 from __future__ import annotations
 
-from pipeline.core.store import Workspace, write_json
-from pipeline.dataset import corrections as CR
+from pipeline.core.findings import Finding
+from pipeline.core.store import Workspace, read_json, write_json
 from pipeline.dataset import groups as GR
-from pipeline.dataset.cross_year import check_cross_year
+from pipeline.dataset.cross_year import YearReport, check_cross_year
+from pipeline.dataset.reports import Documents
 
-# -- the dataset checks --------------------------------------------------------------------------
-
-def document_facts(ws: Workspace) -> list:
-    """One record per distinct document of the catalogue, in its order: its group facts
-    (pipeline.dataset.groups), office and format; read a report at a time, without cells."""
-    out, seen = [], set()
-    for e in ws.catalogue():
-        rid = e["report_id"]
-        if e.get("duplicate_of") or rid in seen:
-            continue
-        seen.add(rid)
-        extracted, checked = ws.load("extract", rid), ws.load("check", rid)
-        ex = extracted if extracted and not extracted.get("error") else {}
-        meta = ex.get("meta", {})
-        out.append({**GR.facts(e, extracted, checked), "office": meta.get("office"),
-                    "format_version": ex.get("format_version")})
-    return out
+CROSS_YEAR = "cross_year.json"
 
 
-def with_contents(ws: Workspace, doc: dict, fixes=None) -> dict:
-    """A document's facts with its cells — corrected by the dataset's corrections file
-    (pipeline.dataset.corrections) — and overview text, which the comparisons need."""
-    extracted = ws.load("extract", doc["report_id"])
-    ex = extracted if extracted and not extracted.get("error") else {}
-    seg = ws.load("segment", doc["report_id"]) or {}
-    overview = " ".join(s["text"] for s in seg.get("sections", []) if s["code"] == "overview")
-    cells = ex.get("cells", [])
-    if fixes:
-        cells, _ = fixes.correct_cells(doc["report_id"], ex.get("meta", {}), cells)
-    return {**doc, "cells": cells, "overview": overview}
-
-
-def load_documents(ws: Workspace) -> list:
-    """Every distinct document with its cells and overview, all in memory (small datasets, tests)."""
-    fixes = CR.load(ws.out, ws.options.corrections)
-    return [with_contents(ws, d, fixes) for d in document_facts(ws)]
-
-
-def office_key(doc: dict):
-    """The office the cross-year checks know a document by (pipeline.dataset.cross_year); every
-    group of forms lies within one office."""
-    return doc.get("office_id") or doc.get("office")
-
-
-def by_office(docs: list) -> dict:
-    """{office: [documents]} in the order each office first appears; a document with no office
-    is alone (it has no other forms and no other years)."""
+def by_office(facts: list) -> dict:
+    """{office: [Facts]} in the order each office first appears; a document with no office is
+    alone (it has no other forms and no other years)."""
     out = {}
-    for d in docs:
-        out.setdefault(office_key(d) or ("", d["report_id"]), []).append(d)
+    for f in facts:
+        out.setdefault(f.office_key or ("", f.report_id), []).append(f)
     return out
 
 
-def check_dataset(ws: Workspace) -> dict:
+def year_report(f, doc) -> YearReport:
+    """A canonical document as the cross-year checks compare it: its Facts and Reviewed contents."""
+    return YearReport(f.report_id, f.source, f.office_key, f.year, f.format_version, doc.cells, doc.overview)
+
+
+def check_dataset(docs: Documents) -> dict:
     """Group the forms, compare them, run the cross-year checks on the canonical documents;
     writes work/cross_year.json and returns {report_id: [Finding]}.
 
-    The groups are chosen from the small facts of every document; the cells are then read one
+    The groups are chosen from the small facts of every document; the contents are then read one
     office at a time (its forms and years are all the comparisons need), so memory holds one
     office's documents, not the dataset's."""
-    docs = document_facts(ws)
-    assigned = GR.assign(docs)
-    fixes = CR.load(ws.out, ws.options.corrections)
+    facts = docs.facts()
+    assigned = GR.assign(facts)
+    entries = {e["report_id"]: e for e in docs.entries()}
     forms, cross = {}, []
-    offices = by_office(docs)
-    canonical_first = list(dict.fromkeys(office_key(d) for d in docs if _canonical(d, assigned) and d.get("year")))
+    offices = by_office(facts)
+    canonical_first = list(dict.fromkeys(f.office_key for f in facts if _canonical(f, assigned) and f.year))
     for key in list(dict.fromkeys([k for k in canonical_first if k] + list(offices))):
-        full = [with_contents(ws, d, fixes) for d in offices[key]]
-        by_id = {d["report_id"]: d for d in full}
-        for d in full:
-            g = assigned[d["report_id"]]
-            if g.canonical != d["report_id"] and not d["failed"]:
-                found = GR.disagreements(d, by_id[g.canonical])
+        members = offices[key]
+        contents = {f.report_id: docs.reviewed(entries[f.report_id]) for f in members}
+        for f in members:
+            g = assigned[f.report_id]
+            if g.canonical != f.report_id and not f.failed:
+                canonical = next(m for m in members if m.report_id == g.canonical)
+                found = GR.disagreements(contents[f.report_id].cells, contents[g.canonical].cells,
+                                         canonical.report_id, canonical.source)
                 if found:
-                    forms[d["report_id"]] = found
-        cross.extend(check_cross_year([d for d in full if _canonical(d, assigned)]).items())
+                    forms[f.report_id] = found
+        cross.extend(check_cross_year([year_report(f, contents[f.report_id])
+                                       for f in members if _canonical(f, assigned)]).items())
     # the order the findings were always written in: the forms' in the documents' order, then
     # the cross-year ones office by office (offices in the order of their first canonical document)
-    findings = {d["report_id"]: forms[d["report_id"]] for d in docs if d["report_id"] in forms}
+    findings = {f.report_id: forms[f.report_id] for f in facts if f.report_id in forms}
     for rid, fs in cross:
         findings.setdefault(rid, []).extend(fs)
-    write_json(ws.work / "cross_year.json", {rid: [f.to_dict() for f in fs] for rid, fs in findings.items()})
+    write_json(docs.ws.work / CROSS_YEAR, {rid: [f.to_dict() for f in fs] for rid, fs in findings.items()})
     return findings
 
 
-def _canonical(doc: dict, assigned: dict) -> bool:
-    return assigned[doc["report_id"]].canonical == doc["report_id"] and not doc["failed"]
+def dataset_findings(ws: Workspace) -> dict:
+    """{report_id: [Finding]} of the dataset checks, as the last run of them left them."""
+    path = ws.work / CROSS_YEAR
+    return {rid: [Finding.from_dict(f) for f in fs] for rid, fs in read_json(path).items()} if path.exists() else {}
+
+
+def _canonical(f, assigned: dict) -> bool:
+    return assigned[f.report_id].canonical == f.report_id and not f.failed

@@ -10,7 +10,8 @@ web page, scan …: they are one report, and the correction is about the report,
 With both, the report_id decides and the office and year must be that document's. An empty
 `value` means "the cell is blank"; otherwise it is a number as the report should have printed it.
 
-Applied at publish, never in the stages: the stage results in OUT/work/ stay what was read,
+Applied once per run, after the per-file stages and before the dataset checks, by
+pipeline.dataset.reports.Documents, never in the stages: the stage results in OUT/work/ stay what was read,
 their cache keys do not depend on the file, and the pipeline never writes it (edit it, run
 `ogi publish OUT` or `ogi run` again). The corrected cells are published beside what was read
 (`cells.extracted_value`, `extracted_kind`, `corrected`, `correction_note`, `corrected_by`) and
@@ -18,7 +19,7 @@ each one is a `correction.applied` finding (info), so nobody mistakes a reviewed
 read one.
 
 The checks see the corrected values. A corrected document's within-report checks are run again
-at publish on its corrected cells (the check stage is a pure function of the cells, the
+(once, by Documents) on its corrected cells (the check stage is a pure function of the cells, the
 overview and the options, and cheap), replacing the check stage's findings: an error a
 correction resolves disappears, one it causes appears, and nothing says "error" about a number
 nobody published. A corrected OCR'd cell is no longer of low confidence: a person has read it.
@@ -43,8 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline.checks import check_report
-from pipeline.core.findings import Finding, code_of, with_evidence
+from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.results import CellRecord
 from pipeline.formats import layout
 
 HEADER = ("report_id", "office_id", "year", "table_code", "row_code", "col_code", "value", "note", "who")
@@ -63,12 +64,12 @@ class Correction:
     note: str
     who: str
 
-    def names(self, report_id: str, meta: dict) -> bool:
-        """Whether this line is about the document `report_id` whose meta is `meta`."""
+    def names(self, report_id: str, meta) -> bool:
+        """Whether this line is about the document `report_id` whose ReportMeta is `meta`."""
         if self.report_id:
-            return self.report_id == report_id and (not self.office_id or self.office_id == meta.get("office_id")) \
-                and (self.year is None or self.year == meta.get("year"))
-        return self.office_id == meta.get("office_id") and self.year == meta.get("year")
+            return self.report_id == report_id and (not self.office_id or self.office_id == meta.office_id) \
+                and (self.year is None or self.year == meta.year)
+        return self.office_id == meta.office_id and self.year == meta.year
 
 
 @dataclass
@@ -89,18 +90,21 @@ class Corrections:
 
     # -- applying --------------------------------------------------------------------------------
 
-    def for_document(self, report_id: str, meta: dict) -> list:
+    def for_document(self, report_id: str, meta) -> list:
         return [c for c in self.lines if c.names(report_id, meta)]
 
-    def correct_cells(self, report_id: str, meta: dict, cells: list) -> tuple:
-        """(cells with this document's corrections applied, applied and conflict findings)."""
-        mine = self.for_document(report_id, meta)
+    def correct_cells(self, entry: dict, meta, cells: list) -> tuple:
+        """(cells with this document's corrections applied, applied and conflict findings);
+        `meta`: the document's ReportMeta."""
+        mine = self.for_document(entry["report_id"], meta)
+        for c in mine:
+            self.named.setdefault(c.line, (entry["report_id"], entry["source"]))
         if not mine:
             return cells, []
         by_code, findings = {}, []
         for c in mine:
             by_code.setdefault(c.code, []).append(c)
-        chosen, by_cell = {}, {code_of(c): c for c in cells}
+        chosen, by_cell = {}, {c.code: c for c in cells}
         for code, lines in by_code.items():
             if len({c.value for c in lines}) > 1:
                 if code in by_cell:                             # (no such cell: unmatched, below)
@@ -110,7 +114,7 @@ class Corrections:
                 chosen[code] = lines[0]
         out = []
         for cell in cells:
-            fix = chosen.get(code_of(cell))
+            fix = chosen.get(cell.code)
             if fix is None:
                 out.append(cell)
                 continue
@@ -119,24 +123,6 @@ class Corrections:
             out.append(fixed)
             findings.append(_applied(cell, fixed, fix, self.name))
         return out, findings
-
-    def correct(self, entry: dict, ex: dict, check: dict, segment: dict, options) -> tuple:
-        """(extract result, check result) of one document as publish should see them: the cells
-        corrected and the within-report checks run again on them, with the corrections' own
-        findings among the check's. Unchanged (the same objects) when nothing applies."""
-        if not ex:
-            return ex, check
-        for c in self.for_document(entry["report_id"], ex.get("meta", {})):
-            self.named.setdefault(c.line, (entry["report_id"], entry["source"]))
-        cells, notes = self.correct_cells(entry["report_id"], ex.get("meta", {}), ex.get("cells", []))
-        if not notes:
-            return ex, check
-        seen = [{**c, "ocr_confidence": None} if c.get("corrected") else c for c in cells]
-        result = check_report(seen, _overview(segment), options, ex.get("format_version"))
-        ex = {**ex, "cells": cells}
-        check = {**(check or {}), "findings": [f.to_dict() for f in result["findings"] + notes],
-                 "low_confidence": result["low_confidence"]}
-        return ex, check
 
     # -- what is left ----------------------------------------------------------------------------
 
@@ -161,15 +147,11 @@ def _line_of(f: Finding) -> int:
     return int(f.location.rsplit(":", 1)[1])
 
 
-def _overview(segment: dict) -> str:
-    return " ".join(s["text"] for s in (segment or {}).get("sections", []) if s["code"] == "overview")
-
-
-def corrected(cell: dict, fix: Correction) -> dict:
+def corrected(cell: CellRecord, fix: Correction) -> CellRecord:
     """The cell with the corrected value, what was read kept beside it."""
-    return {**cell, "kind": "number" if fix.value is not None else "blank", "value": fix.value,
-            "extracted_value": cell.get("value"), "extracted_kind": cell.get("kind"), "corrected": True,
-            "correction_note": fix.note or None, "corrected_by": fix.who or None}
+    return cell.with_(kind="number" if fix.value is not None else "blank", value=fix.value,
+                      extracted_value=cell.value, extracted_kind=cell.kind, corrected=True,
+                      correction_note=fix.note or None, corrected_by=fix.who or None)
 
 
 def shown(value, kind: str = "number") -> str:
@@ -181,27 +163,27 @@ def shown(value, kind: str = "number") -> str:
 
 
 def _applied(cell: dict, fixed: dict, fix: Correction, name: str) -> Finding:
-    code, old, new = code_of(cell), shown(cell.get("value"), cell.get("kind")), shown(fix.value)
+    code, old, new = cell.code, shown(cell.value, cell.kind), shown(fix.value)
     why = "；".join(x for x in (fix.note, fix.who) if x)
     return with_evidence(Finding(
         "correction.applied", code, "info", expected=new, found=old,
-        message_zh=f"{code} 已按 {name} 第{fix.line}行更正：读取为 {old}（印作“{cell.get('raw') or ''}”），"
+        message_zh=f"{code} 已按 {name} 第{fix.line}行更正：读取为 {old}（印作“{cell.raw or ''}”），"
                    f"更正为 {new}" + (f"（{why}）" if why else ""),
-        message_en=f"{code} corrected by line {fix.line} of {name}: read as {old} (printed {cell.get('raw')!r}), "
+        message_en=f"{code} corrected by line {fix.line} of {name}: read as {old} (printed {cell.raw!r}), "
                    f"corrected to {new}" + (f" ({fix.note or 'no note'}; by {fix.who or 'unnamed'})")),
         [fixed])
 
 
 def _conflict(cell: dict, lines: list, name: str) -> Finding:
-    code = code_of(cell)
+    code = cell.code
     values = "、".join(f"第{c.line}行 {shown(c.value)}" for c in lines)
     values_en = ", ".join(f"line {c.line}: {shown(c.value)}" for c in lines)
     return with_evidence(Finding(
         "correction.conflict", code, "warning", expected=" / ".join(shown(c.value) for c in lines),
-        found=shown(cell.get("value"), cell.get("kind")),
-        message_zh=f"{name} 对 {code} 给出不同的更正值（{values}），均未采用（读取为 {shown(cell.get('value'), cell.get('kind'))}）",
+        found=shown(cell.value, cell.kind),
+        message_zh=f"{name} 对 {code} 给出不同的更正值（{values}），均未采用（读取为 {shown(cell.value, cell.kind)}）",
         message_en=f"{name} gives {code} different values ({values_en}): none was applied (read as "
-                   f"{shown(cell.get('value'), cell.get('kind'))})"), [cell])
+                   f"{shown(cell.value, cell.kind)})"), [cell])
 
 
 def _line_problem(rule: str, line: int, why: str, name: str, code: str = "") -> Finding:

@@ -14,22 +14,36 @@ previous year.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Optional
+
 from pipeline.core.findings import Finding
 from pipeline.dataset.yoy import check_anomalies
 from pipeline.formats.relations import Context, all_relations, evaluate
 
 
+@dataclass
+class YearReport:
+    """One office-year as the cross-year checks compare it: its canonical document's cells (as
+    corrected) and overview text."""
+    report_id: str
+    source: str
+    office: Optional[str]            # office_id, or the name where no id is known
+    year: Optional[int]
+    format_version: Optional[str]
+    cells: list                      # [CellRecord]
+    overview: str = ""
+
+
 def check_cross_year(reports: list) -> dict:
     """{report_id: [Finding]} for the consecutive years of each office.
 
-    `reports`: one per office-year (the canonical documents): dicts with report_id, source,
-    office_id (or office), year, cells (cell records) and, for the text checks, overview.
-    Where an office-year still has several, the one with the most numbers is taken."""
+    `reports`: YearReports, one per office-year (the canonical documents). Where an office-year
+    still has several, the one with the most numbers is taken."""
     by_office = {}
     for r in reports:
-        key = r.get("office_id") or r.get("office")
-        if key and r.get("year"):
-            by_office.setdefault(key, {}).setdefault(int(r["year"]), []).append(r)
+        if r.office and r.year:
+            by_office.setdefault(r.office, {}).setdefault(int(r.year), []).append(r)
     out = {}
     for years in by_office.values():
         chosen = {y: max(copies, key=_numbers) for y, copies in years.items()}
@@ -38,23 +52,19 @@ def check_cross_year(reports: list) -> dict:
             prev = chosen.get(year - 1)
             if prev is None:
                 if year > first:
-                    out[r["report_id"]] = [_gap(r, year, sorted(y for y in chosen if y < year)[-1])]
+                    out[r.report_id] = [_gap(r, year, sorted(y for y in chosen if y < year)[-1])]
                 continue
             found = _compare(r, prev, year) + check_anomalies(r, prev, year)
             if found:
-                out[r["report_id"]] = found
+                out[r.report_id] = found
     return out
 
 
-def _numbers(report: dict) -> int:
-    return sum(c["kind"] == "number" for c in report["cells"])
+def _numbers(report: YearReport) -> int:
+    return sum(c.kind == "number" for c in report.cells)
 
 
-def _key(c: dict) -> tuple:
-    return (c["table_code"], c["row_code"], c["col_code"])
-
-
-def _gap(r: dict, year: int, last: int) -> Finding:
+def _gap(r: YearReport, year: int, last: int) -> Finding:
     missing = f"{last + 1}" if last + 1 == year - 1 else f"{last + 1}–{year - 1}"
     return Finding("cross_year.gap", "report", "info", expected=str(year - 1), found=str(last),
                    message_zh=f"数据集中没有该机关{missing}年的报告（上一份为{last}年）：跨年度关系无法核对",
@@ -63,25 +73,25 @@ def _gap(r: dict, year: int, last: int) -> Finding:
                    stage="cross_year")
 
 
-def _compare(r: dict, prev: dict, year: int) -> list:
-    now = {_key(c): c for c in r["cells"]}
-    before = {_key(c): c for c in prev["cells"]}
+def _compare(r: YearReport, prev: YearReport, year: int) -> list:
+    now = {c.key: c for c in r.cells}
+    before = {c.key: c for c in prev.cells}
 
     def lookup(table, row, col, offset):
         return (now if offset == 0 else before).get((table, row, col))
 
-    context = Context((r.get("format_version"), prev.get("format_version")),
+    context = Context((r.format_version, prev.format_version),
                       previous_zh=f"（{year - 1}年报告）", previous_en=f"in its {year - 1} report")
     findings = []
     for rel in all_relations():
         if rel.cross_year:
             # an unverifiable relation is reported only when last year's table has the row
-            findings.extend(f for f in evaluate(rel, r["cells"], lookup, context)
+            findings.extend(f for f in evaluate(rel, r.cells, lookup, context)
                             if f.severity == "error" or any(k[0] == rel.table for k in before))
-    against = prev.get("source", prev["report_id"])
+    against = prev.source
     for f in findings:
         f.stage = "cross_year"
         f.message_zh += f"（对照 {against}）"
         f.message_en += f" (compared with {against})"
-        f.extra["against"] = prev["report_id"]
+        f.extra["against"] = prev.report_id
     return findings

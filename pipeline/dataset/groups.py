@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.core.findings import Finding, code_of, with_evidence
+from pipeline.core.findings import Finding, with_evidence
 
 FORMAT_ORDER = ("pdf", "ofd", "docx", "doc", "wps", "html", "md", "txt")
 
@@ -33,62 +33,45 @@ class Group:
     members: tuple          # report_ids, canonical first
 
 
-def facts(entry: dict, extracted, checked) -> dict:
-    """What the choice needs to know of one document, from its extract and check results as
-    the work folder holds them (None where a stage has no result)."""
-    ex = extracted if extracted and not extracted.get("error") else {}
-    check = checked if checked and not checked.get("error") else {}
-    errors = sum(f["severity"] == "error" for f in ex.get("findings", []) + check.get("findings", []))
-    meta = (ex or {}).get("meta", {})
-    done = (ex or {}).get("completeness", {})
-    return {"report_id": entry["report_id"], "source": entry["source"], "input": entry.get("input", ""),
-            "detected_format": entry.get("detected_format"), "failed": not ex or bool(ex.get("error")),
-            "office_id": meta.get("office_id"), "year": meta.get("year"),
-            "expected": done.get("expected"), "found": done.get("found") or 0,
-            "ocr": bool((ex or {}).get("ocr_pages")), "errors": errors}
+def group_key(f) -> str:
+    """`<office_id>/<year>` of a document's Facts (pipeline.dataset.reports); None when either is unknown."""
+    return f"{f.office_id}/{f.year}" if f.office_id and f.year else None
 
 
-def group_key(f: dict):
-    return f"{f['office_id']}/{f['year']}" if f.get("office_id") and f.get("year") else None
-
-
-def rank(f: dict) -> tuple:
-    """The canonical order: smaller is better."""
-    complete = f["expected"] is not None and f["found"] == f["expected"]
-    fmt = f["detected_format"]
-    born = len(FORMAT_ORDER) if f["ocr"] or fmt not in FORMAT_ORDER else FORMAT_ORDER.index(fmt)
-    return (f["failed"], not complete, -f["found"], born, f["errors"], f["source"], f["input"])
+def rank(f) -> tuple:
+    """The canonical order of a document's Facts: smaller is better."""
+    fmt = f.detected_format
+    born = len(FORMAT_ORDER) if f.ocr or fmt not in FORMAT_ORDER else FORMAT_ORDER.index(fmt)
+    return (f.failed, not f.complete, -f.found, born, f.errors, f.source, f.input)
 
 
 def assign(documents: list) -> dict:
-    """{report_id: Group} for distinct documents (facts(); duplicates of a content left out)."""
+    """{report_id: Group} for distinct documents (their Facts; duplicates of a content left out)."""
     by_key = {}
     for f in documents:
-        by_key.setdefault(group_key(f) or f["report_id"], []).append(f)
+        by_key.setdefault(group_key(f) or f.report_id, []).append(f)
     out = {}
     for key, members in by_key.items():
         members = sorted(members, key=rank)
-        g = Group(key, members[0]["report_id"], tuple(m["report_id"] for m in members))
+        g = Group(key, members[0].report_id, tuple(m.report_id for m in members))
         for m in members:
-            out[m["report_id"]] = g
+            out[m.report_id] = g
     return out
 
 
 def _value(c: dict) -> str:
-    if c["kind"] == "number" and c.get("value") is not None:
-        v = float(c["value"])
+    if c.kind == "number" and c.value is not None:
+        v = float(c.value)
         return str(int(v)) if v.is_integer() else f"{v:g}"
-    return c["kind"] if c["kind"] in ("blank", "na") else (c.get("raw") or "")
+    return c.kind if c.kind in ("blank", "na") else (c.raw or "")
 
 
-def disagreements(form: dict, canonical: dict) -> list:
-    """forms.disagree findings of one form against the canonical document.
-
-    `form`, `canonical`: dicts with report_id, source and cells (cell records)."""
-    mine = {code_of(c): c for c in form["cells"]}
+def disagreements(form_cells: list, canonical_cells: list, canonical_id: str, canonical_source: str) -> list:
+    """forms.disagree findings of one form's cells against the canonical document's."""
+    mine = {c.code: c for c in form_cells}
     out = []
-    for c in canonical["cells"]:
-        code = code_of(c)
+    for c in canonical_cells:
+        code = c.code
         other = mine.get(code)
         if other is None:
             continue                     # not read in this form: its completeness says so
@@ -97,7 +80,7 @@ def disagreements(form: dict, canonical: dict) -> list:
             continue
         out.append(with_evidence(Finding(
             "forms.disagree", code, "warning", expected=a, found=b,
-            message_zh=f"{code}：本文件为 {b}（{other.get('raw', '')!s}），同一报告的 {canonical['source']} 为 {a}",
-            message_en=f"{code}: this form reads {b}, the canonical form {canonical['source']} reads {a}",
-            extra={"canonical": canonical["report_id"], "canonical_source": canonical["source"]}), [other]))
+            message_zh=f"{code}：本文件为 {b}（{other.raw!s}），同一报告的 {canonical_source} 为 {a}",
+            message_en=f"{code}: this form reads {b}, the canonical form {canonical_source} reads {a}",
+            extra={"canonical": canonical_id, "canonical_source": canonical_source}), [other]))
     return out

@@ -94,9 +94,8 @@ def order(rows: list) -> list:
 
 
 def values_of(cells: list) -> dict:
-    """{cell code: value} of one report's cells that have a value."""
-    return {f"{c['table_code']}.{c['row_code']}.{c['col_code']}": c["value"] for c in cells
-            if c.get("value") is not None}
+    """{cell code: value} of one report's cells (CellRecords) that have a value."""
+    return {c.code: c.value for c in cells if c.value is not None}
 
 
 def row(report_facts: dict, values: dict) -> dict:
@@ -113,6 +112,6 @@ def build(reports: list, cells: list) -> list:
     (publish streams the same rows: takes, facts, order, row)."""
     by_report = {}
     for c in cells:
-        by_report.setdefault(c["report_id"], []).append(c)
-    return [row(f, values_of(by_report.get(f["report_id"], [])))
-            for f in order([facts(r) for r in reports if takes(r)])]
+        if c["value"] is not None:
+            by_report.setdefault(c["report_id"], {})[f"{c['table_code']}.{c['row_code']}.{c['col_code']}"] = c["value"]
+    return [row(f, by_report.get(f["report_id"], {})) for f in order([facts(r) for r in reports if takes(r)])]

@@ -29,16 +29,17 @@ def watched() -> tuple:
 
 
 def _index(cells: list) -> dict:
-    return {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+    return {c.key: c for c in cells}
 
 
 def _num(c):
-    return c["value"] if c is not None and c["kind"] == "number" and c.get("value") is not None else None
+    return c.value if c is not None and c.kind == "number" and c.value is not None else None
 
 
-def check_anomalies(r: dict, prev: dict, year: int) -> list:
-    now, before = _index(r["cells"]), _index(prev["cells"])
-    against = f"{prev.get('source', prev['report_id'])} {year - 1}年"
+def check_anomalies(r, prev, year: int) -> list:
+    """Warnings of one office-year (a cross_year.YearReport) against the year before."""
+    now, before = _index(r.cells), _index(prev.cells)
+    against = f"{prev.source} {year - 1}年"
     out = []
     for key, zh, en in watched():
         a, b = _num(before.get(key)), _num(now.get(key))
@@ -62,14 +63,14 @@ def check_anomalies(r: dict, prev: dict, year: int) -> list:
         theirs = {k: c for k, c in before.items() if k[0] == table}
         nonzero = sum(1 for c in mine.values() if (_num(c) or 0) != 0)
         if mine and nonzero >= COPIED_MIN_NONZERO and mine.keys() == theirs.keys() and all(
-                (c["kind"], c.get("value")) == (theirs[k]["kind"], theirs[k].get("value")) for k, c in mine.items()):
+                (c.kind, c.value) == (theirs[k].kind, theirs[k].value) for k, c in mine.items()):
             out.append(Finding(
                 "cross_year.copied_table", table, "warning", expected="a table of this year",
                 found=f"{len(mine)} cells equal to {year - 1}",
                 message_zh=f"{layout.title(table)}与上年报告完全相同（{len(mine)}个单元格，对照 {against}）",
                 message_en=f"{layout.title(table, 'en')} is identical to last year's ({len(mine)} cells, against "
                            f"{against})", stage="cross_year"))
-    similar = overview_similarity(r.get("overview", ""), prev.get("overview", ""))
+    similar = overview_similarity(r.overview, prev.overview)
     if similar is not None and similar >= OVERVIEW_SIMILAR:
         out.append(Finding(
             "cross_year.copied_overview", "overview", "warning", expected=f"< {OVERVIEW_SIMILAR / 100:.2f}",

@@ -1,5 +1,7 @@
-"""The extract stage's tables part: the three standard tables of a report → canonical cells
-(table, row, col codes of SCHEMA.md) with provenance, the format version, and findings.
+"""The extract stage: a segmented document → who published it and when (`meta`, with `identity`
+and `gazetteer`), the three standard tables as canonical cells (table, row, col codes of
+SCHEMA.md) with provenance, the format version, the findings, and what the document holds
+(`inventory`). `extract_report` is the stage; `extract` its tables part.
 
     find      which model tables are which standard table; fragments joined into regions
     align     rows and columns whose labels were lost, placed by the layout and confirmed by arithmetic
@@ -8,26 +10,58 @@
     formats   2019 or 2021, from the cells only one format has (data/layout.csv)
     complete  the cells the layout asks for against the cells read: what is missing
     collect   the cell records and findings of one report
+    meta      office, year and region from the title and the opening; identity, gazetteer
+    inventory lines, tables, headings: whether a document is a report at all
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from pipeline.core.findings import Finding
 from pipeline.core.model import Document
+from pipeline.core.results import Completeness, Extracted, Segmented
 from pipeline.extract.active import extract_active
-from pipeline.extract.collect import Collector, Extracted
+from pipeline.extract.collect import Collector
 from pipeline.extract.complete import account
 from pipeline.extract.find import regions
 from pipeline.extract.formats import check_layout, detect_format
+from pipeline.extract.inventory import inventory
+from pipeline.extract.meta import report_meta
 from pipeline.extract.requests import extract_requests
 from pipeline.extract.review import extract_review
 from pipeline.formats import layout
+from pipeline.segment import CODES
 
 READERS = {"active": extract_active, "requests": extract_requests, "review_litigation": extract_review}
 
-__all__ = ["Extracted", "extract", "detect_format"]
+__all__ = ["extract_report", "extract", "detect_format"]
 
 
-def extract(doc: Document, item_sections=None) -> dict:
-    """{format_version, cells: [cell records], findings: [Finding]} of one report.
+def extract_report(doc: Document, segmented: Segmented) -> Extracted:
+    """The extract stage: who published the report and when, its tables as canonical cells, every
+    finding of the reader and the extractor, and what the document holds."""
+    meta, meta_findings = report_meta(doc, segmented.item_sections)
+    tables = extract(doc, segmented.item_sections)
+    findings = doc.findings + meta_findings + tables.findings + _missing_sections(segmented)
+    headed = [s for s in segmented.sections if s.found_by == "heading"]
+    found = inventory(doc, headed, [t for t in layout.tables() if t not in tables.missing_tables])
+    return Extracted(meta, tables.format_version, tables.cells, findings, tables.completeness, found,
+                     doc.pages, list(doc.ocr_pages))
+
+
+@dataclass
+class TablesRead:
+    """The standard tables of one report: format, cells, findings, completeness, and the tables
+    not found at all."""
+    format_version: str
+    cells: list
+    findings: list
+    completeness: Completeness
+    missing_tables: set
+
+
+def extract(doc: Document, item_sections=None) -> TablesRead:
+    """The standard tables of one report as canonical cells.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
     whose labels fit two kinds which it is, and bounds each table's region."""
     out = Collector()
@@ -40,11 +74,18 @@ def extract(doc: Document, item_sections=None) -> dict:
                      zh=f"未找到{layout.title(code)}表", en=f"the {layout.title(code, 'en')} table was not found")
     fmt = detect_format(out.cells)
     check_layout(out, fmt)
-    completeness = account(out, fmt, set(layout.tables()) - set(found))
+    missing = set(layout.tables()) - set(found)
+    completeness = account(out, fmt, missing)
     for table, texts in out.unmatched.items():
         out.flag("extract.unmatched_label", table, found="；".join(texts),
                  zh=f"{layout.title(table)}表中有无法识别的行标签：{'；'.join(texts)}",
                  en=f"{layout.title(table, 'en')}: row labels not recognised: {'; '.join(texts)}")
     out.attach_evidence()
-    return {"format_version": fmt, "cells": [c.to_dict() for c in out.cells], "findings": out.findings,
-            "completeness": completeness.__dict__}
+    return TablesRead(fmt, out.cells, out.findings, completeness, missing)
+
+
+def _missing_sections(segmented: Segmented) -> list:
+    found = {s.code for s in segmented.sections}
+    return [Finding("structure.missing_section", code, "warning", expected=code,
+                    message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")
+            for code in CODES if code not in found]

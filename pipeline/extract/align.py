@@ -18,7 +18,6 @@ import re
 import unicodedata
 from typing import Optional
 
-from pipeline.core.findings import code_of
 from pipeline.formats.relations import check_relations, equations
 
 ALIGNED_SCORE = 0.6
@@ -56,12 +55,12 @@ def fill_gaps(sequence: list, order: tuple) -> dict:
 
 def unconfirmed(placed: list, context: list) -> set:
     """Codes (table.row.col) of the cells in `placed` that take part in a relation which does not
-    hold, evaluated over `context` + `placed` (cell records as dicts). A blank or na cell counts
+    hold, evaluated over `context` + `placed` (CellRecords). A blank or na cell counts
     as 0 here, as in a row's own sums (`split_digits`): a placement must add up with them, where
     the report's checks call such a relation unverifiable."""
-    mine = {code_of(c) for c in placed}
+    mine = {c.code for c in placed}
     bad = set()
-    zeroed = [{**c, "kind": "number", "value": 0.0} if c["kind"] in ("blank", "na") else c
+    zeroed = [c.with_(kind="number", value=0.0) if c.kind in ("blank", "na") else c
               for c in list(context) + list(placed)]
     for f in check_relations(zeroed):
         if f.severity == "error" and mine & set(f.cells):
@@ -243,9 +242,9 @@ def solve(candidates: list, fixed: list, build) -> list:
     n = len(candidates)
     if not candidates or any(not o for o in candidates):
         return [[] for _ in range(n)]
-    values = [[{_key(c): _value(c) for c in build(i, o)} for o in options] for i, options in enumerate(candidates)]
+    values = [[{c.key: _value(c) for c in build(i, o)} for o in options] for i, options in enumerate(candidates)]
     owner = {k: i for i, opts in enumerate(values) for o in opts for k in o}
-    known = {_key(c): _value(c) for c in fixed}
+    known = {c.key: _value(c) for c in fixed}
     structure = list(fixed) + [c for i, options in enumerate(candidates) for c in build(i, options[0])]
     eqs = []
     for terms in equations(structure):
@@ -355,16 +354,12 @@ def _strike_singly(eqs: list, domains: list) -> None:
                     changed = True
 
 
-def _key(c: dict) -> tuple:
-    return (c["table_code"], c["row_code"], c["col_code"])
-
-
-def _value(c: dict):
+def _value(c):
     """A cell's value in the arithmetic: its number, 0 for a blank or na cell, None for text."""
-    if c["kind"] in ("blank", "na"):
+    if c.kind in ("blank", "na"):
         return 0
-    v = c.get("value")
-    return None if c["kind"] != "number" or v is None else v
+    v = c.value
+    return None if c.kind != "number" or v is None else v
 
 
 def _share(option: dict, terms: list):

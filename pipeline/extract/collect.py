@@ -1,55 +1,29 @@
 """What the extractor gathers for one report: canonical cells with their provenance, and findings.
 
-A cell record carries everything a researcher needs to trust it — its codes, what kind of value
-it holds, the raw text, page, box, grid position, the labels it was matched from and how well —
-under the column names of `cells.parquet` (pipeline/schema.py).
+A cell record (pipeline.core.results.CellRecord) carries everything a researcher needs to trust
+it — its codes, what kind of value it holds, the raw text, page, box, grid position, the labels it
+was matched from and how well — under the column names of `cells.parquet`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
-from pipeline.core.findings import Finding, catalogue, code_of, with_evidence
+from pipeline.core.findings import Finding, catalogue, with_evidence
 from pipeline.core.model import Cell
+from pipeline.core.results import CellRecord
 from pipeline.core.values import parse
 from pipeline.formats import layout
 
 
-@dataclass
-class Extracted:
-    table_code: str
-    row_code: str
-    col_code: str
-    kind: str
-    value: Optional[float]
-    raw: str
-    page: int
-    bbox: Optional[tuple]
-    grid_row: int
-    grid_col: int
-    row_label: str
-    col_label: str
-    match_score: float
-    ocr_confidence: Optional[float] = None
-    placement: str = "labelled"      # labelled | aligned | split (see pipeline/extract/align.py)
-
-    @property
-    def key(self) -> tuple:
-        return (self.table_code, self.row_code, self.col_code)
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
 def make_cell(table: str, row: str, col: str, cell: Optional[Cell], row_label: str, col_label: str,
-              score: float, factor: float = 1.0, placement: str = "labelled") -> Optional[Extracted]:
+              score: float, factor: float = 1.0, placement: str = "labelled") -> Optional[CellRecord]:
     """The canonical cell for a model cell placed at (table, row, col); None for no cell."""
     if cell is None:
         return None
     v = parse(cell.text, factor)
-    return Extracted(table, row, col, v.kind, v.value, cell.text, cell.page,
-                     tuple(cell.bbox) if cell.bbox else None, cell.row, cell.col,
-                     row_label, col_label, round(score, 3), cell.confidence, placement)
+    return CellRecord(table, row, col, v.kind, v.value, cell.text, cell.page,
+                      tuple(cell.bbox) if cell.bbox else None, cell.row, cell.col,
+                      row_label, col_label, round(score, 3), cell.confidence, placement)
 
 
 class Collector:
@@ -59,7 +33,7 @@ class Collector:
         self.cells, self.findings, self.seen = [], [], set()
         self.unmatched = {}
 
-    def add(self, x: Optional[Extracted]) -> None:
+    def add(self, x: Optional[CellRecord]) -> None:
         if x is None:
             return
         if x.key in self.seen:
@@ -99,7 +73,7 @@ class Collector:
     def attach_evidence(self) -> None:
         """Give each finding the cells it is about: the cell its location names
         (`table.row.col`), or every cell of the row it names (`table.row`)."""
-        by_code = {code_of(c.to_dict()): c.to_dict() for c in self.cells}
+        by_code = {c.code: c for c in self.cells}
         for f in self.findings:
             if f.cells:
                 continue
@@ -108,5 +82,5 @@ class Collector:
                 with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
 
 
-def _cell_name(x: Extracted) -> str:
+def _cell_name(x: CellRecord) -> str:
     return f"{layout.title(x.table_code)} {x.row_label or x.row_code} / {x.col_label or x.col_code}"

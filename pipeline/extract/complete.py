@@ -9,19 +9,11 @@ row once any row has it. Every missing row, and every row read only in part, is 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from pipeline.core.results import Completeness
 from pipeline.extract.collect import Collector
 from pipeline.extract.formats import UNKNOWN
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label
-
-
-@dataclass
-class Completeness:
-    expected: int
-    found: int
-    missing: dict          # {table: {row: [cols]}}
 
 
 def expected_cells(fmt: str, found: set) -> set:

@@ -14,6 +14,7 @@ import re
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document, TextBlock
+from pipeline.core.results import ReportMeta
 from pipeline.extract import gazetteer as G
 from pipeline.extract.identity import LEVEL_MARKERS, flat, identify, recognised
 
@@ -135,9 +136,10 @@ def _trimmed(office: str) -> list:
     return out
 
 
-def report_meta(doc: Document, item_sections: list) -> dict:
-    """office (and its identity: office_id, office_as_printed, division_code, level, kind),
-    year, province, city, county, title, and findings for what could not be found.
+def report_meta(doc: Document, item_sections: list) -> tuple:
+    """(ReportMeta, findings): the office (and its identity: office_id, office_as_printed,
+    division_code, level, kind), year, province, city, county and title, and a finding for what
+    could not be found.
 
     The office is the first name that reads as an office (it has a division): from the title
     lines, the metadata's title, the metadata's publisher (a page's header block), then the
@@ -170,5 +172,5 @@ def report_meta(doc: Document, item_sections: list) -> dict:
     if not year:
         findings.append(Finding("meta.no_year", "report", "warning", message_zh="未能识别报告年度",
                                 message_en="the reporting year could not be found"))
-    who = ident.to_dict() if ident else {"office": None, "province": "", "city": "", "county": ""}
-    return {"title": title, **who, "year": year, "findings": findings}
+    who = ident.to_dict() if ident else {}
+    return ReportMeta(title=title, year=year, **who), findings

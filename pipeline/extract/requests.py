@@ -223,8 +223,8 @@ def _align(reads: list, out: Collector) -> dict:
     stray = [r for k, r in enumerate(reads) if r.code is None and (k not in filled or not r.sure)]
     bad = set()
     if aligned:
-        context = [c.to_dict() for r in reads if id(r) in placement for c in _cells(r, r.code)]
-        new = [c.to_dict() for r, code in aligned for c in _cells(r, code)]
+        context = [c for r in reads if id(r) in placement for c in _cells(r, r.code)]
+        new = [c for r, code in aligned for c in _cells(r, code)]
         bad = unconfirmed(new, context)
     kept = []
     for r, code in aligned:
@@ -270,11 +270,11 @@ def _solve_splits(reads: list) -> None:
     open_ = [r for r in reads if r.options and r.code is not None and len(r.options) <= MAX_SPLITS]
     if not open_:
         return
-    fixed = [c.to_dict() for r in reads if r.sure and r.code for c in _cells(r, r.code)]
+    fixed = [c for r in reads if r.sure and r.code for c in _cells(r, r.code)]
 
     def build(i, option):
         r = open_[i]
-        return [c.to_dict() for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
+        return [c for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
 
     for r, ks in zip(open_, solve([r.options for r in open_], fixed, build)):
         if len(ks) == 1:

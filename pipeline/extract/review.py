@@ -68,7 +68,7 @@ def _text_line(row: Row, out: Collector) -> None:
     cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, row.run)
     made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)
             if cell is not None]
-    if made and not unconfirmed([m.to_dict() for m in made], []):
+    if made and not unconfirmed(list(made), []):
         for m in made:
             out.add(m)
         read = sorted({m.row_code for m in made}, key=layout.rows_of(TABLE).index)
@@ -149,7 +149,7 @@ def _review_wide(row: Row, value_cells: list, header: list, group, out: Collecto
              for leaf, cell in zip(leaves, placed)]
     cells = [c for c in cells if c is not None]
     if placement == "aligned":
-        bad = unconfirmed([c.to_dict() for c in cells], [])
+        bad = unconfirmed([c for c in cells], [])
         kept = [c for c in cells if f"{TABLE}.{c.row_code}.{c.col_code}" not in bad]
         if not kept:
             out.unplaced(TABLE, "", "", "按国家格式的列顺序读取时各行合计不符",

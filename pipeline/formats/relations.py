@@ -79,14 +79,14 @@ class Context:
 
 def evaluate(rel: Relation, cells: list, lookup: Lookup, context: Context = Context()) -> list:
     """Findings of one relation over one report's cells."""
-    mine = [c for c in cells if c["table_code"] == rel.table]
+    mine = [c for c in cells if c.table_code == rel.table]
     if not mine:
         return []
     at_key = "row_code" if rel.at == "row" else "col_code"
     operand_key = "col_code" if rel.at == "row" else "row_code"
     order = _codes(rel.table, rel.at)
-    wheres = sorted({c[at_key] for c in mine}, key=lambda c: (order.index(c) if c in order else len(order), c))
-    present = {c[operand_key] for c in mine}
+    wheres = sorted({getattr(c, at_key) for c in mine}, key=lambda c: (order.index(c) if c in order else len(order), c))
+    present = {getattr(c, operand_key) for c in mine}
     out = []
     for w in wheres:
         if rel.over and w not in rel.over:
@@ -109,7 +109,7 @@ def equations(cells: list) -> list:
     """Every within-report relation over these cells as a linear equation: [(sign, (table, row,
     col))] whose signed sum is 0 when it holds (lhs terms +, rhs terms -). Instances with an
     operand that is not among the cells are left out (they cannot be checked)."""
-    index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+    index = {c.key: c for c in cells}
 
     def lookup(table, row, col, offset):
         return index.get((table, row, col)) if offset == 0 else None
@@ -118,21 +118,20 @@ def equations(cells: list) -> list:
     for rel in all_relations():
         if rel.cross_year:
             continue
-        mine = [c for c in cells if c["table_code"] == rel.table]
+        mine = [c for c in cells if c.table_code == rel.table]
         if not mine:
             continue
         at_key = "row_code" if rel.at == "row" else "col_code"
         operand_key = "col_code" if rel.at == "row" else "row_code"
-        present = {c[operand_key] for c in mine}
-        for w in sorted({c[at_key] for c in mine}):
+        present = {getattr(c, operand_key) for c in mine}
+        for w in sorted({getattr(c, at_key) for c in mine}):
             if rel.over and w not in rel.over:
                 continue
             lhs = _operands(rel, rel.lhs, w, present, lookup)
             rhs = _operands(rel, rel.rhs, w, present, lookup)
             if lhs is None or rhs is None or any(c is None for *_, c in lhs + rhs):
                 continue
-            key = lambda c: (c["table_code"], c["row_code"], c["col_code"])
-            out.append([(s, key(c)) for s, _, _, c in lhs] + [(-s, key(c)) for s, _, _, c in rhs])
+            out.append([(s, c.key) for s, _, _, c in lhs] + [(-s, c.key) for s, _, _, c in rhs])
     return out
 
 
@@ -153,24 +152,24 @@ def _judge(rel: Relation, where: str, lhs: list, rhs: list, context: Context) ->
     ops = lhs + rhs
     this_year = [c for _, _, off, c in ops if off == 0]
     unsure = [(code, off, c) for _, code, off, c in ops
-              if c is None or c["kind"] != "number" or c["value"] is None]
+              if c is None or c.kind != "number" or c.value is None]
     heading = f"{layout.title(rel.table)} {_where_zh(rel, where)}：{rel.zh.split(' 应等于')[0]}"
     place = _where_en(rel, where)
     if unsure:
         what = "，".join(f"{_name(rel, code)}{context.previous_zh if off else ''}为{_kind_zh(c)}"
                         for code, off, c in unsure)
         what_en = ", ".join(f"{_name_en(rel, code)}{' ' + context.previous_en if off else ''} is "
-                            f"{'not in the report' if c is None else _KIND_EN.get(c['kind'], c['kind'])}"
+                            f"{'not in the report' if c is None else _KIND_EN.get(c.kind, c.kind)}"
                             for code, off, c in unsure)
         f = Finding(rel.id, where, "unverifiable", "", "",
                     f"{heading}：无法核对（{what}）：{_side(rel, lhs, context)} = {_side(rel, rhs, context)}",
                     f"{place}: cannot be checked because {what_en}")
         return with_evidence(f, this_year)
-    left = sum(s * c["value"] for s, _, _, c in lhs)
-    right = sum(s * c["value"] for s, _, _, c in rhs)
+    left = sum(s * c.value for s, _, _, c in lhs)
+    right = sum(s * c.value for s, _, _, c in rhs)
     if abs(left - right) <= TOLERANCE:
         return None
-    low = any(c.get("low_confidence") for *_, c in ops)
+    low = any(c.low_confidence for *_, c in ops)
     note_zh = "（其中有识别置信度低的数字，请核对原件）" if low else ""
     note_en = " (some operands have low OCR confidence: check the scan)" if low else ""
     f = Finding(rel.id, where, "error", _fmt(right), _fmt(left),
@@ -195,7 +194,7 @@ def _name_en(rel: Relation, code: str) -> str:
 
 
 def _kind_zh(c) -> str:
-    return "缺失" if c is None else {"blank": "空白", "na": "不适用", "text": "文字"}.get(c["kind"], c["kind"])
+    return "缺失" if c is None else {"blank": "空白", "na": "不适用", "text": "文字"}.get(c.kind, c.kind)
 
 
 def _name(rel: Relation, code: str) -> str:
@@ -207,12 +206,12 @@ def _side(rel: Relation, ops: list, context: Context, with_values: bool = False)
     parts = []
     for i, (sign, code, off, c) in enumerate(ops):
         name = _name(rel, code) + (context.previous_zh if off else "")
-        if with_values and c is not None and c["value"] is not None:
-            name += _fmt(c["value"])
+        if with_values and c is not None and c.value is not None:
+            name += _fmt(c.value)
         parts.append(("" if i == 0 and sign > 0 else (" + " if sign > 0 else " - ")) + name)
     s = "".join(parts)
-    if with_values and len(ops) > 1 and all(c is not None and c["value"] is not None for *_, c in ops):
-        s += f" = {_fmt(sum(sg * c['value'] for sg, _, _, c in ops))}"
+    if with_values and len(ops) > 1 and all(c is not None and c.value is not None for *_, c in ops):
+        s += f" = {_fmt(sum(sg * c.value for sg, _, _, c in ops))}"
     return s
 
 
@@ -222,10 +221,10 @@ def _side_en(rel: Relation, ops: list, context: Context) -> str:
         return f"{_name_en(rel, code)}{' ' + context.previous_en if off else ''}"
     if len(ops) == 1:
         sign, code, off, c = ops[0]
-        return f"{name(code, off)} is {_fmt(c['value'])}"
-    terms = " ".join(("" if i == 0 and sign > 0 else ("+ " if sign > 0 else "− ")) + f"{name(code, off)} {_fmt(c['value'])}"
+        return f"{name(code, off)} is {_fmt(c.value)}"
+    terms = " ".join(("" if i == 0 and sign > 0 else ("+ " if sign > 0 else "− ")) + f"{name(code, off)} {_fmt(c.value)}"
                      for i, (sign, code, off, c) in enumerate(ops))
-    return f"{terms} make {_fmt(sum(s * c['value'] for s, _, _, c in ops))}"
+    return f"{terms} make {_fmt(sum(s * c.value for s, _, _, c in ops))}"
 
 
 def _fmt(v: float) -> str:
@@ -235,7 +234,7 @@ def _fmt(v: float) -> str:
 def check_relations(cells: list, fmt: Optional[str] = None) -> list:
     """Within-report findings of every relation that compares cells of one report (`fmt`: the
     report's format, where known)."""
-    index = {(c["table_code"], c["row_code"], c["col_code"]): c for c in cells}
+    index = {c.key: c for c in cells}
 
     def lookup(table, row, col, offset):
         return index.get((table, row, col)) if offset == 0 else None

@@ -15,12 +15,12 @@ from typing import Optional
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.core.findings import Finding
-from pipeline.core.store import STAGES, Workspace, read_json
+from pipeline.core.results import Checked, Extracted, ReportMeta, Segmented
+from pipeline.core.store import Workspace
 from pipeline.core.version import pipeline_version
-from pipeline.dataset import corrections as CR
 from pipeline.dataset import groups, panel
-from pipeline.dataset.checks import check_dataset
+from pipeline.dataset.checks import check_dataset, dataset_findings
+from pipeline.dataset.reports import Documents, Reviewed
 from pipeline.publish import duck, schema
 from pipeline.publish.status import Verdict, decide, shown_findings
 
@@ -35,99 +35,79 @@ NOT_PROCESSED_INTERRUPTED = ("not processed: the run was interrupted before this
                              "run the same command again to finish it")
 
 
-def document_facts(ws: Workspace) -> list:
-    """groups.facts() of every distinct document of the catalogue, one report at a time: what
-    the choice of the canonical forms needs, without the cells."""
-    out, seen = [], set()
-    for entry in ws.catalogue():
-        rid = entry["report_id"]
-        if rid in seen:
-            continue
-        seen.add(rid)
-        opened = not entry.get("error")
-        out.append(groups.facts(entry, ws.load("extract", rid) if opened else None,
-                                ws.load("check", rid) if opened else None))
-    return out
-
-
 @dataclass
 class Outcome:
-    """What became of one catalogued file: its stage results, the error that stopped it (if
-    any), its status and the findings published for it."""
-    results: dict
+    """What became of one catalogued file: the document as published (its stage results with the
+    corrections applied), the error that stopped it (if any), its status and the findings
+    published for it."""
+    doc: Reviewed
     error: Optional[str]
-    extracted: dict          # the extract result ({} when there is none)
-    checked: dict            # the check result ({} when the file failed)
     verdict: Verdict
     findings: list
 
+    @property
+    def extracted(self) -> Optional[Extracted]:
+        ex = self.doc.extracted
+        return ex if isinstance(ex, Extracted) and not self.error else None
 
-def outcome(ws: Workspace, entry: dict, cross: dict, interrupted: bool = False, fixes=None) -> Outcome:
-    """One file's outcome from whatever the stages left in the workspace, with the reviewer's
-    corrections `fixes` applied (pipeline.dataset.corrections; None: none). `interrupted`: the run was
-    stopped, so a file without results says that, not "run again"."""
-    results = _stage_results(ws, entry)
-    error = entry.get("error") or next((r["error"] for r in results.values() if r and r.get("error")), None)
-    if results["check"] is None and not error:
+
+def outcome(docs: Documents, entry: dict, cross: dict, interrupted: bool = False) -> Outcome:
+    """One file's outcome from whatever the stages left in the work folder, with the reviewer's
+    corrections applied (by `docs`). `interrupted`: the run was stopped, so a file without
+    results says that, not "run again"."""
+    doc = docs.reviewed(entry)
+    failure = doc.failure
+    error = entry.get("error") or (failure.message if failure else None)
+    if doc.checked is None and not error:
         error = NOT_PROCESSED_INTERRUPTED if interrupted else NOT_PROCESSED
-    ex = results["extract"] if results["extract"] and not results["extract"].get("error") else {}
-    check = (results["check"] or {}) if not error else {}
-    if fixes and not error:
-        ex, check = fixes.correct(entry, ex, check, results["segment"], ws.options)
-    findings = [Finding.from_dict(f) for f in (ex.get("findings", []) + check.get("findings", [])
-                                               + cross.get(entry["report_id"], []))]
-    verdict = decide(error, findings, ex.get("found") if ex else None)
-    return Outcome(results, error, ex, check, verdict, shown_findings(verdict, findings))
+    ex = doc.extracted if isinstance(doc.extracted, Extracted) else None
+    findings = ((ex.findings if ex else []) + (doc.checked.findings if not error else [])
+                + cross.get(entry["report_id"], []))
+    verdict = decide(error, findings, ex.found if ex else None)
+    return Outcome(doc, error, verdict, shown_findings(verdict, findings))
 
 
-def cross_findings(ws: Workspace) -> dict:
-    """{report_id: [finding dict]} of the dataset checks (work/cross_year.json)."""
-    path = ws.work / "cross_year.json"
-    return read_json(path) if path.exists() else {}
+def with_corrections(ws: Workspace, dataset_checked: bool = False) -> Documents:
+    """The dataset's documents with the reviewer's corrections (pipeline.dataset.corrections).
+    The dataset checks read them too: when there are any and the checks did not just run (`ogi
+    publish` after editing the file), they run again first, on the corrected cells."""
+    docs = Documents(ws)
+    if docs.fixes and not dataset_checked:
+        check_dataset(docs)
+    return docs
 
 
-def corrections_of(ws: Workspace, dataset_checked: bool = False):
-    """The reviewer's corrections of the dataset (pipeline.dataset.corrections). The dataset checks read
-    them too: when there are any and the checks did not just run (`ogi publish` after editing the
-    file), they run again first, on the corrected cells."""
-    fixes = CR.load(ws.out, ws.options.corrections)
-    if fixes and not dataset_checked:
-        check_dataset(ws)
-    return fixes
-
-
-def report_rows(ws: Workspace, assigned: dict, interrupted: bool = False, fixes=None):
+def report_rows(docs: Documents, assigned: dict, interrupted: bool = False):
     """For each catalogue entry, in order: {dataset: [rows]} of reports, sections, cells and
-    flags, from whatever the stages left in the workspace, with the corrections `fixes` applied;
-    only one report's results are in memory at a time. Last, the corrections file's own
-    findings (lines that matched nothing or could not be read)."""
-    cross = cross_findings(ws)
+    flags, from whatever the stages left in the work folder, with the corrections applied; only
+    one report's results are in memory at a time. Last, the corrections file's own findings
+    (lines that matched nothing or could not be read)."""
+    cross = dataset_findings(docs.ws)
     done = set()
-    for entry in ws.catalogue():
+    for entry in docs.ws.catalogue():
         rid, src = entry["report_id"], entry["source"]
         first = rid not in done
-        o = outcome(ws, entry, cross, interrupted, fixes if first else None)
-        results, error, ex, check, verdict = o.results, o.error, o.extracted, o.checked, o.verdict
+        o = outcome(docs, entry, cross, interrupted)
         findings = o.findings if first else []   # a duplicate: its row says so, its cells and flags are not repeated
-        cells = ex.get("cells", []) if first else []
-        rows = {"reports": [_mark_group(_report_row(entry, ex, verdict, cells, findings), assigned)],
+        ex = o.extracted
+        cells = ex.cells if first and ex else []
+        rows = {"reports": [_mark_group(_report_row(entry, ex, o.verdict, cells, findings), assigned)],
                 "sections": [], "cells": [], "flags": []}
         if first:
             done.add(rid)
-            low = set((check or {}).get("low_confidence", []))
-            for s in (results["segment"] or {}).get("sections", []) if not error else []:
-                rows["sections"].append({"report_id": rid, "source": src, "section": s["code"],
-                                         "heading": s["heading"], "found_by": s.get("found_by", "heading"),
-                                         "text": s["text"], "first_page": s["first_page"],
-                                         "last_page": s["last_page"]})
+            low = set(o.doc.checked.low_confidence) if isinstance(o.doc.checked, Checked) else set()
+            segmented = o.doc.segmented if isinstance(o.doc.segmented, Segmented) and not o.error else None
+            for s in segmented.sections if segmented else []:
+                rows["sections"].append({"report_id": rid, "source": src, "section": s.code,
+                                         "heading": s.heading, "found_by": s.found_by, "text": s.text,
+                                         "first_page": s.first_page, "last_page": s.last_page})
             for c in cells:
-                code = f"{c['table_code']}.{c['row_code']}.{c['col_code']}"
-                rows["cells"].append({"report_id": rid, "source": src, **c, "low_confidence": code in low,
-                                      "corrected": bool(c.get("corrected"))})
+                rows["cells"].append({"report_id": rid, "source": src, **c.to_dict(),
+                                      "low_confidence": c.code in low})
             rows["flags"] = _flag_rows(rid, src, findings)
         yield rows
-    if fixes:
-        leftover = [row for rid, src, f in fixes.leftover_findings() for row in _flag_rows(rid, src, [f])]
+    if docs.fixes:
+        leftover = [row for rid, src, f in docs.fixes.leftover_findings() for row in _flag_rows(rid, src, [f])]
         if leftover:
             yield {"reports": [], "sections": [], "cells": [], "flags": leftover}
 
@@ -136,24 +116,13 @@ def _flag_rows(report_id: str, source: str, findings: list) -> list:
     return [{"report_id": report_id, "source": source, **f.to_dict(), "flag": f.flag} for f in findings]
 
 
-def _stage_results(ws: Workspace, entry: dict) -> dict:
-    """The stage results publish reads, of one file. Of the parse result only its error: the
-    rest is the whole document, which no dataset needs."""
-    if entry.get("error"):
-        return dict.fromkeys(STAGES)
-    rid = entry["report_id"]
-    parsed = ws.error_of("parse", rid)
-    return {"parse": None if parsed is None else {"error": parsed},
-            **{s: ws.load(s, rid) for s in STAGES if s != "parse"}}
-
-
 def collect(ws: Workspace, interrupted: bool = False) -> dict:
     """The datasets as lists of row dicts, all in memory: for tests and small datasets;
     `publish` streams the same rows."""
-    fixes = corrections_of(ws)
-    assigned = groups.assign(document_facts(ws))
+    docs = with_corrections(ws)
+    assigned = groups.assign(docs.facts())
     tables = {name: [] for name in DATASETS}
-    for rows in report_rows(ws, assigned, interrupted, fixes):
+    for rows in report_rows(docs, assigned, interrupted):
         for name, more in rows.items():
             tables[name].extend(more)
     tables["panel"] = panel.build(tables["reports"], tables["cells"])
@@ -170,35 +139,36 @@ def _mark_group(row: dict, assigned: dict) -> dict:
     return row
 
 
-def _report_row(entry: dict, ex: dict, verdict, cells: list, findings: list) -> dict:
-    meta = ex.get("meta", {})
+def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, findings: list) -> dict:
+    meta = ex.meta if ex else ReportMeta(title=None, province=None, city=None, county=None)
     failed = verdict.status == "failed"
     return {**{k: entry.get(k) for k in ("report_id", "source", "sha256", "size", "detected_format",
                                          "duplicate_of", "input")},
             "status": verdict.status, "error": verdict.error,
-            **{k: meta.get(k) for k in ("office", "office_as_printed", "office_id", "division_code", "level",
-                                        "kind", "year")},
-            "format_version": ex.get("format_version", "unknown" if not failed else None),
-            "province": meta.get("province"), "city": meta.get("city"), "county": meta.get("county"),
-            "title": meta.get("title"), "pages": ex.get("pages"), "ocr_pages": ex.get("ocr_pages", []),
+            **{k: getattr(meta, k) for k in ("office", "office_as_printed", "office_id", "division_code", "level",
+                                             "kind", "year")},
+            "format_version": ex.format_version if ex else ("unknown" if not failed else None),
+            "province": meta.province, "city": meta.city, "county": meta.county,
+            "title": meta.title, "pages": ex.pages if ex else None, "ocr_pages": ex.ocr_pages if ex else [],
             "n_cells": len(cells), "n_errors": sum(f.severity == "error" for f in findings),
-            "cells_expected": ex.get("completeness", {}).get("expected"),
-            "cells_found": ex.get("completeness", {}).get("found"),
+            "cells_expected": ex.completeness.expected if ex else None,
+            "cells_found": ex.completeness.found if ex else None,
             "pipeline_version": pipeline_version()}
 
 
 def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP,
-            dataset_checked: bool = False) -> dict:
+            dataset_checked: bool = False, docs: Optional[Documents] = None) -> dict:
     """Write the datasets atomically, streaming: the rows of `row_group` reports at a time (one
     Parquet row group each), so memory does not grow with the dataset; the panel from the
     canonical documents' small facts, its cells read again report by report. `dataset_checked`:
-    the dataset checks have just run (as `ogi run` does), over the corrections too. Returns
-    {name: path}."""
-    fixes = corrections_of(ws, dataset_checked)
-    assigned = groups.assign(document_facts(ws))
+    the dataset checks have just run (as `ogi run` does) on `docs`, over the corrections too.
+    Returns {name: path}."""
+    docs = docs if docs is not None and dataset_checked else with_corrections(ws, dataset_checked)
+    assigned = groups.assign(docs.facts())
+    entries = {e["report_id"]: e for e in docs.entries()}
     with DatasetFiles(ws.out) as files:
         candidates, batch = [], {name: [] for name in STREAMED}
-        for k, rows in enumerate(report_rows(ws, assigned, interrupted, fixes), 1):
+        for k, rows in enumerate(report_rows(docs, assigned, interrupted), 1):
             candidates.extend(panel.facts(r) for r in rows["reports"] if panel.takes(r))
             for name in STREAMED:        # as Arrow at once: a report's rows as dicts are ~10× bigger
                 if rows[name]:
@@ -207,7 +177,7 @@ def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP
                 _write_batch(files, batch)
         _write_batch(files, batch)
         for chunk in _chunks(panel.order(candidates), row_group):
-            rows = [panel.row(r, panel.values_of(_cells(ws, r["report_id"], fixes))) for r in chunk]
+            rows = [panel.row(r, panel.values_of(docs.reviewed(entries[r["report_id"]]).cells)) for r in chunk]
             files.write("panel", [schema.to_table("panel", rows)])
     paths = files.paths
     paths["duckdb"] = duck.write_database(ws.out)
@@ -224,17 +194,6 @@ def _write_batch(files: "DatasetFiles", batch: dict) -> None:
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _cells(ws: Workspace, report_id: str, fixes=None) -> list:
-    """One document's cells as published: as read, with the corrections applied."""
-    ex = ws.load("extract", report_id) or {}
-    if ex.get("error"):
-        return []
-    cells = ex.get("cells", [])
-    if fixes:
-        cells, _ = fixes.correct_cells(report_id, ex.get("meta", {}), cells)
-    return cells
 
 
 class DatasetFiles:

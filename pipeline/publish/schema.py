@@ -80,8 +80,9 @@ DATASETS = {
         Column("group_size", I32, "distinct documents in the group (forms of the same report)"),
         Column("canonical", B, "whether this document is its group's canonical one: the one panel.parquet and "
                                "the cross-year checks use (the order is in docs/outputs.md)"),
-        Column("pipeline_version", S, "package version + digest of code and data tables; a re-run redoes a "
-                                      "file only when this, its options or its content changed"),
+        Column("pipeline_version", S, "package version + digest of every stage's code, data tables and "
+                                      "engines; a re-run redoes a stage of a file only when that stage's "
+                                      "own stamp, its options or the file changed"),
     ),
     "sections": ID + (
         Column("section", S, "`overview` `active` `requests` `review_litigation` `problems` `other`"),

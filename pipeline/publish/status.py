@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.core.findings import Finding
+from pipeline.core.results import Inventory
 
 STATUSES = ("ok", "partial", "failed", "not_a_report")
 # Findings that make a report `partial`: a standard table, rows or cells of its layout missing
@@ -39,16 +40,16 @@ class Verdict:
     finding: Optional[Finding] = None   # structure.not_a_report, for flags.parquet
 
 
-def is_report(found: dict) -> bool:
-    return bool(found.get("standard_tables")) or len(set(found.get("sections", []))) >= MIN_HEADINGS
+def is_report(found: Inventory) -> bool:
+    return bool(found.standard_tables) or len(set(found.sections)) >= MIN_HEADINGS
 
 
-def incomplete(findings: list, found: Optional[dict] = None) -> list:
+def incomplete(findings: list) -> list:
     """The rule ids that make a report `partial`; empty when it is complete."""
     return sorted({f.rule for f in findings if f.rule in PARTIAL_RULES})
 
 
-def decide(error, findings: list, found: Optional[dict]) -> Verdict:
+def decide(error, findings: list, found: Optional[Inventory]) -> Verdict:
     if error:
         return Verdict("failed", sentence(error))
     if found is not None and not is_report(found):
@@ -59,7 +60,7 @@ def decide(error, findings: list, found: Optional[dict]) -> Verdict:
                           message_zh=f"不是政府信息公开年度报告：没有标准表格，也没有各部分标题（{what}）",
                           message_en=f"not an annual report: {text}")
         return Verdict("not_a_report", text, finding)
-    if incomplete(findings, found):
+    if incomplete(findings):
         return Verdict("partial")
     return Verdict("ok")
 
@@ -72,21 +73,21 @@ def shown_findings(verdict: Verdict, findings: list) -> list:
     return [f for f in findings if f.rule not in HIDDEN_WHEN_NOT_A_REPORT] + [verdict.finding]
 
 
-def found_instead(found: dict) -> str:
+def found_instead(found: Inventory) -> str:
     parts = []
-    lines, chars = found.get("lines", 0), found.get("chars", 0)
+    lines, chars = found.lines, found.chars
     if lines:
         parts.append(f"{_n(lines, 'line')} of text ({_n(chars, 'character')})")
-    tables = found.get("tables", [])
+    tables = found.tables
     if tables:
         sizes = ", ".join(f"{r} × {c}" for r, c in tables[:3]) + (", …" if len(tables) > 3 else "")
         parts.append(f"{_n(len(tables), 'table')} of {sizes} cells")
-    heads = found.get("sections", [])
+    heads = found.sections
     if heads:
         parts.append(f"{_n(len(heads), 'section heading')} ({', '.join(heads)})")
     if not parts:
-        pages = found.get("pages") or 1
-        ocr = " (read by OCR)" if found.get("ocr_pages") else ""
+        pages = found.pages or 1
+        ocr = " (read by OCR)" if found.ocr_pages else ""
         return f"nothing: no text and no tables on its {_n(pages, 'page')}{ocr}"
     return ", ".join(parts)
 

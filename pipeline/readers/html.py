@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from pipeline.core.failures import Kind
 from pipeline.core.model import Cell, Document, Table, TextBlock
 from pipeline.core.options import Options
 from pipeline.formats.headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
@@ -187,9 +188,9 @@ def _check_not_attachment_only(path: Path, items: list, root: Tag, body: Tag) ->
     if link is not None and len(text) < 1500:
         href, label = link
         raise ReaderError(f"{path.name}: the page only links to an attachment ({label or href}: {href}) "
-                          "and holds no report text or tables; read the attachment instead")
+                          "and holds no report text or tables; read the attachment instead", Kind.UNSUPPORTED)
     if not items:
-        raise ReaderError(f"{path.name}: the page holds no report text or tables")
+        raise ReaderError(f"{path.name}: the page holds no report text or tables", Kind.UNSUPPORTED)
 
 
 def _attachment_link(node: Tag):

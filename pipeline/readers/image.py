@@ -13,6 +13,7 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from pipeline.core.failures import Kind
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document
 from pipeline.core.options import Options
@@ -28,10 +29,10 @@ def read(path: Path, options: Options = Options()) -> Document:
     try:
         from pipeline.readers.ocr import ocr_image
     except ImportError as e:
-        raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}") from e
+        raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}", Kind.MISSING_TOOL) from e
     pages = list(_pages(path, options))
     if not pages:
-        raise ReaderError("no page images found")
+        raise ReaderError("no page images found", Kind.UNSUPPORTED)
     doc = Document(source=str(path), format="image", pages=len(pages),
                    ocr_pages=list(range(1, len(pages) + 1)))
     for number, (name, image) in enumerate(pages, start=1):

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline.core.failures import Kind
 from pipeline.core.model import Document
 from pipeline.core.options import Options
 from pipeline.readers import ReaderError
@@ -59,7 +60,7 @@ def convert_to_docx(path: Path, workdir: Path, timeout: float = Options.converte
     exe = find_soffice()
     if exe is None:
         raise ReaderError(f"reading {path.name} needs LibreOffice ({INSTALL_HINT}); "
-                          "soffice/libreoffice was not found on PATH")
+                          "soffice/libreoffice was not found on PATH", Kind.MISSING_TOOL)
     suffix = path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".dot", ".wpt", ".rtf") else ".doc"
     src = workdir / f"input{suffix}"
     shutil.copyfile(path, src)
@@ -101,5 +102,5 @@ def _run(cmd: list, workdir: Path, path: Path, timeout: float) -> str:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         raise ReaderError(f"LibreOffice took longer than {timeout:g} s to convert {path.name}; gave up "
-                          "(the limit is --converter-timeout)")
+                          "(the limit is --converter-timeout)", Kind.TIMEOUT)
     return out.decode("utf-8", errors="replace").strip()

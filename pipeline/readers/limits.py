@@ -18,6 +18,7 @@ import os
 import zipfile
 from pathlib import Path
 
+from pipeline.core.failures import Kind, memory_sentence
 from pipeline.readers import LimitExceeded, ReaderError
 
 MB = 1024 * 1024
@@ -62,13 +63,8 @@ def unpacked_total(total: int, options, what: str) -> None:
                           "(--max-decompressed)")
 
 
-def out_of_memory(what: str, options) -> LimitExceeded:
-    return LimitExceeded(memory_sentence(what, options))
-
-
-def memory_sentence(what: str, options) -> str:
-    limit = f" (a worker may use {_n(options.max_memory)} MB, --max-memory)" if options.max_memory else ""
-    return f"{what} needs more memory than the worker could get{limit}"
+def out_of_memory(what: str, options) -> ReaderError:
+    return ReaderError(memory_sentence(what, options.max_memory), Kind.OUT_OF_MEMORY)
 
 
 def depth(d: int, options, what: str) -> None:

@@ -14,6 +14,7 @@ import email.policy
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from pipeline.core.failures import Kind
 from pipeline.core.model import Document
 from pipeline.core.options import Options
 from pipeline.readers import ReaderError
@@ -35,7 +36,7 @@ def read(path: Path, options: Options = Options()) -> Document:
     snapshot = _location(msg.get("Snapshot-Content-Location", ""))
     pages = [p for p in parts if p.get_content_type() in ("text/html", "application/xhtml+xml")]
     if not pages:
-        raise ReaderError(f"{path.name}: the MIME file holds no HTML part")
+        raise ReaderError(f"{path.name}: the MIME file holds no HTML part", Kind.UNSUPPORTED)
     page = next((p for p in pages if _location(p.get("Content-Location", "")) == snapshot), pages[0])
     raw = page.get_payload(decode=True) or b""
     charset = page.get_content_charset()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from pipeline.core.failures import Kind, is_out_of_memory
 from pipeline.core.findings import Finding
 from pipeline.core.model import Cell, Document, Table, TextBlock
 from pipeline.core.options import Options
@@ -86,25 +87,20 @@ def _cause(e: Exception) -> BaseException:
 
 
 def _error(e: Exception, options: Options) -> ReaderError:
+    """Why pdfminer could not read the file: its kind and a sentence."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFEncryptionWarning, PDFPasswordIncorrect
     cause = _cause(e)
-    if isinstance(cause, MemoryError) or "allocate" in str(cause):
+    if is_out_of_memory(cause):
         return limits.out_of_memory("the PDF", options)
-    return ReaderError(_unreadable(e, options))
-
-
-def _unreadable(e: Exception, options: Options) -> str:
-    """Why pdfminer could not read the file, as a sentence."""
-    cause = _cause(e)
-    name = type(cause).__name__
-    if name == "PDFPasswordIncorrect":
-        return "the PDF is encrypted and needs a password to be opened; not read"
-    if name in ("PDFEncryptionError", "PDFEncryptionWarning"):
-        return f"the PDF is encrypted in a way that cannot be read ({cause})"
+    if isinstance(cause, PDFPasswordIncorrect):
+        return ReaderError("the PDF is encrypted and needs a password to be opened; not read", Kind.ENCRYPTED)
+    if isinstance(cause, (PDFEncryptionError, PDFEncryptionWarning)):
+        return ReaderError(f"the PDF is encrypted in a way that cannot be read ({cause})", Kind.ENCRYPTED)
     if isinstance(cause, RecursionError):
-        return ("not a readable PDF: its objects or cross-reference tables nest or loop deeper than can be "
-                "followed (a damaged or hostile file)")
+        return ReaderError("not a readable PDF: its objects or cross-reference tables nest or loop deeper than "
+                           "can be followed (a damaged or hostile file)")
     detail = str(cause).strip()
-    return f"not a readable PDF: {name}" + (f": {detail}" if detail else "")
+    return ReaderError(f"not a readable PDF: {type(cause).__name__}" + (f": {detail}" if detail else ""))
 
 
 def read_page(page, number: int, table_settings: dict) -> list:
@@ -224,7 +220,7 @@ def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None
     except ImportError as e:
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
-                          f"is not installed: {e}") from e
+                          f"is not installed: {e}", Kind.MISSING_TOOL) from e
     notes = []
     read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count, findings=notes)
     for number, items in read.items():

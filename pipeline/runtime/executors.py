@@ -34,6 +34,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait
 from pathlib import Path
 
+from pipeline.core.failures import Failure, Kind
 from pipeline.core.options import MB, Options
 from pipeline.core.store import Workspace, write_json
 from pipeline.core.version import pipeline_version
@@ -65,21 +66,20 @@ def settle(ws: Workspace, entry: dict, stages: tuple, result) -> tuple:
     try:
         return result(), True
     except FutureTimeout:
-        why, retry = f"timed out after {options.timeout:g} s (the time limit per file, --timeout)", False
+        kind, why = Kind.TIMEOUT, f"timed out after {options.timeout:g} s (the time limit per file, --timeout)"
     except ProcessExpired as e:
-        why, retry = died(e.exitcode, options), True
+        kind, why = Kind.WORKER_DIED, died(e.exitcode, options)
     except Exception as e:
-        why, retry = f"{type(e).__name__}: {e}", False
-    return record_failure(ws, entry, stages, why, retry=retry), False
+        kind, why = Kind.BUG, f"{type(e).__name__}: {e}"
+    return record_failure(ws, entry, stages, Failure(kind, f"{stages[0]} failed: {why}")), False
 
 
-def record_failure(ws: Workspace, entry: dict, stages: tuple, why: str, retry: bool = False) -> dict:
-    """Every stage's result of the file says why it failed; `retry`: the next run tries again
-    (a failure that depends on a limit or on the machine, not on the file)."""
-    message = f"{stages[0]} failed: {why}"
+def record_failure(ws: Workspace, entry: dict, stages: tuple, failure: Failure) -> dict:
+    """Every stage's result of the file is the failure (a failure that depends on the machine, not
+    on the file, is tried again by the next run: pipeline.core.failures.RETRIED)."""
     for stage in stages:
-        ws.save(stage, entry, {**({"retry": True} if retry else {}), "error": message})
-    return {"report_id": entry["report_id"], "source": entry["source"], "ran": list(stages), "error": message}
+        ws.save(stage, entry, failure)
+    return {"report_id": entry["report_id"], "source": entry["source"], "ran": list(stages), "error": failure.message}
 
 
 def died(exitcode, options: Options) -> str:

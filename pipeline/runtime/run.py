@@ -20,6 +20,7 @@ from pipeline.core.options import Options
 from pipeline.core.store import Workspace, write_json
 from pipeline.core.version import pipeline_version
 from pipeline.dataset.checks import check_dataset
+from pipeline.dataset.reports import Documents
 from pipeline.ingest.catalogue import input_roots, update_catalogue
 from pipeline.publish.datasets import publish
 from pipeline.publish.schema import SCHEMA_VERSION
@@ -73,10 +74,14 @@ def run_stages(ws: Workspace, entries: list, stages: tuple = STAGES) -> list:
         bar.close()
 
 
-def cross_year(ws: Workspace) -> dict:
-    """The dataset checks over every report of the dataset: forms of one report against each
-    other, then the cross-year checks on the canonical documents (pipeline.dataset.checks)."""
-    return check_dataset(ws)
+def dataset_level(ws: Workspace) -> Documents:
+    """The dataset level over every report of the dataset: the reviewer's corrections applied
+    (once), then the dataset checks — forms of one report against each other, the cross-year
+    checks on the canonical documents (pipeline.dataset.checks). Returns the documents, which
+    publish takes its contents from."""
+    docs = Documents(ws)
+    check_dataset(docs)
+    return docs
 
 
 def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> dict:
@@ -99,14 +104,12 @@ def run(input_dir: Path, out: Path, options: Options = Options(), **changes) -> 
         published = False
         if entries and done:
             with _no_interrupt():
-                cross_year(ws)
-                publish(ws, interrupted=True, dataset_checked=True)
+                publish(ws, interrupted=True, dataset_checked=True, docs=dataset_level(ws))
                 _write_run(ws, entries, interrupted=True)
             published = True
         raise Interrupted(finished, total, published, out) from None
     with _no_interrupt():
-        cross_year(ws)
-        paths = publish(ws, dataset_checked=True)
+        paths = publish(ws, dataset_checked=True, docs=dataset_level(ws))
         _write_run(ws, entries, interrupted=False)
     tally = Tally.of(entries, previous, {r["report_id"] for r in ran}, set(input_roots(input_dir)))
     return {"entries": entries, "ran": ran, "paths": paths, "tally": tally}

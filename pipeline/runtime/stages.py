@@ -1,148 +1,103 @@
-"""The per-file stages, each reading the previous stage's result from the workspace.
+"""The per-file stages, each a function of the typed results of the stages before it.
 
     parse    file → Document (pipeline.readers)
-    segment  Document → the six sections (pipeline.segment.sections)
-    extract  Document + sections → office, year, format, canonical cells (pipeline.extract, .meta)
-    check    cells → within-report findings (pipeline.checks)
+    segment  Document → Segmented: the six sections (pipeline.segment)
+    extract  Document + Segmented → Extracted: office, year, format, canonical cells (pipeline.extract)
+    check    Extracted + Segmented → Checked: within-report findings (pipeline.checks)
 
 Every stage's findings are `Finding`s and travel on to flags.parquet: the reader's notices
-through the extract result, the check stage's in its own. A stage that fails records its error
-in its result, and the later stages pass it on: one bad file never stops the others.
+through the extract result, the check stage's in its own. A stage that cannot do its work
+returns a `Failure` (pipeline.core.failures), and the later stages pass it on: one bad file never
+stops the others. `process` runs the stages a file needs, each on the results the one before it
+just made (read from the work folder only where an earlier run made them), and writes each result.
 """
 from __future__ import annotations
 
-import re
-import traceback
 from pathlib import Path
 
 from pipeline.checks import check_report
-from pipeline.core.findings import Finding
+from pipeline.core.failures import Failure, Kind, unexpected
 from pipeline.core.model import Document
 from pipeline.core.options import Options
+from pipeline.core.results import Extracted, Segmented
 from pipeline.core.store import STAGES, Workspace
-from pipeline.extract import extract
-from pipeline.extract.inventory import inventory
-from pipeline.extract.meta import report_meta
-from pipeline.formats import layout
+from pipeline.extract import extract_report
 from pipeline.ingest.sniff import unknown_reason
-from pipeline.readers import LimitExceeded, ReaderError, read
-from pipeline.segment.sections import CODES, segment
+from pipeline.readers import ReaderError, read
+from pipeline.segment import segment
 
-UNSUPPORTED = {"empty": "the file is empty (0 bytes): there is nothing to read", "unknown": "the file's format was not recognised",
-               "zip": "a zip archive that holds no report pages"}
+NOT_READ = {"empty": (Kind.EMPTY, "the file is empty (0 bytes): there is nothing to read"),
+            "unknown": (Kind.UNSUPPORTED, "the file's format was not recognised"),
+            "zip": (Kind.UNSUPPORTED, "a zip archive that holds no report pages")}
 
 
-def parse_stage(ws: Workspace, entry: dict, options: Options) -> None:
+def parse_stage(entry: dict, options: Options):
+    """The file read into the document model, or why it could not be."""
     fmt = entry["detected_format"]
     if entry.get("error"):                 # not opened at ingest (a link, a pipe)
-        ws.save("parse", entry, {"error": entry["error"]})
-        return
-    if fmt in UNSUPPORTED:
-        why = unknown_reason(Path(entry["path"])) if fmt == "unknown" else UNSUPPORTED[fmt]
-        ws.save("parse", entry, {"error": why})
-        return
+        return Failure(Kind.NOT_OPENED, entry["error"])
+    if fmt in NOT_READ:
+        kind, why = NOT_READ[fmt]
+        return Failure(kind, unknown_reason(Path(entry["path"])) if fmt == "unknown" else why)
     try:
         doc = read(Path(entry["path"]), fmt, options)
-    except ReaderError as e:       # over a limit: read again next run, with the limits it has
-        ws.save("parse", entry, {**({"retry": True} if isinstance(e, LimitExceeded) else {}), "error": str(e)})
-        return
+    except ReaderError as e:
+        return e.failure()
     doc.source = entry["source"]
-    ws.save("parse", entry, {"error": None, "document": doc.to_dict()})
+    return doc
 
 
-def segment_stage(ws: Workspace, entry: dict, options: Options) -> None:
-    parsed = ws.load("parse", entry["report_id"])
-    if _failed(ws, "segment", entry, parsed):
-        return
-    doc = Document.from_dict(parsed["document"])
-    ws.save("segment", entry, {"error": None, **segment(doc)})
+def segment_stage(entry: dict, options: Options, doc: Document) -> Segmented:
+    return segment(doc)
 
 
-def extract_stage(ws: Workspace, entry: dict, options: Options) -> None:
-    parsed = ws.load("parse", entry["report_id"])
-    seg = ws.load("segment", entry["report_id"])
-    if _failed(ws, "extract", entry, parsed) or _failed(ws, "extract", entry, seg):
-        return
-    doc = Document.from_dict(parsed["document"])
-    meta = report_meta(doc, seg["item_sections"])
-    result = extract(doc, seg["item_sections"])
-    findings = doc.findings + meta.pop("findings") + result["findings"] + _missing_sections(seg)
-    missing = {f.location for f in result["findings"] if f.rule == "structure.missing_table"}
-    headed = [s for s in seg["sections"] if s.get("found_by", "heading") == "heading"]
-    found = inventory(doc, headed, [t for t in layout.tables() if t not in missing])
-    ws.save("extract", entry, {"error": None, "meta": meta, "format_version": result["format_version"],
-                               "cells": result["cells"], "findings": [f.to_dict() for f in findings],
-                               "completeness": result["completeness"], "found": found,
-                               "pages": doc.pages, "ocr_pages": doc.ocr_pages})
+def extract_stage(entry: dict, options: Options, doc: Document, segmented: Segmented) -> Extracted:
+    return extract_report(doc, segmented)
 
 
-def _missing_sections(seg: dict) -> list:
-    found = {s["code"] for s in seg["sections"]}
-    return [Finding("structure.missing_section", code, "warning", expected=code,
-                    message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")
-            for code in CODES if code not in found]
-
-
-def check_stage(ws: Workspace, entry: dict, options: Options) -> None:
-    ex = ws.load("extract", entry["report_id"])
-    seg = ws.load("segment", entry["report_id"])
-    if _failed(ws, "check", entry, ex):
-        return
-    overview = " ".join(s["text"] for s in (seg or {}).get("sections", []) if s["code"] == "overview")
-    result = check_report(ex["cells"], overview, options, ex.get("format_version"))
-    ws.save("check", entry, {"error": None, "findings": [f.to_dict() for f in result["findings"]],
-                             "low_confidence": result["low_confidence"]})
-
-
-def _why(e: Exception, options: Options) -> str:
-    """An unexpected exception as a sentence: running out of memory or of stack depth are limits
-    of the file, not bugs; anything else is named by its type and message."""
-    detail = "".join(traceback.format_exception_only(type(e), e)).strip()
-    if isinstance(e, MemoryError) or _OUT_OF_MEMORY.search(detail):   # Python's, or a C++ library's
-        limit = f" (a worker may use {options.max_memory:,} MB, --max-memory)" if options.max_memory else ""
-        return f"{OUT_OF_MEMORY}{limit}"
-    if isinstance(e, RecursionError):
-        return ("the file nests its structures deeper than the reader can follow "
-                f"(the nesting limit is {options.max_depth:,}, --max-depth)")
-    if "Traceback (most recent call last)" in detail:   # a library that puts a traceback in its message
-        detail = f"{type(e).__name__}: {detail.strip().splitlines()[-1]}"
-    return " ".join(detail.split())
-
-
-OUT_OF_MEMORY = "the file needs more memory than the worker could get"
-_OUT_OF_MEMORY = re.compile(r"bad_alloc|failed to allocate|unable to allocate|insufficient memory|"
-                            r"out of memory|cannot allocate memory", re.I)
+def check_stage(entry: dict, options: Options, extracted: Extracted, segmented: Segmented):
+    return check_report(extracted.cells, segmented.overview, options, extracted.format_version)
 
 
 FUNCTIONS = {"parse": parse_stage, "segment": segment_stage, "extract": extract_stage, "check": check_stage}
-
-
-def _failed(ws: Workspace, stage: str, entry: dict, previous) -> bool:
-    """Pass an earlier stage's error on (or note that it never ran)."""
-    if previous is None:
-        ws.save(stage, entry, {"error": f"the previous stage has no result for {entry['source']}: run it first"})
-        return True
-    if previous.get("error"):
-        ws.save(stage, entry, {"error": previous["error"]})
-        return True
-    return False
+INPUTS = {"parse": (), "segment": ("parse",), "extract": ("parse", "segment"), "check": ("extract", "segment")}
 
 
 def process(out: str, entry: dict, stages: tuple = STAGES, options: Options = Options()) -> dict:
-    """Run `stages` on one file (in a worker process); returns what the progress line needs."""
+    """Run `stages` on one file (in a worker process); returns what the progress line needs.
+
+    A stage whose result is up to date is skipped; once one is redone, every later one is too.
+    Each stage gets its inputs from this call's results, or from the work folder where an earlier
+    run left them."""
     ws = Workspace(Path(out), options)
-    done, redo = [], options.force
+    results, done, redo = {}, [], options.force
+
+    def result_of(stage: str):
+        if stage not in results:
+            results[stage] = ws.load(stage, entry["report_id"])
+        return results[stage]
+
     for stage in stages:
         if not redo and ws.fresh(stage, entry):
             continue
         redo = True          # a stage redone makes every later one stale
-        try:
-            FUNCTIONS[stage](ws, entry, options)
-        except Exception as e:  # a bug or a file no reader expected: record it, go on
-            retry = {"retry": True} if _why(e, options).startswith(OUT_OF_MEMORY) else {}
-            ws.save(stage, entry, {**retry, "error": f"{stage} failed: {_why(e, options)}",
-                                   "traceback": traceback.format_exc(limit=8)})
+        results[stage] = result = run_stage(stage, entry, options, [result_of(s) for s in INPUTS[stage]])
+        ws.save(stage, entry, result)
         done.append(stage)
-    last = ws.load(stages[-1], entry["report_id"]) or {}
+    last = result_of(stages[-1])
     return {"report_id": entry["report_id"], "source": entry["source"], "ran": done,
-            "error": last.get("error")}
+            "error": last.message if isinstance(last, Failure) else None}
+
+
+def run_stage(stage: str, entry: dict, options: Options, inputs: list):
+    """One stage on its inputs: its result, the Failure an input carries on, or the Failure of an
+    exception nobody expected (a bug, or a file that exhausts memory or stack)."""
+    for given in inputs:
+        if given is None:
+            return Failure(Kind.NOT_RUN, f"the previous stage has no result for {entry['source']}: run it first")
+        if isinstance(given, Failure):
+            return given
+    try:
+        return FUNCTIONS[stage](entry, options, *inputs)
+    except Exception as e:  # a bug or a file no reader expected: record it, go on
+        return unexpected(e, stage, options.max_memory, options.max_depth)

@@ -130,7 +130,7 @@ def summary(out: Path, tally: Tally = None) -> tuple:
     return text(f), f["status"]["failed"]
 
 
-def stage_facts(ws, stage: str, entries: list, results: list) -> dict:
+def stage_facts(ws, stage: str, entries: list, results: list, docs=None) -> dict:
     """The summary of one stage command (`ogi parse|segment|extract|check OUT`): files read and
     up to date as `ogi run` counts them, the files that failed in it, and — after the check stage
     — the findings by severity that publish will write (the same counts `ogi run` prints)."""
@@ -139,25 +139,25 @@ def stage_facts(ws, stage: str, entries: list, results: list) -> dict:
     out = {"stage": stage, "files": len(distinct), "read": len(results),
            "up_to_date": len(distinct) - len(results), "failed": failed, "flags": None}
     if stage == "check":
-        out["flags"] = _findings_by_severity(ws, entries)
+        out["flags"] = _findings_by_severity(docs, entries)
     return out
 
 
-def _findings_by_severity(ws, entries: list) -> dict:
+def _findings_by_severity(docs, entries: list) -> dict:
     """The findings publish will write, counted: each distinct document's outcome with the
-    reviewer's corrections applied, and the corrections file's own problems."""
-    from pipeline.dataset import corrections
-    from pipeline.publish.datasets import cross_findings, outcome
-    cross, seen = cross_findings(ws), set()
-    fixes = corrections.load(ws.out, ws.options.corrections)
+    reviewer's corrections applied (`docs`: pipeline.dataset.reports.Documents, on which the
+    dataset checks just ran), and the corrections file's own problems."""
+    from pipeline.dataset.checks import dataset_findings
+    from pipeline.publish.datasets import outcome
+    cross, seen = dataset_findings(docs.ws), set()
     by = {sev: Counter() for sev in SEVERITIES}
     for e in entries:
         if e["report_id"] in seen:
             continue
         seen.add(e["report_id"])
-        for f in outcome(ws, e, cross, fixes=fixes).findings:
+        for f in outcome(docs, e, cross).findings:
             by[f.severity][f.rule] += 1
-    for _, _, f in fixes.leftover_findings():
+    for _, _, f in docs.fixes.leftover_findings():
         by[f.severity][f.rule] += 1
     return {sev: {"count": sum(c.values()), "by_rule": dict(c.most_common())} for sev, c in by.items()}
 

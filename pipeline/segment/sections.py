@@ -11,9 +11,9 @@ opening words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from pipeline.core.model import Document, Table, TextBlock
+from pipeline.core.results import Section, Segmented
 from pipeline.formats import headings, layout
 from pipeline.formats.labels import kind_hits
 
@@ -23,17 +23,7 @@ MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a tab
 PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
-@dataclass
-class Section:
-    code: str
-    heading: str
-    text: str
-    first_page: int
-    last_page: int
-    found_by: str = "heading"     # heading | content (the heading was lost: see `_by_content`)
-
-
-def segment(doc: Document) -> dict:
+def segment(doc: Document) -> Segmented:
     """Sections found, and the section code of every item (None before the first section)."""
     starts = _by_heading(doc.items)
     starts.update(_by_content(doc.items, starts))
@@ -54,7 +44,7 @@ def segment(doc: Document) -> dict:
         if current is not None:
             current.last_page = max(current.last_page, _last_page(item))
         item_sections.append(current.code if current else None)
-    return {"sections": [s.__dict__ for s in sections], "item_sections": item_sections}
+    return Segmented(sections, item_sections)
 
 
 def _by_heading(items: list) -> dict:
