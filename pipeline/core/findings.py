@@ -124,5 +124,12 @@ def with_evidence(finding: Finding, cells: list) -> Finding:
     return finding
 
 
+def number_text(value) -> str:
+    """A number as the findings' messages and their expected/found write it: 463 (not 463.0),
+    2.5, 1234567 (not 1.23457e+06)."""
+    v = float(value)
+    return str(int(v)) if v.is_integer() else f"{v:g}"
+
+
 def code_of(cell: dict) -> str:
     return f"{cell['table_code']}.{cell['row_code']}.{cell['col_code']}"

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Optional
 
 from pipeline.checks import check_report
-from pipeline.core.findings import Finding, code_of, with_evidence
+from pipeline.core.findings import Finding, code_of, number_text, with_evidence
 from pipeline.formats import layout
 
 HEADER = ("report_id", "office_id", "year", "table_code", "row_code", "col_code", "value", "note", "who")
@@ -176,8 +176,7 @@ def shown(value, kind: str = "number") -> str:
     """A value as the findings write it: 463, 2.5, or the cell's kind (blank, na)."""
     if value is None:
         return kind if kind != "number" else "blank"
-    v = float(value)
-    return str(int(v)) if v.is_integer() else f"{v:g}"
+    return number_text(value)
 
 
 def _applied(cell: dict, fixed: dict, fix: Correction, name: str) -> Finding:

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from pipeline import data
-from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.formats import layout
 
 JUMP, JUMP_FLOOR, ZERO_FLOOR = 10.0, 20.0, 10.0
@@ -44,18 +44,18 @@ def check_anomalies(r: dict, prev: dict, year: int) -> list:
         a, b = _num(before.get(key)), _num(now.get(key))
         if a is None or b is None:
             continue
-        code = ".".join(key)
+        code, old, new = ".".join(key), number_text(a), number_text(b)
         if a >= ZERO_FLOOR and b == 0:
             out.append(with_evidence(Finding(
-                "cross_year.to_zero", code, "warning", expected=f"{a:g} ({year - 1})", found="0",
-                message_zh=f"{zh}由上年的{a:g}降为0（对照 {against}）",
-                message_en=f"{en}: {a:g} last year, 0 this year (against {against})", stage="cross_year"),
+                "cross_year.to_zero", code, "warning", expected=f"{old} ({year - 1})", found="0",
+                message_zh=f"{zh}由上年的{old}降为0（对照 {against}）",
+                message_en=f"{en}: {old} last year, 0 this year (against {against})", stage="cross_year"),
                 [now[key]]))
         elif a >= 1 and b >= 1 and max(a, b) >= JUMP_FLOOR and max(a, b) / min(a, b) >= JUMP:
             out.append(with_evidence(Finding(
-                "cross_year.jump", code, "warning", expected=f"{a:g} ({year - 1})", found=f"{b:g}",
-                message_zh=f"{zh}由上年的{a:g}变为{b:g}（相差{max(a, b) / min(a, b):.0f}倍，对照 {against}）",
-                message_en=f"{en}: {a:g} last year, {b:g} this year (×{b / a:.2g}, against {against})",
+                "cross_year.jump", code, "warning", expected=f"{old} ({year - 1})", found=new,
+                message_zh=f"{zh}由上年的{old}变为{new}（相差{max(a, b) / min(a, b):.0f}倍，对照 {against}）",
+                message_en=f"{en}: {old} last year, {new} this year (×{b / a:.2g}, against {against})",
                 stage="cross_year"), [now[key]]))
     for table in layout.tables():
         mine = {k: c for k, c in now.items() if k[0] == table}
