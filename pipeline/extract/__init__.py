@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from pipeline.core.model import Document
+from pipeline.core.options import ExtractSettings
 from pipeline.extract.active import extract_active
 from pipeline.extract.collect import Collector, Extracted
 from pipeline.extract.complete import account
@@ -26,11 +27,12 @@ READERS = {"active": extract_active, "requests": extract_requests, "review_litig
 __all__ = ["Extracted", "extract", "detect_format"]
 
 
-def extract(doc: Document, item_sections=None) -> dict:
+def extract(doc: Document, item_sections=None, settings: ExtractSettings = ExtractSettings()) -> dict:
     """{format_version, cells: [cell records], findings: [Finding]} of one report.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
-    whose labels fit two kinds which it is, and bounds each table's region."""
-    out = Collector()
+    whose labels fit two kinds which it is, and bounds each table's region. `settings`: the
+    run's thresholds and search bounds (`Options.extract_settings`)."""
+    out = Collector(settings)
     found = regions(doc.items, item_sections)
     for code in layout.tables():
         if code in found:

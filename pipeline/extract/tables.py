@@ -92,8 +92,9 @@ def leaf_label(label_cells: list):
     return texts[-1], texts[:-1]
 
 
-def header_leaves(header_rows: list, table_code: str) -> list:
-    """Value-column headers found in `header_rows`, left to right.
+def header_leaves(header_rows: list, table_code: str, accept: float) -> list:
+    """Value-column headers found in `header_rows`, left to right; a header matches a column's
+    label at least `accept` well (ExtractSettings.label_accept).
 
     A header cell naming a column code is a leaf unless another such cell sits below it within
     its span (法人或其他组织 over 商业企业 … is a parent, not a column).
@@ -104,7 +105,7 @@ def header_leaves(header_rows: list, table_code: str) -> list:
             if id(c) in seen:
                 continue
             seen.add(id(c))
-            m = L.match(c.text, L.labels(table_code, "col"))
+            m = L.match(c.text, L.labels(table_code, "col"), accept)
             if m:
                 found.append((row.index, c, m))
     leaves = []

@@ -65,7 +65,7 @@ def extract_stage(ws: Workspace, entry: dict, options: Options) -> None:
         return
     doc = Document.from_dict(parsed["document"])
     meta = report_meta(doc, seg["item_sections"])
-    result = extract(doc, seg["item_sections"])
+    result = extract(doc, seg["item_sections"], options.extract_settings)
     findings = doc.findings + meta.pop("findings") + result["findings"] + _missing_sections(seg)
     missing = {f.location for f in result["findings"] if f.rule == "structure.missing_table"}
     headed = [s for s in seg["sections"] if s.get("found_by", "heading") == "heading"]
