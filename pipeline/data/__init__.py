@@ -5,6 +5,9 @@ layout.csv       every table's rows and columns in each format (2019, 2021), wit
                  variants: a row group printed one way or another (`variant` group=choice), and
                  optional columns (`code?`: in every row of the table or in none)
 value_types.csv  columns whose numbers are not plain counts (signed, amount)
+na_marks.csv     what a cell prints to say "not applicable" (/ — 无 不适用 …): the cell is `na`;
+                 `in_run` mark or dash: also read as one cell inside a line's run of values
+                 ("5/////5"), a dash's run (——) as one mark (pipeline.core.values.na_marks)
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
 sections.csv     the six section headings and their variants

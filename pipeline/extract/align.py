@@ -22,6 +22,7 @@ from typing import Optional
 
 from pipeline.core.findings import code_of
 from pipeline.core.options import ExtractSettings
+from pipeline.core.values import na_marks
 from pipeline.formats.relations import check_relations, equations
 
 
@@ -130,7 +131,6 @@ def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSe
     return split_runs(value_cells, len(codes), row_sums(table, list(codes)), settings, run)
 
 
-_NA_MARKS = "/—–-无"
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
 
 
@@ -146,8 +146,9 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
     together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
     cell per space. A reading must use one way throughout."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
+    marks, dashes = na_marks().in_run, na_marks().dashes
     if not any(ch.isdigit() for ch in s) or any(
-            not (ch.isdigit() or ch in ",+" or ch in _NA_MARKS or ch.isspace()) for ch in s):
+            not (ch.isdigit() or ch in ",+" or ch in marks or ch.isspace()) for ch in s):
         return []
     due = {}
     for t, ks in sums:
@@ -174,10 +175,10 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
         if ch.isspace():                                   # glued: a blank cell's space
             read(pos + 1, end, glued, texts + [""], vals + [0])
             return
-        if ch in _NA_MARKS:
+        if ch in marks:
             read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0])
             stop = pos
-            while stop < end and s[stop] == ch and ch in "—–-":
+            while stop < end and s[stop] == ch and ch in dashes:
                 stop += 1
             if stop - pos > 1:                             # ——: one mark
                 read(stop, end, glued, texts + [run[pos:stop]], vals + [0])
