@@ -13,29 +13,35 @@ from pipeline.core.model import Document, TextBlock, table_from_rows
 from pipeline.core.options import ExtractSettings, Options
 from pipeline.core.store import STAGES
 from pipeline.extract import align, extract
+from pipeline.extract import gazetteer as G
+from pipeline.extract import identity as I
 from pipeline.extract import tables as T
 
 
 @pytest.fixture
-def extra_rows(monkeypatch):
-    """Add rows to a data table for one test: `extra_rows("x.csv", {...}, cached_fn, …)`; the
-    functions that cache what they read from it are cleared before and after."""
+def table_rows(monkeypatch):
+    """Give a data table other rows for one test: `table_rows("x.csv", change, cached_fn, …)`,
+    `change` a function of the table's rows; the functions that cache what they read from it
+    are cleared before and after."""
     cleared = []
 
-    def add(name: str, rows: list, *cached):
+    def use(name: str, change, *cached):
         real = data.rows
-
-        def rows_with(n):
-            return real(n) + tuple(rows) if n == name else real(n)
-        monkeypatch.setattr(data, "rows", rows_with)
+        monkeypatch.setattr(data, "rows", lambda n: tuple(change(real(n))) if n == name else real(n))
         for fn in cached:
             fn.cache_clear()
         cleared.extend(cached)
 
-    yield add
+    yield use
     monkeypatch.undo()
     for fn in cleared:
         fn.cache_clear()
+
+
+@pytest.fixture
+def extra_rows(table_rows):
+    """Add rows to a data table for one test: `extra_rows("x.csv", [{...}], cached_fn, …)`."""
+    return lambda name, rows, *cached: table_rows(name, lambda old: old + tuple(rows), *cached)
 
 
 # ---------------------------------------------------------------- ExtractSettings
@@ -153,3 +159,30 @@ def test_a_multi_character_mark_cannot_be_read_inside_a_run(extra_rows):
     extra_rows("na_marks.csv", [{"mark": "不详", "in_run": "mark", "note": ""}], values.na_marks)
     with pytest.raises(ValueError, match="na_marks.csv: '不详'"):
         values.na_marks()
+
+
+# ---------------------------------------------------------------- division suffixes (data/division_suffixes.csv)
+
+def test_the_division_suffixes_make_the_stems_the_corrections_and_the_level_words():
+    rows = data.rows("division_suffixes.csv")
+    suffixes = G.division_suffixes()
+    assert set(suffixes.last) == {r["suffix"][-1] for r in rows}
+    assert [I._stem(n) for n in ("新疆维吾尔自治区", "江苏省", "宿迁市", "恩施土家族苗族自治州", "锡林郭勒盟")] \
+        == ["新疆", "江苏", "宿迁", "恩施土家族苗族", "锡林郭勒"]
+    assert I._stem("洪泽区") == "洪泽区"          # a county-level suffix is no province's or city's
+    assert set(suffixes.alone) == {r["suffix"] for r in rows if r["alone"] == "yes"}
+
+
+def test_a_name_is_corrected_only_when_it_ends_in_a_suffix_of_the_table(table_rows):
+    assert I.identify("沐阳县发改局", "宿迁市").division_code == "321322"      # 沭阳县
+    table_rows("division_suffixes.csv", lambda rows: [r for r in rows if r["suffix"] != "县"],
+               G.division_suffixes, G._near_index)
+    assert I.identify("沐阳县发改局", "宿迁市").division_code is None
+
+
+def test_a_new_level_word_takes_effect(extra_rows):
+    text = "土默特左旗发展和改革委员会2022年政府信息公开工作年度报告。本报告由土默特左旗发展和改革委员会编制。"
+    assert I.identify("旗发改委", text).division_code is None
+    extra_rows("division_suffixes.csv", [{"suffix": "旗", "ranks": "2", "alone": "yes", "note": ""}],
+               G.division_suffixes)
+    assert I.identify("旗发改委", text).office == "土默特左旗发展和改革委员会"

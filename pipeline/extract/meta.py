@@ -15,7 +15,7 @@ import re
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document, TextBlock
 from pipeline.extract import gazetteer as G
-from pipeline.extract.identity import LEVEL_MARKERS, flat, identify, recognised
+from pipeline.extract.identity import flat, identify, recognised
 
 TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")
 YEAR = r"((?:19|20)\d{2})"
@@ -110,7 +110,7 @@ def offices_in_text(text: str) -> list:
             if k == 0:     # 本报告由…办公室编制 names the compiler: the report is its office's
                 office = COMPILER.sub("", office)
             for i in range(len(office)):
-                if G.leading_places(office[i:]) or office[i] in LEVEL_MARKERS:
+                if G.leading_places(office[i:]) or office[i] in G.division_suffixes().alone:
                     out.append(office[i:])
                     break
     return [o for o in dict.fromkeys(out) if o]
