@@ -186,3 +186,45 @@ def test_a_new_level_word_takes_effect(extra_rows):
     extra_rows("division_suffixes.csv", [{"suffix": "旗", "ranks": "2", "alone": "yes", "note": ""}],
                G.division_suffixes)
     assert I.identify("旗发改委", text).office == "土默特左旗发展和改革委员会"
+
+
+# ---------------------------------------------------------------- title words (data/title_words.csv)
+
+def _title_users():
+    """What each user of the title words makes of a report on 数据开放 (no title word of the table)."""
+    from bs4 import BeautifulSoup
+
+    from pipeline.extract import meta
+    from pipeline.formats import headings as H
+    from pipeline.readers import html
+    page = BeautifulSoup("<body><div><p>首页</p><h1>南京市人民政府数据开放工作年度总结</h1><p>一、总体情况</p></div></body>",
+                         "lxml")
+    title = html._title_element(page.body)
+    return {"title": meta.parse_title("南京市人民政府2023年数据开放工作年度总结"),
+            "candidate": meta._titles().hint.search("南京市人民政府2023年数据开放年度总结") is not None,
+            "year in the text": meta.find_year(None, "2023年度数据开放工作稳步推进"),
+            "office named in the text": meta.offices_in_text("现公布南京市人民政府2023年数据开放工作年度总结"),
+            "web page title": title.get_text() if title is not None else None,
+            "attachment link": H.annual_report_words().search("附件：2023年度总结.pdf") is not None}
+
+
+def test_the_title_words_are_the_table_s():
+    from pipeline.formats import headings as H
+    rows = data.rows("title_words.csv")
+    w = H.title_words()
+    assert set(w.subject.split("|")) == {r["word"] for r in rows if r["role"] == "subject"}
+    assert set(w.annual.split("|")) == {r["word"] for r in rows if r["role"] == "annual"}
+    assert set(w.report.split("|")) == {r["word"] for r in rows if r["role"] in ("annual", "report")}
+
+
+def test_new_title_words_take_effect_in_every_user(extra_rows):
+    from pipeline.extract import meta
+    from pipeline.formats import headings as H
+    assert _title_users() == {"title": (None, None), "candidate": False, "year in the text": None,
+                              "office named in the text": [], "web page title": None, "attachment link": False}
+    extra_rows("title_words.csv", [{"word": "数据开放", "role": "subject", "note": ""},
+                                   {"word": "年度总结", "role": "annual", "note": ""}],
+               H.title_words, H.report_title, H.annual_report_words, meta._titles)
+    assert _title_users() == {"title": ("南京市人民政府", 2023), "candidate": True, "year in the text": 2023,
+                              "office named in the text": ["南京市人民政府"],
+                              "web page title": "南京市人民政府数据开放工作年度总结", "attachment link": True}

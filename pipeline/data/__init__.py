@@ -11,6 +11,9 @@ na_marks.csv     what a cell prints to say "not applicable" (/ — 无 不适用
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
 sections.csv     the six section headings and their variants
+title_words.csv  the words of a report's title: `subject` (政府信息公开 …), `annual` (what an annual
+                 report's name ends with: 年度报告 …), `report` (any report's: 报告), for the title
+                 and year the extractor reads and the title the web page reader finds
 rules.csv        reconciliation relations (SCHEMA.md rule ids)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
