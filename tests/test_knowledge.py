@@ -228,3 +228,99 @@ def test_new_title_words_take_effect_in_every_user(extra_rows):
     assert _title_users() == {"title": ("南京市人民政府", 2023), "candidate": True, "year in the text": 2023,
                               "office named in the text": ["南京市人民政府"],
                               "web page title": "南京市人民政府数据开放工作年度总结", "attachment link": True}
+
+
+# ---------------------------------------------------------------- page marks (data/page_marks.csv)
+
+def _kept_by_the_markdown_reader(line: str) -> bool:
+    """Whether a line between two paragraphs reaches the document (a footer does not)."""
+    from pipeline.readers import markdown
+    items = markdown.parse([(1, "一、总体情况"), (1, ""), (1, line), (1, ""), (1, "二、主动公开政府信息情况")])
+    return len(items) == 3
+
+
+def _kept_by_the_segmenter(text: str) -> bool:
+    """Whether a block of text of its own counts in its section's text (a footer does not)."""
+    from pipeline.segment.sections import segment
+    doc = Document("x", "pdf", items=[TextBlock("一、总体情况", page=1), TextBlock("本机关公开信息。", page=1),
+                                      TextBlock(text, page=1)])
+    return segment(doc)["sections"][0]["text"] != "本机关公开信息。"
+
+
+def _body_mark_dropped(line: str) -> dict:
+    """Whether the text reader ends a crawler's header block at the line, and the Markdown reader
+    drops it before the first text."""
+    from pipeline.readers import markdown, text
+    meta, rest = text.header_block(["标题：某局报告", line, "正文第一行"])
+    md = markdown._without_body_mark([(1, line), (1, "某局报告")])
+    return {"text": (meta, rest) == ({"title": "某局报告"}, ["正文第一行"]), "markdown": md == [(1, "某局报告")]}
+
+
+def test_every_footer_form_of_the_table_is_dropped_by_both_readers_of_footers():
+    footers = [r for r in data.rows("page_marks.csv") if r["kind"] == "footer"]
+    assert footers
+    for r in footers:
+        assert not _kept_by_the_segmenter(r["example"]), r
+        assert _kept_by_the_markdown_reader(r["example"]) == (r["alone"] == "yes"), r
+    for line in ("— 3 —", "第 3 页 共 5 页", "- 第3页 -", "~ 12 ~", "3/5"):   # forms only one copy knew
+        assert not _kept_by_the_markdown_reader(line) and not _kept_by_the_segmenter(line), line
+    for line in ("本年新收 3 件", "2021年", "3件"):
+        assert _kept_by_the_markdown_reader(line) and _kept_by_the_segmenter(line), line
+
+
+def test_every_body_mark_of_the_table_is_dropped_by_both_readers_of_body_marks():
+    for r in data.rows("page_marks.csv"):
+        if r["kind"] == "body":
+            assert _body_mark_dropped(r["example"]) == {"text": True, "markdown": True}, r
+    for line in ("==== 正文", "正文：", "—— 正文 ——"):            # one-sided marks only one copy knew
+        assert _body_mark_dropped(line) == {"text": True, "markdown": True}, line
+    assert _body_mark_dropped("正文如下所述") == {"text": False, "markdown": False}
+
+
+def test_a_new_footer_form_takes_effect_in_both_readers(extra_rows):
+    from pipeline.formats import pages
+    assert _kept_by_the_markdown_reader("Page 3") and _kept_by_the_segmenter("Page 3")
+    extra_rows("page_marks.csv", [{"kind": "footer", "pattern": r"Page\s*\d{1,4}", "alone": "", "example": "",
+                                   "note": ""}], pages.page_marks)
+    assert not _kept_by_the_markdown_reader("Page 3") and not _kept_by_the_segmenter("Page 3")
+
+
+# ---------------------------------------------------------------- metadata fields (data/meta_fields.csv)
+
+def _fields_read(label: str, value: str) -> dict:
+    """What the text reader's header block and the web page reader's text make of 'label：value'."""
+    from pipeline.readers import html_meta, text
+    meta, _ = text.header_block([f"{label}：{value}", "==== 正文 ====", "一、总体情况"])
+    page = {k: v for k, (_, v) in html_meta._label_values(f"{label}：{value}", 0).items()}
+    return {"text": meta, "web page": page}
+
+
+def test_every_field_of_the_table_is_read_by_the_text_and_the_web_page_readers():
+    rows = [r for r in data.rows("meta_fields.csv") if r["key"] and r["key"] != "url"]
+    assert rows
+    for r in rows:
+        value = "2020-01-31" if r["key"] == "date" else "某某局"
+        got = _fields_read(r["label"], value)
+        assert got["text"] == {r["key"]: value} and got["web page"] == {r["key"]: value}, r
+
+
+def test_the_metadata_box_is_recognised_by_the_table_s_words():
+    from bs4 import BeautifulSoup
+
+    from pipeline.readers import html_meta
+    words = [r["label"] for r in data.rows("meta_fields.csv") if r["box"] == "yes"]
+
+    def box(a, b):
+        return html_meta.is_meta_table(BeautifulSoup(f"<table><tr><td>{a}</td><td>{b}</td></tr></table>",
+                                                     "lxml").table)
+    assert all(box(f"{a}：1", f"{b}：2") for a, b in zip(words, words[1:]))
+    assert not box("标题：1", "来源：2")
+
+
+def test_a_new_field_takes_effect_in_both_readers(extra_rows):
+    from pipeline.formats import pages
+    from pipeline.readers import html_meta, text
+    assert _fields_read("成文时间", "2020-01-31") == {"text": {}, "web page": {}}
+    extra_rows("meta_fields.csv", [{"label": "成文时间", "key": "date", "priority": "2", "box": "", "note": ""}],
+               pages.meta_fields, text._field, html_meta._label_value)
+    assert _fields_read("成文时间", "2020-01-31") == {"text": {"date": "2020-01-31"}, "web page": {"date": "2020-01-31"}}

