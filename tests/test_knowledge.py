@@ -324,3 +324,72 @@ def test_a_new_field_takes_effect_in_both_readers(extra_rows):
     extra_rows("meta_fields.csv", [{"label": "成文时间", "key": "date", "priority": "2", "box": "", "note": ""}],
                pages.meta_fields, text._field, html_meta._label_value)
     assert _fields_read("成文时间", "2020-01-31") == {"text": {"date": "2020-01-31"}, "web page": {"date": "2020-01-31"}}
+
+
+# ---------------------------------------------------------------- year over year (data/yoy_thresholds.csv)
+
+def _report(rid: str, totals: dict) -> dict:
+    cells = [{"table_code": "requests", "row_code": row, "col_code": "total", "kind": "number", "value": v,
+              "raw": str(v), "page": 1, "bbox": None} for row, v in totals.items()]
+    return {"report_id": rid, "source": f"{rid}.pdf", "cells": cells, "overview": ""}
+
+
+def _anomalies(now: dict, prev: dict) -> set:
+    from pipeline.dataset.yoy import check_anomalies
+    return {f.flag for f in check_anomalies(now, prev, 2022)}
+
+
+def test_the_year_over_year_checks_use_the_table_s_thresholds():
+    from pipeline.dataset.yoy import thresholds
+    t = {r["name"]: float(r["value"]) for r in data.rows("yoy_thresholds.csv")}
+    assert dataclasses.asdict(thresholds()) == t
+    floor, jump = t["jump_floor"], t["jump"]
+    prev = _report("a", {"new": floor})
+    assert _anomalies(_report("b", {"new": floor * jump}), prev) == {"cross_year.jump@requests.new.total"}
+    assert _anomalies(_report("b", {"new": floor * jump - 1}), prev) == set()
+    assert _anomalies(_report("b", {"new": 0}), _report("a", {"new": t["zero_floor"]})) \
+        == {"cross_year.to_zero@requests.new.total"}
+    assert _anomalies(_report("b", {"new": 0}), _report("a", {"new": t["zero_floor"] - 1})) == set()
+
+
+def test_a_changed_threshold_takes_effect(table_rows):
+    from pipeline.dataset import yoy
+    prev, now = _report("a", {"new": 30}), _report("b", {"new": 180})
+    assert _anomalies(now, prev) == set()                                    # six times: no jump at 10
+    table_rows("yoy_thresholds.csv", lambda rows: [{**r, "value": "5"} if r["name"] == "jump" else r for r in rows],
+               yoy.thresholds)
+    assert _anomalies(now, prev) == {"cross_year.jump@requests.new.total"}
+
+
+def test_a_threshold_table_that_leaves_one_out_is_refused(table_rows):
+    from pipeline.dataset import yoy
+    table_rows("yoy_thresholds.csv", lambda rows: [r for r in rows if r["name"] != "jump"], yoy.thresholds)
+    with pytest.raises(ValueError, match="yoy_thresholds.csv must give exactly"):
+        yoy.thresholds()
+
+
+# ---------------------------------------------------------------- numbers in messages (core.findings.number_text)
+
+def test_numbers_are_written_one_way_in_every_message():
+    from pipeline.core.findings import number_text
+    from pipeline.dataset import corrections, groups
+    from pipeline.dataset.yoy import check_anomalies
+    from pipeline.formats.relations import check_relations
+    assert [number_text(v) for v in (463.0, 2.5, 1234567.0, -3.0, 0.125)] == ["463", "2.5", "1234567", "-3", "0.125"]
+    assert corrections.shown(1234567.0) == groups._value({"kind": "number", "value": 1234567.0}) == "1234567"
+    # a year-over-year jump and a broken relation write a large number in full, not 1.23457e+06
+    [jump] = check_anomalies(_report("b", {"new": 1234567.0}), _report("a", {"new": 100.0}), 2022)
+    assert jump.found == "1234567" and "1234567" in jump.message_en
+    cells = [{"table_code": "review_litigation", "row_code": "review", "col_code": c, "kind": "number", "value": v,
+              "raw": str(v), "page": 1, "bbox": None}
+             for c, v in (("upheld", 1234567.0), ("corrected", 0.0), ("other", 0.0), ("pending", 0.0),
+                          ("total", 1.0))]
+    [broken] = [f for f in check_relations(cells) if f.rule == "review_litigation.row_sum"]
+    assert "1234567" in broken.message_en and "e+06" not in broken.message_en
+
+
+def test_every_data_table_is_described_where_the_tables_are_listed():
+    listed = data.__doc__
+    missing = [p.name for p in sorted(data.DATA.iterdir()) if p.suffix in (".csv", ".txt")
+               and f"\n{p.name} " not in listed]
+    assert not missing, f"describe {missing} in pipeline/data/__init__.py"

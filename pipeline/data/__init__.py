@@ -10,7 +10,9 @@ na_marks.csv     what a cell prints to say "not applicable" (/ — 无 不适用
                  ("5/////5"), a dash's run (——) as one mark (pipeline.core.values.na_marks)
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
+names_en.csv     each code's name in English words, for messages and the codebook
 sections.csv     the six section headings and their variants
+openings.csv     the words that open a section whose heading was lost (found by its content)
 title_words.csv  the words of a report's title: `subject` (政府信息公开 …), `annual` (what an annual
                  report's name ends with: 年度报告 …), `report` (any report's: 报告), for the title
                  and year the extractor reads and the title the web page reader finds
@@ -33,6 +35,9 @@ division_suffixes.csv  the words a division's name ends with (省 市 区 县 �
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
 office_kinds.csv the words an office's name ends with → its kind and level
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)
+yoy.csv          the totals watched year over year (cross_year.jump, cross_year.to_zero)
+yoy_thresholds.csv  the year-over-year checks' thresholds (jump, floors, copied table and overview)
+indicators.csv   the panel's derived indicators: numerator / denominator, signed sums of cell codes
 export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
 export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """
