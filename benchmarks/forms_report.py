@@ -83,6 +83,7 @@ def crawl_ambiguity(folder: Path, reports: list) -> Counter:
     sums, and how many the table's arithmetic leaves undecided (whole or in part), apart for
     reports whose deliberate defect breaks that table."""
     broken = {(r.stem, DEFECT_TABLE[d]) for r in reports for d in r.spec.defects}
+    from pipeline.core.options import ExtractSettings
     from pipeline.extract import requests as R
     from pipeline.extract.collect import Collector
     from pipeline.extract.find import regions
@@ -91,17 +92,17 @@ def crawl_ambiguity(folder: Path, reports: list) -> Counter:
     from pipeline.formats import layout
     from pipeline.readers.text import read
     from pipeline.segment.sections import segment
-    c = Counter()
+    c, settings = Counter(), ExtractSettings()
     for path in sorted(folder.glob("*_crawl.txt")):
         doc = read(path)
         found = regions(doc.items, segment(doc)["item_sections"])
-        reads = R._read_rows(found.get("requests", []), Collector())
+        reads = R._read_rows(found.get("requests", []), Collector(settings))
         rows = [r for r in reads if r.code and r.row.run is not None]
         ambiguous = [r for r in rows if not r.sure]
         c["requests_rows"] += len(rows)
         c["requests_rows_several_splits"] += sum(1 for r in ambiguous if len(r.options) > 1)
         c["requests_rows_no_split"] += sum(1 for r in ambiguous if not r.options)
-        R._solve_splits(reads)
+        R._solve_splits(reads, settings)
         undecided = [r for r in rows if not r.sure or any(p is None for p in r.placed)]
         stem = path.name[: -len("_crawl.txt")]
         key = "where_a_defect_breaks_the_table" if (stem, "requests") in broken else "elsewhere"
@@ -113,7 +114,7 @@ def crawl_ambiguity(folder: Path, reports: list) -> Counter:
                 if row.run and len(row.run) >= 15:
                     wanted = [(g, k) for g in layout.rows_of("review_litigation")
                               for k in layout.cols_of("review_litigation")]
-                    cells, _ = _review_split(row.table.cells[-1:], wanted, row.run)
+                    cells, _ = _review_split(row.table.cells[-1:], wanted, settings, row.run)
                     c["review_lines"] += 1
                     if any(x is None for x in cells):
                         c[f"review_lines_undecided_{key}"] += 1

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+from pipeline.core.options import ExtractSettings
 from pipeline.extract.align import fill_gaps, split_digits
 from pipeline.readers.unrun import unrun
 from pipeline.runtime.run import run
@@ -25,12 +26,12 @@ TXT = "苏州市交通运输局_2021.txt"          # 2021 format; its 予以公�
 # ---------------------------------------------------------------- the arithmetic, alone
 
 def test_a_digit_run_is_split_only_the_one_way_its_total_allows():
-    row_sum = [(6, [0, 1, 2, 3, 4, 5])]
-    assert split_digits("521000053", 7, row_sum) == [["52", "1", "0", "0", "0", "0", "53"]]
-    assert len(split_digits("98100246120", 7, row_sum)) == 2          # 9|81|…|120 and 98|10|…|120
-    assert split_digits("0100", 7, row_sum) == []                       # too few digits
-    assert split_digits("521000053", 7, row_sum, frozenset({1})) == []  # a separator after "5" rules it out
-    assert split_digits("12", 2, [], frozenset({1})) == [["1", "2"]]    # a printed separator is a boundary
+    row_sum, s = [(6, [0, 1, 2, 3, 4, 5])], ExtractSettings()
+    assert split_digits("521000053", 7, row_sum, s) == [["52", "1", "0", "0", "0", "0", "53"]]
+    assert len(split_digits("98100246120", 7, row_sum, s)) == 2          # 9|81|…|120 and 98|10|…|120
+    assert split_digits("0100", 7, row_sum, s) == []                       # too few digits
+    assert split_digits("521000053", 7, row_sum, s, frozenset({1})) == []  # a separator after "5" rules it out
+    assert split_digits("12", 2, [], s, frozenset({1})) == [["1", "2"]]    # a printed separator is a boundary
 
 
 def test_lost_labels_are_placed_only_where_the_layout_leaves_exactly_their_room():

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.core.options import ExtractSettings
 from pipeline.core.values import amount_factor, parse
 from pipeline.extract.identity import qualify
 from pipeline.extract.meta import parse_title
 from pipeline.formats import labels as L
 from pipeline.formats.headings import heading_code
+
+ACCEPT = ExtractSettings().label_accept      # the extractor's label-match acceptance
 
 
 @pytest.mark.parametrize("raw,kind,value", [
@@ -38,18 +41,18 @@ def test_amount_unit_from_header():
     ("(七) 总 计", "total"),
 ])
 def test_request_row_labels(text, code):
-    m = L.match(text, L.labels("requests", "row"))
+    m = L.match(text, L.labels("requests", "row"), ACCEPT)
     assert m is not None and m.code == code
 
 
 def test_unrelated_label_is_not_matched():
-    assert L.match("政府网站管理平台", L.labels("requests", "row")) is None
-    assert L.match("合计", L.labels("active", "row")) is None
+    assert L.match("政府网站管理平台", L.labels("requests", "row"), ACCEPT) is None
+    assert L.match("合计", L.labels("active", "row"), ACCEPT) is None
 
 
 def test_match_records_confidence():
-    exact = L.match("行政许可", L.labels("active", "row"))
-    typo = L.match("行政许", L.labels("active", "row"))
+    exact = L.match("行政许可", L.labels("active", "row"), ACCEPT)
+    typo = L.match("行政许", L.labels("active", "row"), ACCEPT)
     assert exact.score == 1.0 and typo is not None and typo.score < 1.0
 
 

@@ -25,7 +25,7 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline import data
-from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.formats import layout
 
 SENTENCE_END = "。；;！!？?"
@@ -112,10 +112,10 @@ def check_narrative(overview_text: str, cells: list) -> list:
                 continue
             seen.add(what)
             sentence = _sentence(text, m.start(), m.end())
-            found = ops[0][1].raw if len(ops) == 1 and ops[0][1].kind == "number" else f"{total:g}"
+            found = ops[0][1].raw if len(ops) == 1 and ops[0][1].kind == "number" else number_text(total)
             claim = f"“{m.group(0)}”" if expect else f"{int(stated)}"
             out.append(with_evidence(Finding(
-                f"narrative.{what}", location, "warning", f"{stated:g}", found,
+                f"narrative.{what}", location, "warning", number_text(stated), found,
                 f"一、总体情况写“…{sentence}…”（{claim}），而表中为 {found}（{expr}）",
                 f"the overview states {claim} ({what}: “{sentence}”) but the tables have {found} ({expr})",
                 extra={"sentence": sentence}), evidence))

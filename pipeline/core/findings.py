@@ -122,3 +122,9 @@ def with_evidence(finding: Finding, cells: list) -> Finding:
                         max(b[2] for b in boxes), max(b[3] for b in boxes))
     return finding
 
+
+def number_text(value) -> str:
+    """A number as the findings' messages and their expected/found write it: 463 (not 463.0),
+    2.5, 1234567 (not 1.23457e+06)."""
+    v = float(value)
+    return str(int(v)) if v.is_integer() else f"{v:g}"

@@ -1,7 +1,8 @@
 """What a printed cell holds: number, blank, na or text (SCHEMA.md "What a cell holds").
 
 A blank is not a zero and "/" is not a zero: both are kept apart so that a rule with such an
-operand is reported unverifiable, never broken. Amounts are stored in 万元.
+operand is reported unverifiable, never broken. Amounts are stored in 万元. What marks a cell
+not applicable is the data table `data/na_marks.csv` (`na_marks`).
 """
 from __future__ import annotations
 
@@ -9,14 +10,35 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Optional
 
-NA = {"/", "//", "\\", "-", "--", "---", "—", "——", "–", "――", "─", "无", "不适用", "暂无", "N/A", "n/a", "NA", "×",
-      "一", "一一"}   # a dash that OCR (or a typist) turned into the character 一
+from pipeline import data
+
 SPECKS = "·•‧∙'`‘’"   # dust a scan or a careless typist leaves beside a number
 COUNT_UNITS = ("件", "条", "个", "项", "次", "人")
 NUMBER = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 LEADING = re.compile(r"^\s*([+\-]?\d[\d,]*(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class NaMarks:
+    """The marks of a cell that is not applicable, from data/na_marks.csv."""
+    cells: frozenset    # a cell that holds one of these, and nothing else, is na
+    in_run: str         # the characters read as one na cell each inside a line's run of values
+    dashes: str         # those of them of which a run (——) is still one mark
+
+
+@lru_cache(maxsize=1)
+def na_marks() -> NaMarks:
+    """The na marks of data/na_marks.csv: every reader of a cell's kind asks here."""
+    rows = data.rows("na_marks.csv")
+    for r in rows:
+        if r["in_run"] not in ("", "mark", "dash") or (r["in_run"] and len(r["mark"]) != 1):
+            raise ValueError(f"data/na_marks.csv: {r['mark']!r}: in_run is empty, mark or dash, and only a "
+                             "single character is read inside a run of values")
+    return NaMarks(frozenset(r["mark"] for r in rows), "".join(r["mark"] for r in rows if r["in_run"]),
+                   "".join(r["mark"] for r in rows if r["in_run"] == "dash"))
 
 
 @dataclass(frozen=True)
@@ -41,7 +63,7 @@ def parse(raw: str, amount_factor: float = 1.0) -> Value:
     t = clean(raw)
     if t in ("", "&nbsp;"):
         return Value("blank", None, raw)
-    if t in NA:
+    if t in na_marks().cells:
         return Value("na", None, raw)
     number, unit = _split_unit(t)
     m = NUMBER.match(number)

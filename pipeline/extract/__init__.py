@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document
+from pipeline.core.options import ExtractSettings
 from pipeline.core.results import Completeness, Extracted, Segmented
 from pipeline.extract.active import extract_active
 from pipeline.extract.collect import Collector
@@ -37,11 +38,12 @@ READERS = {"active": extract_active, "requests": extract_requests, "review_litig
 __all__ = ["extract_report", "extract", "detect_format"]
 
 
-def extract_report(doc: Document, segmented: Segmented) -> Extracted:
+def extract_report(doc: Document, segmented: Segmented, settings: ExtractSettings = ExtractSettings()) -> Extracted:
     """The extract stage: who published the report and when, its tables as canonical cells, every
-    finding of the reader and the extractor, and what the document holds."""
+    finding of the reader and the extractor, and what the document holds. `settings`: the run's
+    thresholds and search bounds (`Options.extract_settings`)."""
     meta, meta_findings = report_meta(doc, segmented.item_sections)
-    tables = extract(doc, segmented.item_sections)
+    tables = extract(doc, segmented.item_sections, settings)
     findings = doc.findings + meta_findings + tables.findings + _missing_sections(segmented)
     headed = [s for s in segmented.sections if s.found_by == "heading"]
     found = inventory(doc, headed, [t for t in layout.tables() if t not in tables.missing_tables])
@@ -60,11 +62,12 @@ class TablesRead:
     missing_tables: set
 
 
-def extract(doc: Document, item_sections=None) -> TablesRead:
+def extract(doc: Document, item_sections=None, settings: ExtractSettings = ExtractSettings()) -> TablesRead:
     """The standard tables of one report as canonical cells.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
-    whose labels fit two kinds which it is, and bounds each table's region."""
-    out = Collector()
+    whose labels fit two kinds which it is, and bounds each table's region. `settings`: the
+    run's thresholds and search bounds (`Options.extract_settings`)."""
+    out = Collector(settings)
     found = regions(doc.items, item_sections)
     for code in layout.tables():
         if code in found:

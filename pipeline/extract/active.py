@@ -74,13 +74,14 @@ def _read_row(row: Row, header, out: Collector, printed: bool):
     """Read one row under the current header; returns the header for the rows after it.
     A line of text (`printed=False`) counts only when it is a header or a labelled row of values
     (numbers, or a short value in every column: see `_values_line`)."""
-    label_cells, value_cells = _split(row)
+    label_cells, value_cells = _split(row, out.settings.label_accept)
     text = label_cells[0].text if label_cells else ""
-    m = L.match(text, L.labels(TABLE, "row")) if text.strip() else None
+    accept = out.settings.label_accept
+    m = L.match(text, L.labels(TABLE, "row"), accept) if text.strip() else None
     if m and header is not None and (printed or has_numbers(row) or _values_line(value_cells, header, m)):
         _row(row, m, value_cells, header, out)
         return header
-    leaves = header_leaves([row], TABLE)
+    leaves = header_leaves([row], TABLE, accept)
     if leaves and not has_numbers(row):
         return leaves
     if printed and has_numbers(row) and text.strip() and not m:
@@ -101,13 +102,14 @@ def _values_line(value_cells: list, header: list, m) -> bool:
 MAX_TEXT_VALUE = 12     # characters: a text value in a line of text (详见附件), not prose
 
 
-def _split(row: Row):
+def _split(row: Row, accept: float):
     """(label cells, value cells): the first non-empty cell is the item, unless it is a header."""
     cells = [c for c in row.cells if c.text.strip() or row.table.ragged]
     if not cells:
         return [], []
     first = cells[0]
-    if L.match(first.text, L.labels(TABLE, "col")) and not L.match(first.text, L.labels(TABLE, "row")):
+    is_column = L.match(first.text, L.labels(TABLE, "col"), accept)
+    if is_column and not L.match(first.text, L.labels(TABLE, "row"), accept):
         return [], row.cells
     return [first], [c for c in row.cells if c is not first and c.col > first.col]
 

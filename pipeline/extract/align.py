@@ -10,7 +10,9 @@ must confirm it: every relation an aligned cell takes part in must hold. A place
 arithmetic does not confirm is undone and the rows reported, never guessed.
 
 Cells placed so say so: `placement` is `aligned` (by order) or `split` (a run of digits cut
-into the row's columns, see `split_digits`), and their match score is capped at ALIGNED_SCORE.
+into the row's columns, see `split_digits`), and their match score is capped at
+`ExtractSettings.aligned_score`. The searches here are bounded by the other ExtractSettings
+(max_parts, max_splits, max_combinations, max_sums), which every caller passes in.
 """
 from __future__ import annotations
 
@@ -18,10 +20,9 @@ import re
 import unicodedata
 from typing import Optional
 
+from pipeline.core.options import ExtractSettings
+from pipeline.core.values import na_marks
 from pipeline.formats.relations import check_relations, equations
-
-ALIGNED_SCORE = 0.6
-MAX_PARTS = 16          # a digit run is split into at most this many numbers
 
 
 def fill_gaps(sequence: list, order: tuple) -> dict:
@@ -68,19 +69,16 @@ def unconfirmed(placed: list, context: list) -> set:
     return bad
 
 
-MAX_SPLITS = 64         # candidate splits kept per row for the table-wide solve
-MAX_COMBINATIONS = 4096
-MAX_SUMS = 20000        # distinct partial sums kept when striking options
-
-
-def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()) -> list:
+def split_digits(run: str, parts: int, sums: list, settings: ExtractSettings,
+                 cuts: frozenset = frozenset()) -> list:
     """Every way to cut a run of digits into `parts` numbers (no leading zeros) such that each
     relation in `sums` holds: a relation is (index of the total, [indexes of its parts]). `cuts`
     are positions that must be a boundary (where the printed text had a separator). Returns the
-    splits (lists of strings), at most MAX_SPLITS + 1 of them; the caller takes one only when it
-    is the only one, alone or together with the rest of the table."""
-    if not run.isdigit() or parts > MAX_PARTS or not (parts <= len(run)):
+    splits (lists of strings), at most `settings.max_splits` + 1 of them; the caller takes one
+    only when it is the only one, alone or together with the rest of the table."""
+    if not run.isdigit() or parts > settings.max_parts or not (parts <= len(run)):
         return []
+    most = settings.max_splits
     found = []
     due = {}            # a relation is checked as soon as its last number is cut
     for t, ks in sums:
@@ -90,7 +88,7 @@ def split_digits(run: str, parts: int, sums: list, cuts: frozenset = frozenset()
         return all(int(acc[t]) == sum(int(acc[k]) for k in ks) for t, ks in due.get(len(acc) - 1, ()))
 
     def cut(pos: int, acc: list):
-        if len(found) > MAX_SPLITS or (acc and not holds(acc)):
+        if len(found) > most or (acc and not holds(acc)):
             return
         left = parts - len(acc)
         if left == 0:
@@ -126,20 +124,20 @@ def row_sums(table: str, codes: list) -> list:
     return out
 
 
-def digit_splits(value_cells: list, codes: list, table: str, run: Optional[str] = None) -> list:
+def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSettings,
+                 run: Optional[str] = None) -> list:
     """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]."""
-    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), run)
+    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), settings, run)
 
 
-_NA_MARKS = "/—–-无"
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
 
 
-def read_run(run: str, parts: int, sums: list) -> list:
+def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> list:
     """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
     read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
     na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
-    MAX_SPLITS + 1 of them; the caller takes one only when it is the only one.
+    `settings.max_splits` + 1 of them; the caller takes one only when it is the only one.
 
     A run is digits (full-width too), thousands separators (a number's own: 1,295), signs, na
     marks (/ — 无 -, each one cell; a run of one dash may be one mark) and spaces. A space is read
@@ -147,19 +145,20 @@ def read_run(run: str, parts: int, sums: list) -> list:
     together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
     cell per space. A reading must use one way throughout."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
+    marks, dashes = na_marks().in_run, na_marks().dashes
     if not any(ch.isdigit() for ch in s) or any(
-            not (ch.isdigit() or ch in ",+" or ch in _NA_MARKS or ch.isspace()) for ch in s):
+            not (ch.isdigit() or ch in ",+" or ch in marks or ch.isspace()) for ch in s):
         return []
     due = {}
     for t, ks in sums:
         due.setdefault(max([t, *ks]), []).append((t, ks))
-    found, seen = [], set()
+    found, seen, most = [], set(), settings.max_splits
 
     def holds(vals: list) -> bool:
         return all(vals[t] == sum(vals[k] for k in ks) for t, ks in due.get(len(vals) - 1, ()))
 
     def read(pos: int, end: int, glued: bool, texts: list, vals: list):
-        if len(found) > MAX_SPLITS or (vals and not holds(vals)):
+        if len(found) > most or (vals and not holds(vals)):
             return
         if not glued:
             while pos < end and s[pos].isspace():
@@ -175,10 +174,10 @@ def read_run(run: str, parts: int, sums: list) -> list:
         if ch.isspace():                                   # glued: a blank cell's space
             read(pos + 1, end, glued, texts + [""], vals + [0])
             return
-        if ch in _NA_MARKS:
+        if ch in marks:
             read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0])
             stop = pos
-            while stop < end and s[stop] == ch and ch in "—–-":
+            while stop < end and s[stop] == ch and ch in dashes:
                 stop += 1
             if stop - pos > 1:                             # ——: one mark
                 read(stop, end, glued, texts + [run[pos:stop]], vals + [0])
@@ -201,7 +200,8 @@ def read_run(run: str, parts: int, sums: list) -> list:
     return found
 
 
-def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = None) -> list:
+def split_runs(value_cells: list, parts: int, sums: list, settings: ExtractSettings,
+               run: Optional[str] = None) -> list:
     """The ways the digits of these cells (each a run, a separator between them) make `parts`
     numbers with `sums` holding: [[Cell per number]]. With `run` (a line of text's values as
     printed), the ways that run reads as `parts` cells (`read_run`)."""
@@ -210,7 +210,7 @@ def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = N
         first = value_cells[0]
         return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
                       confidence=first.confidence) for k, p in enumerate(split)]
-                for split in read_run(run, parts, sums)]
+                for split in read_run(run, parts, sums, settings)]
     texts = [c.text.strip() for c in value_cells if c.text.strip()]
     if not texts or not all(t.isdigit() for t in texts):
         return []
@@ -220,12 +220,12 @@ def split_runs(value_cells: list, parts: int, sums: list, run: Optional[str] = N
         pos += len(t)
         cuts.add(pos)
     first = next(c for c in value_cells if c.text.strip())
-    splits = split_digits(run, parts, sums, frozenset(cuts))
+    splits = split_digits(run, parts, sums, settings, frozenset(cuts))
     return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
                   confidence=first.confidence) for k, p in enumerate(split)] for split in splits]
 
 
-def solve(candidates: list, fixed: list, build) -> list:
+def solve(candidates: list, fixed: list, build, settings: ExtractSettings) -> list:
     """Which splits of each row the table's arithmetic allows: `candidates` is a list of lists of
     options per row, `build(row index, option)` gives an option's cell records, `fixed` the cell
     records already placed. Returns, per row, the indexes of its options that take part in some
@@ -238,7 +238,8 @@ def solve(candidates: list, fixed: list, build) -> list:
     aside. A blank or na cell counts 0, as in `unconfirmed`. The relations are linear, so options
     that no choice of the other rows can make add up are struck first, relation by relation,
     until none is left to strike; the combinations of what remains are then tried in full when
-    there are at most MAX_COMBINATIONS of them (else every option left counts as allowed)."""
+    there are at most `settings.max_combinations` of them (else every option left counts as
+    allowed); `settings.max_sums` bounds the partial sums kept while striking."""
     n = len(candidates)
     if not candidates or any(not o for o in candidates):
         return [[] for _ in range(n)]
@@ -265,18 +266,19 @@ def solve(candidates: list, fixed: list, build) -> list:
     # the same under every option, and those no combination at all can make hold (the report's
     # own error, whatever the split); a relation that fails only once others have struck options
     # is a contradiction, and then nothing is decided
-    eqs = [e for e in eqs if not _constant(e, domains) and _satisfiable(e, domains) is not False]
-    if not _strike(eqs, domains):
+    most = settings.max_sums
+    eqs = [e for e in eqs if not _constant(e, domains) and _satisfiable(e, domains, most) is not False]
+    if not _strike(eqs, domains, most):
         return [[] for _ in range(n)]
     combos = 1
     for d in domains:
         combos *= len(d)
-    if combos > MAX_COMBINATIONS:
-        _strike_singly(eqs, domains)
+    if combos > settings.max_combinations:
+        _strike_singly(eqs, domains, most)
         combos = 1
         for d in domains:
             combos *= len(d)
-    if combos > MAX_COMBINATIONS:
+    if combos > settings.max_combinations:
         return [sorted(d) for d in domains]
     good = [choice for choice in _product([sorted(d) for d in domains])
             if all(const + sum(share[r][choice[r]] for r in rows) == 0 for const, rows, share in eqs)]
@@ -285,14 +287,14 @@ def solve(candidates: list, fixed: list, build) -> list:
     return [sorted({g[i] for g in good}) for i in range(n)]
 
 
-def _satisfiable(eq: tuple, domains: list):
-    """Whether some combination of options makes a relation hold; None when too many sums to
-    tell."""
+def _satisfiable(eq: tuple, domains: list, max_sums: int):
+    """Whether some combination of options makes a relation hold; None when more than `max_sums`
+    sums to tell."""
     const, rows, share = eq
     reach = {0}
     for r in rows:
         reach = {a + share[r][o] for a in reach for o in domains[r]}
-        if len(reach) > MAX_SUMS:
+        if len(reach) > max_sums:
             return None
     return -const in reach
 
@@ -303,18 +305,19 @@ def _constant(eq: tuple, domains: list) -> bool:
     return all(len({share[r][o] for o in domains[r]}) == 1 for r in rows)
 
 
-def agreed(options: list) -> list:
+def agreed(options: list, settings: ExtractSettings) -> list:
     """Per column, the cell all these splits of a row agree on, else None: a cell every reading
     the arithmetic allows gives the same text is read even where the row as a whole is not."""
-    if not options or len(options) > MAX_SPLITS:       # a capped list may not hold them all
+    if not options or len(options) > settings.max_splits:     # a capped list may not hold them all
         return []
     return [cells[0] if all(o[k].text == cells[0].text for o in options) else None
             for k, cells in enumerate(zip(*options))]
 
 
-def _strike(eqs: list, domains: list) -> bool:
+def _strike(eqs: list, domains: list, max_sums: int) -> bool:
     """Strike the options no choice of the other rows lets add up, until nothing changes; False
-    when a row has no option left (the arithmetic allows no combination)."""
+    when a row has no option left (the arithmetic allows no combination). A relation whose
+    partial sums outnumber `max_sums` strikes nothing."""
     changed = True
     while changed:
         changed = False
@@ -325,7 +328,7 @@ def _strike(eqs: list, domains: list) -> bool:
                     if r2 == r:
                         continue
                     reach = {a + share[r2][o] for a in reach for o in domains[r2]}
-                    if len(reach) > MAX_SUMS:
+                    if len(reach) > max_sums:
                         break
                 else:
                     keep = {o for o in domains[r] if -(const + share[r][o]) in reach}
@@ -337,7 +340,7 @@ def _strike(eqs: list, domains: list) -> bool:
     return True
 
 
-def _strike_singly(eqs: list, domains: list) -> None:
+def _strike_singly(eqs: list, domains: list, max_sums: int) -> None:
     """Strike each option that, taken alone for its row, leaves the others no way to add up (a
     stronger test than relation by relation, for tables with too many combinations to try)."""
     changed = True
@@ -349,7 +352,7 @@ def _strike_singly(eqs: list, domains: list) -> None:
             for o in sorted(d):
                 trial = [set(x) for x in domains]
                 trial[r] = {o}
-                if not _strike(eqs, trial):
+                if not _strike(eqs, trial, max_sums):
                     d.discard(o)
                     changed = True
 

@@ -10,6 +10,7 @@ from typing import Optional
 
 from pipeline.core.findings import Finding, catalogue, with_evidence
 from pipeline.core.model import Cell
+from pipeline.core.options import ExtractSettings
 from pipeline.core.results import CellRecord
 from pipeline.core.values import parse
 from pipeline.formats import layout
@@ -27,9 +28,11 @@ def make_cell(table: str, row: str, col: str, cell: Optional[Cell], row_label: s
 
 
 class Collector:
-    """Cells and findings of one report, keeping the first reading of each (table, row, col)."""
+    """Cells and findings of one report, keeping the first reading of each (table, row, col), and
+    the settings the tables are read with (every table reader gets the collector)."""
 
-    def __init__(self):
+    def __init__(self, settings: ExtractSettings):
+        self.settings = settings
         self.cells, self.findings, self.seen = [], [], set()
         self.unmatched = {}
 

@@ -11,7 +11,8 @@ kept with its own former code), and **aliases** (平潭综合实验区 → 平�
 
 Used to qualify office names (a district needs its city: 淮安市洪泽区, not 洪泽区), to give the
 division code and to fill province / city / county. A district name that several cities share is
-never resolved by guessing: only text that names the city does it.
+never resolved by guessing: only text that names the city does it. The words division names end
+with (省 市 区 县 自治州 …) are `data/division_suffixes.csv` (`division_suffixes`).
 """
 from __future__ import annotations
 
@@ -21,7 +22,27 @@ from functools import lru_cache
 from pipeline import data
 
 MUNICIPALITIES = ("11", "12", "31", "50")   # 北京 天津 上海 重庆: the city is the province
-SUFFIXES = "省市区县旗州盟"                   # the last character of most division names
+
+
+@dataclass(frozen=True)
+class Suffixes:
+    """What data/division_suffixes.csv says, in the forms its users ask for."""
+    last: str           # the last characters of the suffixes (省市区县旗州盟 …): a name ending in none
+                        # is no division's, and is never corrected into one
+    stems: tuple        # the suffixes of provinces and cities, longest first: stripped, the rest is
+                        # the short name a text may use (江苏省 → 江苏, 宿迁市 → 宿迁)
+    alone: dict         # a level word an office's name may start with, the division unnamed (市科委),
+                        # → the ranks (0 province, 1 city, 2 county) it may stand for
+
+
+@lru_cache(maxsize=1)
+def division_suffixes() -> Suffixes:
+    rows = data.rows("division_suffixes.csv")
+    ranks = {r["suffix"]: tuple(int(k) for k in r["ranks"].split()) for r in rows}
+    above_county = [s for s, rk in ranks.items() if min(rk) <= 1]
+    return Suffixes(last="".join(dict.fromkeys(s[-1] for s in ranks)),
+                    stems=tuple(sorted(above_county, key=len, reverse=True)),
+                    alone={r["suffix"]: ranks[r["suffix"]] for r in rows if r["alone"] == "yes"})
 
 
 @dataclass(frozen=True)
@@ -165,7 +186,7 @@ def _near_index() -> dict:
     """{name with one character masked: [names]}, for names ending in a division suffix."""
     out = {}
     for name in _index()[0]:
-        if len(name) < 2 or name[-1] not in SUFFIXES:
+        if len(name) < 2 or name[-1] not in division_suffixes().last:
             continue
         for i in range(len(name) - 1):
             out.setdefault((name[:i], name[i + 1:]), []).append(name)

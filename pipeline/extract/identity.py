@@ -30,7 +30,6 @@ from pipeline import data
 from pipeline.extract import gazetteer as G
 
 LEVELS = {0: "province", 1: "city", 2: "county"}
-LEVEL_MARKERS = {"省": (0,), "市": (0, 1, 2), "区": (2,), "县": (2,)}   # 市科委: the city is not named
 NO_DIVISION = "000000"
 
 
@@ -137,7 +136,7 @@ def _corrected(text: str, chain: list, context: str):
     within = G.resolve(chain) if chain else None
     for length in range(min(len(text), 8), 2, -1):
         printed = text[:length]
-        if printed[-1] not in G.SUFFIXES:
+        if printed[-1] not in G.division_suffixes().last:
             continue
         candidates = G.near(printed)
         if not candidates:
@@ -170,7 +169,8 @@ def _corrected(text: str, chain: list, context: str):
 
 def _stem(name: str) -> str:
     """宿迁市 → 宿迁, 江苏省 → 江苏 (a stem of one character is no evidence)."""
-    stem = re.sub(r"(省|市|自治州|地区|盟|特别行政区|维吾尔自治区|回族自治区|壮族自治区|自治区)$", "", name)
+    suffix = next((s for s in G.division_suffixes().stems if name.endswith(s)), "")
+    stem = name[:len(name) - len(suffix)]
     return stem if len(stem) >= 2 else ""
 
 
@@ -218,7 +218,7 @@ def _city_before(district: str, text: str):
 def _marked_division(unit: str, text: str):
     """For a name that starts with a bare level word (市科委: 市 without its name), the division
     the text names most often at that level, when one clearly leads (twice the next)."""
-    ranks = LEVEL_MARKERS.get(unit[:1])
+    ranks = G.division_suffixes().alone.get(unit[:1])
     if not ranks:
         return None
     counts = Counter()
@@ -249,7 +249,8 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
     places, rest = split_places(printed, text)
     unit = normalise_unit(rest)
     if not places:
-        for form in dict.fromkeys((printed, rest, unit, unit[1:] if unit[:1] in LEVEL_MARKERS else None)):
+        bare = unit[1:] if unit[:1] in G.division_suffixes().alone else None
+        for form in dict.fromkeys((printed, rest, unit, bare)):
             if form and (prefix := _places_before(form, text)):
                 places = prefix
                 if form == unit[1:] and prefix[-1].endswith(unit[0]):

@@ -6,31 +6,51 @@ page's or crawler's header block) and the opening sentences (本报告由…编�
 年度报告); pipeline.extract.identity makes it a full name and an office_id. `office` is the full name,
 qualified with its city where the title leaves out a district's city (淮安市洪泽区人民政府, not
 洪泽区人民政府); counties and cities stand alone as they are written. `year` is the reporting
-year named in the title, never the publication date.
+year named in the title, never the publication date. The words of a title (政府信息公开 …
+年度报告) are the data table `data/title_words.csv` (pipeline.formats.headings.title_words).
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document, TextBlock
 from pipeline.core.results import ReportMeta
 from pipeline.extract import gazetteer as G
-from pipeline.extract.identity import LEVEL_MARKERS, flat, identify, recognised
+from pipeline.extract.identity import flat, identify, recognised
+from pipeline.formats.headings import title_words
 
-TITLE_HINT = re.compile(r"(政府信息公开|政务公开|信息公开).{0,12}(年度报告|年报|报告)")
 YEAR = r"((?:19|20)\d{2})"
 YEAR_AT = r"(?P<year>(?:19|20)\d{2})"
-SUBJECT = r"(?:关于)?(?:政府信息公开|政务公开|信息公开)"
-TITLE_PATTERNS = (  # office, year; year alone; year, office; year in brackets at the end
-    re.compile(rf"^(?P<office>.+?){YEAR_AT}年度?{SUBJECT}"),
-    re.compile(rf"^{YEAR_AT}年度?{SUBJECT}"),
-    re.compile(rf"^{YEAR_AT}年度?(?P<office>.+?){SUBJECT}"),
-    re.compile(rf"^(?P<office>.+?){SUBJECT}.*?[(（]{YEAR_AT}年?度?[)）]"),
-)
+
+
+@dataclass(frozen=True)
+class _Titles:
+    hint: re.Pattern            # a line that may be the title: names 政府信息公开…报告
+    patterns: tuple             # office, year; year alone; year, office; year in brackets at the end
+    text_year: re.Pattern       # 2023年度政府信息公开… in the text: the reporting year
+    named_report: re.Pattern    # 2023年政府信息公开工作年度报告 named in a sentence
+
+
+@lru_cache(maxsize=1)
+def _titles() -> _Titles:
+    """How titles and sentences name the report, built from the title words."""
+    w = title_words()
+    subject = rf"(?:关于)?(?:{w.subject})"
+    return _Titles(
+        hint=re.compile(rf"(?:{w.subject}).{{0,12}}(?:{w.report})"),
+        patterns=(re.compile(rf"^(?P<office>.+?){YEAR_AT}年度?{subject}"),
+                  re.compile(rf"^{YEAR_AT}年度?{subject}"),
+                  re.compile(rf"^{YEAR_AT}年度?(?P<office>.+?){subject}"),
+                  re.compile(rf"^(?P<office>.+?){subject}.*?[(（]{YEAR_AT}年?度?[)）]")),
+        text_year=re.compile(rf"{YEAR}年度?(?:{w.subject})"),
+        named_report=re.compile(rf"{YEAR_AT}年度?(?:{w.subject})(?:工作)?(?:{w.report})"))
+
+
 OFFICE_TAIL = re.compile(r"(关于|的)$")
 PERIOD = re.compile(rf"统计期限?.{{0,6}}?自?{YEAR}年")
-TEXT_YEAR = re.compile(rf"{YEAR}年度?(?:政府信息公开|政务公开)")
 PREAMBLE_LINES = 8
 TITLE_LINE = 40                       # characters: a longer line is a paragraph, not a title line
 SENTENCE = re.compile(r"[，。；]")
@@ -49,7 +69,7 @@ def title_candidates(doc: Document, item_sections: list) -> list:
             if len(parts) < n or any(len(p) > TITLE_LINE for p in parts):
                 break
             title = "".join(parts)
-            if TITLE_HINT.search(title) and not SENTENCE.search(title):
+            if _titles().hint.search(title) and not SENTENCE.search(title):
                 out.append(title)
     meta_title = flat(doc.meta.get("title", ""))
     if meta_title:
@@ -68,8 +88,8 @@ def find_title(doc: Document, item_sections: list) -> str:
 
 def parse_title(title: str):
     """(office, year) as the title writes them; either may be None."""
-    t = re.sub(r"[-_|—].*$", "", title) if re.search(r"报告[-_|—]", title) else title
-    for pat in TITLE_PATTERNS:
+    t = re.sub(r"[-_|—].*$", "", title) if re.search(rf"(?:{title_words().report})[-_|—]", title) else title
+    for pat in _titles().patterns:
         m = pat.search(t)
         if m:
             office = m.groupdict().get("office") or ""
@@ -78,7 +98,6 @@ def parse_title(title: str):
     return None, None
 
 
-NAMED_REPORT = re.compile(rf"{YEAR_AT}年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告")
 # opening sentences that name the author: 本报告由…编制; …（以下简称“本机关”）; 本机关（…）
 AUTHOR = (re.compile(r"本(?:年度)?报告由(?P<office>[^，。；、：]{3,40}?)(?:根据|依据|按照|编制|负责|制作)"),
           re.compile(r"(?P<office>[^，。；、：（）“”《》]{3,40}?)[（(]以下简称[“\"]?本(?:机关|单位|局|委|办|厅|院)"),
@@ -99,7 +118,7 @@ def offices_in_text(text: str) -> list:
     """Every author the opening sentences name, in order: the words before the report's name
     from the first place name on, then the patterns of AUTHOR (本报告由…编制, 本机关（…）)."""
     out = []
-    for m in NAMED_REPORT.finditer(text):
+    for m in _titles().named_report.finditer(text):
         before = re.split(r"[，。；：、,;:“”《》（）()]", text[max(0, m.start() - 40): m.start()])[-1]
         for i in range(len(before)):
             if G.leading_places(before[i:]):
@@ -111,7 +130,7 @@ def offices_in_text(text: str) -> list:
             if k == 0:     # 本报告由…办公室编制 names the compiler: the report is its office's
                 office = COMPILER.sub("", office)
             for i in range(len(office)):
-                if G.leading_places(office[i:]) or office[i] in LEVEL_MARKERS:
+                if G.leading_places(office[i:]) or office[i] in G.division_suffixes().alone:
                     out.append(office[i:])
                     break
     return [o for o in dict.fromkeys(out) if o]
@@ -120,7 +139,7 @@ def offices_in_text(text: str) -> list:
 def find_year(title_year, text: str):
     if title_year:
         return title_year
-    for pat in (TEXT_YEAR, PERIOD):
+    for pat in (_titles().text_year, PERIOD):
         m = pat.search(text)
         if m:
             return int(m.group(1))

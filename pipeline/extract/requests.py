@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.core.model import Table
+from pipeline.core.options import ExtractSettings
 from pipeline.core.values import parse
 from pipeline.extract.align import (
-    ALIGNED_SCORE,
-    MAX_SPLITS,
     agreed,
     digit_splits,
     fill_gaps,
@@ -44,6 +43,7 @@ TABLE = "requests"
 @dataclass
 class _Columns:
     """What the requests header said so far: value columns, where they start, rows read."""
+    settings: ExtractSettings
     leaves: Optional[list] = None
     first_col: Optional[int] = None
     header_rows: list = None
@@ -60,16 +60,17 @@ class _Columns:
 
     def add_header_row(self, row: Row) -> None:
         self.header_rows = (self.header_rows or []) + [row]
-        found = header_leaves(self.header_rows, TABLE)
+        found = header_leaves(self.header_rows, TABLE, self.settings.label_accept)
         if _complete_header(found):
-            found, self.inferred = _infer_unread(found)
+            found, self.inferred = _infer_unread(found, self.settings.inferred_column_score)
             self.leaves, self.first_col = found, min(l.col for l in found)
 
 
-def _infer_unread(leaves: list):
+def _infer_unread(leaves: list, score: float):
     """Fill value columns whose header could not be read (a smudged scan, a typo beyond
-    matching) when they sit exactly where the national column order puts the missing codes.
-    Returns (leaves, codes inferred)."""
+    matching) when they sit exactly where the national column order puts the missing codes,
+    with match score `score` (ExtractSettings.inferred_column_score). Returns (leaves, codes
+    inferred)."""
     order = list(layout.cols_of(TABLE, optional=False))
     present = [l for l in leaves if l.code in order]
     if [l.code for l in present] != [c for c in order if c in {l.code for l in present}]:
@@ -81,7 +82,7 @@ def _infer_unread(leaves: list):
         gap_cols = [k for k in range(a.col + 1, b.col) if k not in taken]
         if len(gap_codes) != len(gap_cols):
             return leaves, ()
-        added += [Leaf(code, col, None, 0.5) for code, col in zip(gap_codes, gap_cols)]
+        added += [Leaf(code, col, None, score) for code, col in zip(gap_codes, gap_cols)]
     if not added:
         return leaves, ()
     return sorted(leaves + added, key=lambda l: l.col), tuple(l.code for l in added)
@@ -105,6 +106,7 @@ class _Read:
 def extract_requests(region: list, out: Collector) -> None:
     reads = _read_rows(region, out)
     placement = _align(reads, out)
+    aligned_score = out.settings.aligned_score
     for r in reads:
         how = placement.get(id(r))
         if how is None:
@@ -113,14 +115,15 @@ def extract_requests(region: list, out: Collector) -> None:
         for lf, cell in zip(r.leaves, r.placed):
             if lf.code in skip:
                 continue
-            score = min(r.score, lf.score) if kind == "labelled" else min(ALIGNED_SCORE, r.score, lf.score)
+            score = min(r.score, lf.score) if kind == "labelled" else min(aligned_score, r.score, lf.score)
             out.add(make_cell(TABLE, code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
                               score, placement=kind))
 
 
 def _read_rows(region: list, out: Collector) -> list:
     """Phase one: every data row of the region with its label's row code and its values."""
-    cols = _Columns()
+    cols = _Columns(out.settings)
+    accept = out.settings.label_accept
     reads = []
     carry = ""        # the label of a row without numbers that matched nothing: maybe half a label
     cut = None        # the read of a fragment's last row when all its values were blank
@@ -128,19 +131,19 @@ def _read_rows(region: list, out: Collector) -> list:
         for i, row in enumerate(rows(table) if printed else [line]):
             label_cells, _ = split_label(row, cols.first_in(table))
             leaf, parents = leaf_label(label_cells)
-            code, score = _request_row(leaf, parents)
+            code, score = _request_row(leaf, parents, accept)
             if not printed:
                 if has_numbers(row) and (code is not None or _full_row(row, label_cells, cols)):
                     reads.append(_values(table, row, code, score, leaf, cols, out))
                 continue
-            if _looks_like_header(row) or (code is None and not has_numbers(row)):
+            if _looks_like_header(row, accept) or (code is None and not has_numbers(row)):
                 cols.add_header_row(row)
                 carry = leaf if code is None else ""
                 continue
             if code is None and carry:                       # a label broken over two lines
-                code, score = _request_row(carry + leaf, parents)
+                code, score = _request_row(carry + leaf, parents, accept)
                 leaf = carry + leaf
-            if cut and has_numbers(row) and _continues((cut.code, cut.score, cut.label), leaf, parents, code, score):
+            if cut and has_numbers(row) and _continues(cut, leaf, parents, code, score, accept):
                 code, score, leaf = cut.code, cut.score, cut.label + leaf   # a row cut by a page break,
                 reads.remove(cut)                                           # or a label on lines of its own
             carry, cut = "", None
@@ -170,19 +173,20 @@ def _tables(region: list):
 def _full_row(row: Row, label_cells: list, cols: _Columns) -> bool:
     """A line of text without a label is a row only when it holds a whole row's values."""
     values = [c for c in row.cells if c not in label_cells and c.text.strip()]
-    n = len(cols.leaves or _canonical_leaves())
+    n = len(cols.leaves or _canonical_leaves(cols.settings.order_score))
     return len(values) == n or (len(values) == 1 and values[0].text.strip().isdigit() and len(values[0].text) >= n)
 
 
 def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Columns, out: Collector) -> _Read:
     leaves = cols.leaves
     if leaves is None or (table.ragged and not _complete_header(leaves)):
-        leaves = _canonical_leaves()
+        leaves = _canonical_leaves(out.settings.order_score)
     _, value_cells = split_label(row, None if table.ragged else cols.first_in(table))
     placed, sure = place_values(row, value_cells, leaves)
     if sure and row.run is not None and any(c is not None and parse(c.text).kind == "text" for c in placed):
         sure = False           # a line of text whose fields are not each one value
-    options = [] if sure else digit_splits(value_cells, [lf.code for lf in leaves], TABLE, row.run)
+    codes = [lf.code for lf in leaves]
+    options = [] if sure else digit_splits(value_cells, codes, TABLE, out.settings, row.run)
     if len(options) == 1:
         placed, sure, options = options[0], True, []
         how = "split"
@@ -207,7 +211,7 @@ def _align(reads: list, out: Collector) -> dict:
     costs that column's cells, not the rows). Rows whose values do not line up are reported, not
     placed."""
     placement = {}
-    _solve_splits(reads)
+    _solve_splits(reads, out.settings)
     for r in reads:
         if r.code is not None and r.sure:
             placement[id(r)] = (r.code, r.how, set())
@@ -262,12 +266,12 @@ def _align(reads: list, out: Collector) -> dict:
     return placement
 
 
-def _solve_splits(reads: list) -> None:
+def _solve_splits(reads: list, settings: ExtractSettings) -> None:
     """Rows whose digits split several ways: the one combination the table's arithmetic (balance,
     outcome sums) allows, given every other row. Where several remain, the cells they all agree
     on are read and the others stay unread."""
     # a row with more splits than were kept may have lost the true one: it takes no part
-    open_ = [r for r in reads if r.options and r.code is not None and len(r.options) <= MAX_SPLITS]
+    open_ = [r for r in reads if r.options and r.code is not None and len(r.options) <= settings.max_splits]
     if not open_:
         return
     fixed = [c for r in reads if r.sure and r.code for c in _cells(r, r.code)]
@@ -276,11 +280,11 @@ def _solve_splits(reads: list) -> None:
         r = open_[i]
         return [c for c in _cells(_Read(r.code, r.score, r.label, r.leaves, option, True, r.row), r.code)]
 
-    for r, ks in zip(open_, solve([r.options for r in open_], fixed, build)):
+    for r, ks in zip(open_, solve([r.options for r in open_], fixed, build, settings)):
         if len(ks) == 1:
             r.placed, r.sure, r.how, r.options = r.options[ks[0]], True, "split", []
             continue
-        cells = agreed([r.options[k] for k in ks] if ks else r.options)
+        cells = agreed([r.options[k] for k in ks] if ks else r.options, settings)
         if any(c is not None for c in cells):
             r.placed, r.sure, r.how, r.options = cells, True, "split", []
 
@@ -332,21 +336,21 @@ def _count(r: _Read) -> int:
     return len([c for c in r.placed if c is not None and c.text.strip()])
 
 
-def _continues(cut: tuple, leaf: str, parents: list, code, score: float) -> bool:
+def _continues(cut: _Read, leaf: str, parents: list, code, score: float, accept: float) -> bool:
     """Whether this row carries on the cut row before it rather than being a row of its own."""
     if code is None:
         return True
-    joined, joined_score = _request_row(cut[2] + leaf, parents)
-    return joined == cut[0] and joined_score >= score
+    joined, joined_score = _request_row(cut.label + leaf, parents, accept)
+    return joined == cut.code and joined_score >= score
 
 
-def _looks_like_header(row: Row) -> bool:
+def _looks_like_header(row: Row, accept: float) -> bool:
     """A row of column names (自然人 … 总计), not a data row whose label happens to match."""
     if has_numbers(row):
         return False
-    if any(L.match(c.text, L.labels(TABLE, "header")) for c in row.cells):
+    if any(L.match(c.text, L.labels(TABLE, "header"), accept) for c in row.cells):
         return True
-    return len(header_leaves([row], TABLE)) >= 2
+    return len(header_leaves([row], TABLE, accept)) >= 2
 
 
 def _complete_header(leaves) -> bool:
@@ -354,22 +358,24 @@ def _complete_header(leaves) -> bool:
     return {"natural_person", "total"} <= codes and len(codes) >= 6
 
 
-def _canonical_leaves() -> list:
-    """The national column order, for tables whose header could not be read."""
-    return [Leaf(code, -1, None, 0.8) for code in layout.cols_of(TABLE, optional=False)]
+def _canonical_leaves(score: float) -> list:
+    """The national column order, for tables whose header could not be read, with match score
+    `score` (ExtractSettings.order_score)."""
+    return [Leaf(code, -1, None, score) for code in layout.cols_of(TABLE, optional=False)]
 
 
-def _request_row(leaf: str, parents: list):
-    """(row code, score) of a requests row from its own label and its parents' labels."""
+def _request_row(leaf: str, parents: list, accept: float):
+    """(row code, score) of a requests row from its own label and its parents' labels, each
+    matched at least `accept` well."""
     if not leaf:
         return None, 0.0
     group = None
     for p in parents:
-        g = L.match(p, L.labels(TABLE, "group"))
+        g = L.match(p, L.labels(TABLE, "group"), accept)
         if g and g.code != "outcome":
             group = g.code
     candidates = L.labels(TABLE, "row", parent=group) if group else L.labels(TABLE, "row")
-    m = L.match(leaf, candidates)
+    m = L.match(leaf, candidates, accept)
     if m is None and group:
-        m = L.match(leaf, L.labels(TABLE, "row"))
+        m = L.match(leaf, L.labels(TABLE, "row"), accept)
     return (m.code, m.score) if m else (None, 0.0)

@@ -7,8 +7,9 @@ does not hold is left unread, the others are read."""
 from __future__ import annotations
 
 from pipeline.core.model import Table
+from pipeline.core.options import ExtractSettings
 from pipeline.core.values import parse
-from pipeline.extract.align import ALIGNED_SCORE, agreed, row_sums, split_runs, unconfirmed
+from pipeline.extract.align import agreed, row_sums, split_runs, unconfirmed
 from pipeline.extract.collect import Collector, make_cell
 from pipeline.extract.tables import (
     Leaf,
@@ -29,13 +30,14 @@ TABLE = "review_litigation"
 
 def extract_review(region: list, out: Collector) -> None:
     header, group = [], None
+    accept = out.settings.label_accept
     for item in region:
         if not isinstance(item, Table):
             row = text_row(item)
             if has_numbers(row):
                 _text_line(row, out)
             else:
-                group = _sub_heading(item.text) or group   # 行政复议 / 行政诉讼（复议后起诉）over a table
+                group = _sub_heading(item.text, accept) or group  # 行政复议 / 行政诉讼（复议后起诉）over a table
             continue
         table_rows = rows(item)
         if table_rows and not has_numbers(table_rows[0]):
@@ -46,7 +48,7 @@ def extract_review(region: list, out: Collector) -> None:
                 continue
             label_cells, value_cells = split_label(row, None)
             leaf, _ = leaf_label(label_cells)
-            row_code = L.match(leaf, L.labels(TABLE, "row")) if leaf else None
+            row_code = L.match(leaf, L.labels(TABLE, "row"), accept) if leaf else None
             if row_code:
                 _review_tall(row, row_code, value_cells, header, out)
             else:
@@ -56,18 +58,20 @@ def extract_review(region: list, out: Collector) -> None:
 def _text_line(row: Row, out: Collector) -> None:
     """A line of text with numbers: one row of the tall layout ("行政复议 1 0 0 1 2"), or the
     whole table with its digits run together after its header's words ("…总计1202502…")."""
+    settings = out.settings
     label_cells, value_cells = split_label(row, None)
     leaf, _ = leaf_label(label_cells)
-    m = L.match(leaf, L.labels(TABLE, "row")) if leaf and not _holds_header(leaf) else None
+    named = leaf and not _holds_header(leaf)
+    m = L.match(leaf, L.labels(TABLE, "row"), settings.label_accept) if named else None
     values = [c for c in value_cells if c.text.strip()]
     if m and len(values) == len(layout.cols_of(TABLE)):
         _review_tall(row, m, value_cells, [], out)
         return
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
     how = "aligned" if len(values) == len(wanted) and all(parse(c.text).kind != "text" for c in values) else "split"
-    cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, row.run)
-    made = [make_cell(TABLE, g, c, cell, g, c, ALIGNED_SCORE, placement=how) for (g, c), cell in zip(wanted, cells)
-            if cell is not None]
+    cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, settings, row.run)
+    made = [make_cell(TABLE, g, c, cell, g, c, settings.aligned_score, placement=how)
+            for (g, c), cell in zip(wanted, cells) if cell is not None]
     if made and not unconfirmed(list(made), []):
         for m in made:
             out.add(m)
@@ -91,7 +95,7 @@ def _holds_header(text: str) -> bool:
     return any(l.key and l.key in key for l in L.labels(TABLE, "col") if len(l.key) >= 2)
 
 
-def _review_split(values: list, wanted: list, run=None):
+def _review_split(values: list, wanted: list, settings: ExtractSettings, run=None):
     """Run-together digits (or a line's run of values, `run`) read as the 15 cells: (cells, rows
     set aside). A cell is read when every split whose row sums hold gives it alike. A row whose
     sum holds under no split at all (the report's own error: 总计 left 0) cannot confirm a split
@@ -104,30 +108,31 @@ def _review_split(values: list, wanted: list, run=None):
         for t, parts in row_sums(TABLE, list(cols)):
             base = codes.index(f"{g}.{cols[0]}")
             sums[g] = (base + t, [base + p for p in parts])
-    options = split_runs(values, len(codes), list(sums.values()), run)
+    options = split_runs(values, len(codes), list(sums.values()), settings, run)
     broken = []
     if not options:
-        broken = [g for g, s in sums.items() if not split_runs(values, len(codes), [s], run)]
+        broken = [g for g, s in sums.items() if not split_runs(values, len(codes), [s], settings, run)]
         if broken:
-            options = split_runs(values, len(codes), [s for g, s in sums.items() if g not in broken], run)
-    cells = agreed(options)
+            kept = [s for g, s in sums.items() if g not in broken]
+            options = split_runs(values, len(codes), kept, settings, run)
+    cells = agreed(options, settings)
     if not cells:
         return [None] * len(codes), []
     return [None if wanted[k][0] in broken else c for k, c in enumerate(cells)], broken
 
 
-def _sub_heading(text: str):
+def _sub_heading(text: str, accept: float):
     """The review/litigation row a short line of text names on its own (a sub-heading)."""
     if len(text) > 20 or any(ch.isdigit() for ch in text):
         return None
-    m = L.match(text, L.labels(TABLE, "row"))
-    return m if m and m.score >= 0.7 else None
+    return L.match(text, L.labels(TABLE, "row"), accept)
 
 
 def _review_wide(row: Row, value_cells: list, header: list, group, out: Collector) -> None:
     """The national layout: one row of 15 numbers under a two-level header (or a part of it,
     when 行政复议 and 行政诉讼 are printed as tables of their own, under a sub-heading or not)."""
-    leaves = _with_groups(header_leaves(header, TABLE), header)
+    settings = out.settings
+    leaves = _with_groups(header_leaves(header, TABLE, settings.label_accept), header, settings.label_accept)
     if group is not None and leaves and all(l.group is None for l in leaves):
         for leaf in leaves:
             leaf.group, leaf.group_score = group.code, group.score
@@ -137,7 +142,7 @@ def _review_wide(row: Row, value_cells: list, header: list, group, out: Collecto
         and len(leaves) % len(layout.cols_of(TABLE)) == 0
     placement = "labelled"
     if not readable:
-        leaves = [Leaf(c, -1, None, ALIGNED_SCORE, g) for g, c in wanted]
+        leaves = [Leaf(c, -1, None, settings.aligned_score, g) for g, c in wanted]
         placement = "aligned"
     placed, sure = place_values(row, value_cells, leaves)
     if not sure:
@@ -169,16 +174,16 @@ def _review_wide(row: Row, value_cells: list, header: list, group, out: Collecto
 
 def _review_tall(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
     """A layout with one row per 复议 / 直接起诉 / 复议后起诉 and five columns."""
-    leaves = [l for l in header_leaves(header, TABLE)]
+    leaves = [l for l in header_leaves(header, TABLE, out.settings.label_accept)]
     if [l.code for l in leaves] != list(layout.cols_of(TABLE)):
-        leaves = [Leaf(c, -1, None, 0.8) for c in layout.cols_of(TABLE)]
+        leaves = [Leaf(c, -1, None, out.settings.order_score) for c in layout.cols_of(TABLE)]
     placed, _ = place_values(row, value_cells, leaves)
     for leaf, cell in zip(leaves, placed):
         out.add(make_cell(TABLE, m.code, leaf.code, cell, m.label.text,
                       leaf.cell.text if leaf.cell else leaf.code, min(m.score, leaf.score)))
 
 
-def _with_groups(leaves: list, header: list) -> list:
+def _with_groups(leaves: list, header: list, accept: float) -> list:
     """Give each column leaf its 复议 / 直接起诉 / 复议后起诉 group from the rows above it.
 
     The group is the nearest header cell above the leaf that starts at or left of it, which
@@ -187,7 +192,7 @@ def _with_groups(leaves: list, header: list) -> list:
     groups = []
     for row in header:
         for c in row.cells:
-            g = L.match(c.text, L.labels(TABLE, "row"))
+            g = L.match(c.text, L.labels(TABLE, "row"), accept)
             if g:
                 groups.append((row.index, c, g))
     for leaf in leaves:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from pipeline.core.model import Cell, Table
-from pipeline.core.values import parse
+from pipeline.core.values import na_marks, parse
 from pipeline.formats import labels as L
 
 
@@ -92,8 +93,9 @@ def leaf_label(label_cells: list):
     return texts[-1], texts[:-1]
 
 
-def header_leaves(header_rows: list, table_code: str) -> list:
-    """Value-column headers found in `header_rows`, left to right.
+def header_leaves(header_rows: list, table_code: str, accept: float) -> list:
+    """Value-column headers found in `header_rows`, left to right; a header matches a column's
+    label at least `accept` well (ExtractSettings.label_accept).
 
     A header cell naming a column code is a leaf unless another such cell sits below it within
     its span (法人或其他组织 over 商业企业 … is a parent, not a column).
@@ -104,7 +106,7 @@ def header_leaves(header_rows: list, table_code: str) -> list:
             if id(c) in seen:
                 continue
             seen.add(id(c))
-            m = L.match(c.text, L.labels(table_code, "col"))
+            m = L.match(c.text, L.labels(table_code, "col"), accept)
             if m:
                 found.append((row.index, c, m))
     leaves = []
@@ -136,7 +138,7 @@ def text_row(block) -> Row:
     the values are glued to it or to each other ("行政许可无 0 0", "（一）予以公开5/////5"); the
     values are then the digit groups and the single na marks of that run, and the run itself, as
     printed, is kept on the row (`Row.run`) for a reader that has to cut run-together cells."""
-    m = _LABEL_RUN.match(block.text.strip())
+    m = _label_run().match(block.text.strip())
     if m:
         fields = m.group(1).split() + [t for f in m.group(2).split() for t in _value_tokens(f)]
     else:
@@ -148,9 +150,25 @@ def text_row(block) -> Row:
 
 
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff）)”\"])(\d+)$")
-# what a run of values is made of: digits, thousands separators, signs, na marks and spaces
-_RUN_CHARS = "0-9０-９,+\\-－/／—–无\\s"
-_LABEL_RUN = re.compile(rf"^(.*[\u4e00-\u9fff）)”\"])(?<!无)([{_RUN_CHARS}]*[0-9０-９][{_RUN_CHARS}]*)$")
+
+
+def _printed(marks: str) -> str:
+    """Na marks (of data/na_marks.csv) as the inside of a character class, with the full-width
+    forms of the ASCII ones (／ for /), as printed text has them too."""
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in marks if "!" <= c <= "~")
+    return "".join(re.escape(c) for c in marks + wide)
+
+
+@lru_cache(maxsize=1)
+def _label_run() -> re.Pattern:
+    """A label, then a run of values: digits, thousands separators, signs, na marks and spaces
+    (a label never ends in a mark that is a word's character: 无)."""
+    run = f"0-9０-９,+\\-－{_printed(na_marks().in_run)}\\s"
+    wordlike = "".join(re.escape(c) for c in na_marks().in_run if "\u4e00" <= c <= "\u9fff")
+    not_a_mark = f"(?<![{wordlike}])" if wordlike else ""
+    return re.compile(rf"^(.*[\u4e00-\u9fff）)”\"]){not_a_mark}([{run}]*[0-9０-９][{run}]*)$")
+
+
 _TOKEN = re.compile(r"^[+\-－]?[0-9０-９][0-9０-９,]*|[0-9０-９][0-9０-９,]*|.")
 
 
@@ -163,7 +181,7 @@ def _label_and_digits(field: str) -> list:
 def _value_tokens(field: str) -> list:
     """A field of a run of values as its digit groups and single marks: '30/—无//34' →
     ['30', '/', '—', '无', '/', '/', '34']; a field that is all one dash ('——') is one mark."""
-    if re.fullmatch(r"([—–\-－])\1*", field):
+    if re.fullmatch(rf"([{_printed(na_marks().dashes)}])\1*", field):
         return [field]
     return [m.group(0) for m in _TOKEN.finditer(field)]
 

@@ -1,13 +1,15 @@
 """Section headings, table markers and report titles, as every reader and the segmenter see them.
 
 All of it is built from the data tables — the six headings and their variants from
-`data/sections.csv`, the words that mark each standard table from `data/tables.csv` — so a new
-heading variant is a data row, and the web page reader, the OCR triage and the segmenter agree.
+`data/sections.csv`, the words that mark each standard table from `data/tables.csv`, the words
+of a report's title from `data/title_words.csv` — so a new heading variant is a data row, and
+the web page reader, the OCR triage, the segmenter and the extractor agree.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -24,8 +26,40 @@ PREFIX = 5             # characters of a heading's wording that mark a line as a
 # a table's caption ("表三：收到和处理政府信息公开申请情况"), which converters repeat inside the
 # table at every page break: it names the section but never starts it
 CAPTION = re.compile(r"^表[一二三四五六1-6][:：、.．]?")
-TITLE = re.compile(r"(信息公开|政务公开).*(年度报告|年报|工作报告)$")
-TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
+
+
+@dataclass(frozen=True)
+class TitleWords:
+    """The words of a report's title (data/title_words.csv), each role as a regex alternation,
+    longest word first."""
+    subject: str      # what the title says the report is on: 政府信息公开|政务公开|信息公开
+    annual: str       # what an annual report's name ends with: 年度报告|工作报告|年报
+    report: str       # the annual words and any report's: a candidate title names subject … one
+
+
+@lru_cache(maxsize=1)
+def title_words() -> TitleWords:
+    rows = data.rows("title_words.csv")
+
+    def alternation(*roles):
+        words = sorted({r["word"] for r in rows if r["role"] in roles}, key=lambda w: (-len(w), w))
+        return "|".join(map(re.escape, words))
+    return TitleWords(alternation("subject"), alternation("annual"), alternation("annual", "report"))
+
+
+@lru_cache(maxsize=1)
+def report_title() -> re.Pattern:
+    """A line that is a report's title: it names the subject and ends in an annual report's name
+    (…政府信息公开…年度报告)."""
+    w = title_words()
+    return re.compile(rf"(?:{w.subject}).*(?:{w.annual})$")
+
+
+@lru_cache(maxsize=1)
+def annual_report_words() -> re.Pattern:
+    """The words that name an annual report (年度报告, 年报 …): a string holding one may be the
+    title, a link holding one the report's attachment."""
+    return re.compile(title_words().annual)
 
 
 @lru_cache(maxsize=1)

@@ -22,9 +22,8 @@ from rapidfuzz import fuzz
 from pipeline import data
 
 DATA = data.DATA
-ACCEPT = 0.70        # lowest score taken as a match
 SURE = 0.85          # character similarity above which jieba is not consulted
-HOPELESS = 0.45      # ... and below which words cannot lift a label to ACCEPT
+HOPELESS = 0.45      # ... and below which words cannot lift a label to a match (ExtractSettings.label_accept)
 NUMBERING = re.compile(r"^\s*(?:[(（]?\s*[一二三四五六七八九十]+\s*[)）、.．,，]|[(（]?\s*\d+\s*[)）、.．,，]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）])\s*")
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -105,8 +104,9 @@ def labels(table: str, axis: str, parent: str | None = None) -> tuple:
                  and (parent is None or l.parent == parent))
 
 
-def match(text: str, candidates, accept: float = ACCEPT, words: bool = True):
-    """The best-scoring candidate label for `text`, or None below `accept`.
+def match(text: str, candidates, accept: float, words: bool = True):
+    """The best-scoring candidate label for `text`, or None below `accept` (the extractor's
+    `ExtractSettings.label_accept`).
 
     `words=False` skips the jieba rescoring (for quick screening of many cells).
     """

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Callable, Optional
 
 from pipeline import data
-from pipeline.core.findings import Finding, with_evidence
+from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label, name_en
 
@@ -172,7 +172,7 @@ def _judge(rel: Relation, where: str, lhs: list, rhs: list, context: Context) ->
     low = any(c.low_confidence for *_, c in ops)
     note_zh = "（其中有识别置信度低的数字，请核对原件）" if low else ""
     note_en = " (some operands have low OCR confidence: check the scan)" if low else ""
-    f = Finding(rel.id, where, "error", _fmt(right), _fmt(left),
+    f = Finding(rel.id, where, "error", number_text(right), number_text(left),
                 f"{heading}：{_side(rel, lhs, context, True)} ≠ {_side(rel, rhs, context, True)}{note_zh}",
                 f"{place}: {_side_en(rel, lhs, context)}, but {_side_en(rel, rhs, context)}{note_en}")
     return with_evidence(f, this_year)
@@ -207,11 +207,11 @@ def _side(rel: Relation, ops: list, context: Context, with_values: bool = False)
     for i, (sign, code, off, c) in enumerate(ops):
         name = _name(rel, code) + (context.previous_zh if off else "")
         if with_values and c is not None and c.value is not None:
-            name += _fmt(c.value)
+            name += number_text(c.value)
         parts.append(("" if i == 0 and sign > 0 else (" + " if sign > 0 else " - ")) + name)
     s = "".join(parts)
     if with_values and len(ops) > 1 and all(c is not None and c.value is not None for *_, c in ops):
-        s += f" = {_fmt(sum(sg * c.value for sg, _, _, c in ops))}"
+        s += f" = {number_text(sum(sg * c.value for sg, _, _, c in ops))}"
     return s
 
 
@@ -221,14 +221,10 @@ def _side_en(rel: Relation, ops: list, context: Context) -> str:
         return f"{_name_en(rel, code)}{' ' + context.previous_en if off else ''}"
     if len(ops) == 1:
         sign, code, off, c = ops[0]
-        return f"{name(code, off)} is {_fmt(c.value)}"
-    terms = " ".join(("" if i == 0 and sign > 0 else ("+ " if sign > 0 else "− ")) + f"{name(code, off)} {_fmt(c.value)}"
+        return f"{name(code, off)} is {number_text(c.value)}"
+    terms = " ".join(("" if i == 0 and sign > 0 else ("+ " if sign > 0 else "− ")) + f"{name(code, off)} {number_text(c.value)}"
                      for i, (sign, code, off, c) in enumerate(ops))
-    return f"{terms} make {_fmt(sum(s * c.value for s, _, _, c in ops))}"
-
-
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    return f"{terms} make {number_text(sum(s * c.value for s, _, _, c in ops))}"
 
 
 def check_relations(cells: list, fmt: Optional[str] = None) -> list:

@@ -158,10 +158,6 @@ class FastTable(Table):
 DEFAULT_TEXT_SETTINGS = {"x_tolerance": 3, "y_tolerance": 3}
 
 
-def _top(obj) -> float:
-    return obj["top"]
-
-
 def _x0(obj) -> float:
     return obj["x0"]
 

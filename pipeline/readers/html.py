@@ -19,7 +19,13 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from pipeline.core.failures import Kind
 from pipeline.core.model import Cell, Document, Table, TextBlock
 from pipeline.core.options import Options
-from pipeline.formats.headings import TITLE, TITLE_WORDS, heading_words, numbered_heading, table_words
+from pipeline.formats.headings import (
+    annual_report_words,
+    heading_words,
+    numbered_heading,
+    report_title,
+    table_words,
+)
 from pipeline.readers import ReaderError, limits
 from pipeline.readers.html_dom import BLOCK_TAGS, SKIP_STRINGS, block_of, cell_text
 from pipeline.readers.html_images import FolderSource, PageImages
@@ -131,14 +137,14 @@ def _common_ancestor(nodes: list) -> Tag:
 def _title_element(node: Tag):
     """The first block naming the report (…政府信息公开…年度报告) on its own: short, not a
     'label：value' line, not a link (a list of other years' reports is not the title)."""
-    for s in node.find_all(string=TITLE_WORDS):
+    for s in node.find_all(string=annual_report_words()):
         if s.find_parent("a") is not None:
             continue
         block = block_of(s)
         if block is None or block.name in ("tr", "table", "body", "html"):
             continue
         text = clean_text(block.get_text())
-        if len(text) <= 80 and TITLE.search(text) and not re.search(r"[:：]", text):
+        if len(text) <= 80 and report_title().search(text) and not re.search(r"[:：]", text):
             return block
     return None
 
@@ -199,7 +205,7 @@ def _attachment_link(node: Tag):
         href, label = str(a.get("href", "")), clean_text(a.get_text())
         if _ATTACHMENT.search(href) or _ATTACHMENT.search(label):
             links.append((href, label))
-    links.sort(key=lambda l: not TITLE_WORDS.search(l[0] + l[1]))
+    links.sort(key=lambda l: not annual_report_words().search(l[0] + l[1]))
     return links[0] if links else None
 
 

@@ -4,32 +4,21 @@ Government CMSs record them in the <title>, in <meta name=ArticleTitle/PubDate/C
 tags, in a small 索引号 / 发布机构 / 公开日期 table above the article, or as "发布日期：…" lines.
 Each source has a priority (lower wins): a value the page states as a labelled field beats one
 guessed from the browser title. The metadata table is not part of the report: the page reader
-removes the tables `is_meta_table` recognises before it reads the article.
+removes the tables `is_meta_table` recognises before it reads the article. The labels, their
+priorities and the words of the box are the data table `data/meta_fields.csv`.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bs4 import Tag
 
 from pipeline.formats.headings import table_words
+from pipeline.formats.pages import meta_fields
 from pipeline.readers.html_dom import block_of, cell_text
 from pipeline.readers.textfile import WHITESPACE, clean_text
 
-_META_LABELS = {  # label → (meta key, priority); lower priority wins
-    "名称": ("title", 0), "标题": ("title", 0), "文件名称": ("title", 0), "信息名称": ("title", 0),
-    "发布机构": ("publisher", 0), "发布单位": ("publisher", 0), "发文机关": ("publisher", 0),
-    "发文单位": ("publisher", 0), "公开机构": ("publisher", 0), "单位": ("publisher", 1),
-    "信息来源": ("publisher", 1), "来源": ("publisher", 3),
-    "公开日期": ("date", 0), "发布日期": ("date", 0), "发布时间": ("date", 1), "公开时间": ("date", 1),
-    "成文日期": ("date", 2), "发文日期": ("date", 2), "生成日期": ("date", 2),
-}
-_META_TABLE_WORDS = ("索引号", "发布机构", "公开日期", "发布日期", "文号", "主题分类", "成文日期",
-                     "发文机关", "生成日期", "有效性", "关键词", "公开方式", "公开范围", "发布单位")
-_LABELS_RE = "|".join(sorted(_META_LABELS, key=len, reverse=True))
-_LABEL_VALUE = re.compile(r"(?<![\u4e00-\u9fff])(%s)\s*[:：]\s*(\S[^:：]{0,80}?)(?=\s{2,}|\s*[|｜]|\s+\S{2,6}\s*[:：]|"
-                          r"\s*(?:%s|索引号|文号|分类|浏览次数|点击数|访问量|字号|作者)\s*[:：]|$)"
-                          % (_LABELS_RE, _LABELS_RE))
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
@@ -75,7 +64,7 @@ def is_meta_table(table: Tag) -> bool:
     if table.find("table") or len(table.find_all("tr")) > 10:
         return False
     text = table.get_text()
-    words = sum(w in text for w in _META_TABLE_WORDS)
+    words = sum(w in text for w in meta_fields().box_words)
     return words >= 2 and (words >= 4 or not table_words().search(text))
 
 
@@ -87,8 +76,8 @@ def meta_from_tables(tables) -> dict:
             texts = [cell_text(td) for td in tr.find_all(["td", "th"], recursive=False)]
             for i, text in enumerate(texts):
                 label = text.rstrip(":：").replace(" ", "")
-                if label in _META_LABELS and i + 1 < len(texts):
-                    key, prio = _META_LABELS[label]
+                if label in meta_fields().fields and i + 1 < len(texts):
+                    key, prio = meta_fields().fields[label]
                     merge_meta(found, {key: (prio, _meta_value(key, texts[i + 1]))})
                 else:
                     merge_meta(found, _label_values(text, 0))
@@ -119,9 +108,19 @@ def _block_lines(node: Tag) -> list:
     return lines
 
 
+@lru_cache(maxsize=1)
+def _label_value() -> re.Pattern:
+    """'发布日期：2020-01-31' in a line: a field's label and its value, which ends where the line
+    shows a gap, a bar, or another label."""
+    fields = "|".join(map(re.escape, sorted(meta_fields().fields, key=len, reverse=True)))
+    labels = "|".join(map(re.escape, meta_fields().labels))
+    return re.compile(r"(?<![\u4e00-\u9fff])(%s)\s*[:：]\s*(\S[^:：]{0,80}?)"
+                      r"(?=\s{2,}|\s*[|｜]|\s+\S{2,6}\s*[:：]|\s*(?:%s)\s*[:：]|$)" % (fields, labels))
+
+
 def _label_values(text: str, base: int) -> dict:
     found = {}
-    for m in _LABEL_VALUE.finditer(WHITESPACE.sub(" ", text).strip()):
-        key, prio = _META_LABELS[m.group(1)]
+    for m in _label_value().finditer(WHITESPACE.sub(" ", text).strip()):
+        key, prio = meta_fields().fields[m.group(1)]
         merge_meta(found, {key: (base + prio, _meta_value(key, m.group(2)))})
     return found

@@ -17,13 +17,12 @@ from pathlib import Path
 from pipeline.core.model import Document, TextBlock, table_from_rows
 from pipeline.core.options import Options
 from pipeline.core.values import parse as parse_value
+from pipeline.formats.pages import page_marks
 from pipeline.readers import limits
 from pipeline.readers.html import clean_text, html_fragment_items
 from pipeline.readers.textfile import decode_bytes
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_FOOTER = re.compile(r"^\s*(?:[—–\-－~～]+\s*\d{1,4}\s*[—–\-－~～]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-                     r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _NEW_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|"
                         r"\d+\s*[.、．]|[-*+]\s|>)")
@@ -43,15 +42,12 @@ def read(path: Path, options: Options = Options()) -> Document:
     return Document(source=str(path), format=fmt, pages=max((p for p, _ in lines), default=1), items=items)
 
 
-_BODY_MARK = re.compile(r"^\s*(?:[=＝\-—]{2,}\s*)?正文\s*(?:[=＝\-—]{2,})?\s*[:：]?\s*$")
-
-
 def _without_body_mark(lines: list) -> list:
     """The lines without a "正文" line before the first text: a page saver's or converter's mark
     of where the body starts, not a word of the report (it would be read into the title)."""
     for k, (_, line) in enumerate(lines):
         if line.strip():
-            return (lines[:k] + lines[k + 1:]) if _BODY_MARK.match(line) else lines
+            return (lines[:k] + lines[k + 1:]) if page_marks().body.match(line) else lines
     return lines
 
 
@@ -79,7 +75,7 @@ def parse(lines: list) -> list:
             items.extend(found)
             continue
         i += 1
-        if not line.strip() or _FOOTER.match(line) or _NOISE_LINE.match(line):
+        if not line.strip() or page_marks().footer.match(line) or _NOISE_LINE.match(line):
             flush()
             continue
         heading = _HEADING.match(line)
@@ -180,7 +176,7 @@ def _table_rows(lines: list, i: int, kind: str):
             i += 1
             continue
         j, saw_footer = i, False
-        while j < len(lines) and (not lines[j][1].strip() or _FOOTER.match(lines[j][1])):
+        while j < len(lines) and (not lines[j][1].strip() or page_marks().footer.match(lines[j][1])):
             saw_footer = saw_footer or bool(lines[j][1].strip())
             j += 1
         if j > i and j < len(lines) and _row_kind(lines[j][1]) == kind and saw_footer:
@@ -207,7 +203,7 @@ def _cells(line: str, kind: str):
 def _is_footer_row(cells: list) -> bool:
     """A table row holding nothing but a page footer ('| — 3 — | | |')."""
     filled = [c for c in cells if c]
-    return len(filled) == 1 and bool(_FOOTER.match(filled[0]))
+    return len(filled) == 1 and bool(page_marks().footer.match(filled[0]))
 
 
 def _inline(s: str) -> str:

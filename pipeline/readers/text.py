@@ -11,10 +11,12 @@ on one line: such a line is cut back into the report's lines (pipeline/readers/u
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.core.model import Document, TextBlock, table_from_rows
 from pipeline.core.options import Options
+from pipeline.formats.pages import meta_fields, page_marks
 from pipeline.readers import limits
 from pipeline.readers.textfile import read_text
 from pipeline.readers.unrun import LONG_LINE, unrun
@@ -22,12 +24,6 @@ from pipeline.readers.unrun import LONG_LINE, unrun
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
 MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label
 
-
-# the fields a crawler writes above the body, and the metadata key each one is
-HEADER_FIELDS = {"标题": "title", "题目": "title", "发布时间": "date", "发布日期": "date", "时间": "date",
-                 "原文链接": "url", "链接": "url", "网址": "url", "来源": "publisher", "发布机构": "publisher"}
-_FIELD = re.compile(r"^\s*(%s)\s*[:：]\s*(.*?)\s*$" % "|".join(sorted(HEADER_FIELDS, key=len, reverse=True)))
-_BODY_MARK = re.compile(r"^\s*[=＝\-—]{2,}\s*正文\s*[=＝\-—]{2,}\s*$|^\s*正文\s*[:：]?\s*$")
 
 
 def read(path: Path, options: Options = Options()) -> Document:
@@ -44,17 +40,25 @@ def read(path: Path, options: Options = Options()) -> Document:
 
 def header_block(lines: list) -> tuple:
     """({title, date, url, publisher}, the lines after the block) when the text opens with a
-    crawler's header block ending in a ==== 正文 ==== line; ({}, lines) otherwise."""
+    crawler's header block (fields of data/meta_fields.csv: the first of each key is kept)
+    ending in a ==== 正文 ==== line; ({}, lines) otherwise."""
     meta = {}
     for k, line in enumerate(lines[:20]):
-        if _BODY_MARK.match(line):
+        if page_marks().body.match(line):
             return (meta, lines[k + 1:]) if meta else ({}, lines)
-        m = _FIELD.match(line)
+        m = _field().match(line)
         if m:
-            meta.setdefault(HEADER_FIELDS[m.group(1)], m.group(2))
+            meta.setdefault(meta_fields().fields[m.group(1)][0], m.group(2))
         elif line.strip():
             break
     return {}, lines
+
+
+@lru_cache(maxsize=1)
+def _field() -> re.Pattern:
+    """'标题：…' — a field of the header block, its label and its value."""
+    labels = sorted(meta_fields().fields, key=len, reverse=True)
+    return re.compile(r"^\s*(%s)\s*[:：]\s*(.*?)\s*$" % "|".join(map(re.escape, labels)))
 
 
 def _lines_of(line: str) -> list:

@@ -52,7 +52,7 @@ def segment_stage(entry: dict, options: Options, doc: Document) -> Segmented:
 
 
 def extract_stage(entry: dict, options: Options, doc: Document, segmented: Segmented) -> Extracted:
-    return extract_report(doc, segmented)
+    return extract_report(doc, segmented, options.extract_settings)
 
 
 def check_stage(entry: dict, options: Options, extracted: Extracted, segmented: Segmented):

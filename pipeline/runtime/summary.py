@@ -123,13 +123,6 @@ def _table(f: dict) -> list:
     return [head] + [f"{pad(a, widths[0])}  {pad(b, widths[1])}  {c}" for a, b, c in rows]
 
 
-def summary(out: Path, tally: Tally = None) -> tuple:
-    """(text, number of failed files) of the published datasets in `out`. Files that are not
-    reports are listed, but are no failure of the run."""
-    f = facts(out, tally)
-    return text(f), f["status"]["failed"]
-
-
 def stage_facts(ws, stage: str, entries: list, results: list, docs=None) -> dict:
     """The summary of one stage command (`ogi parse|segment|extract|check OUT`): files read and
     up to date as `ogi run` counts them, the files that failed in it, and — after the check stage

@@ -10,17 +10,15 @@ opening words.
 """
 from __future__ import annotations
 
-import re
-
 from pipeline.core.model import Document, Table, TextBlock
 from pipeline.core.results import Section, Segmented
 from pipeline.formats import headings, layout
 from pipeline.formats.labels import kind_hits
+from pipeline.formats.pages import page_marks
 
 CODES = headings.codes()
 MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
 MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a table
-PAGE_NUMBER = re.compile(r"^[-—–－_\s]*(第?\s*\d+\s*页?)[-—–－_\s]*$|^\d+\s*/\s*\d+$")
 
 
 def segment(doc: Document) -> Segmented:
@@ -39,7 +37,7 @@ def segment(doc: Document) -> Segmented:
             if how == "heading":
                 item_sections.append(code)
                 continue
-        if current is not None and isinstance(item, TextBlock) and not PAGE_NUMBER.match(item.text.strip()):
+        if current is not None and isinstance(item, TextBlock) and not page_marks().footer_block.match(item.text):
             current.text = f"{current.text}\n{item.text}" if current.text else item.text
         if current is not None:
             current.last_page = max(current.last_page, _last_page(item))

@@ -85,11 +85,6 @@ class Word:
         h = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))
         return float(w), float(h)
 
-    def transformed(self, m: np.ndarray) -> "Word":
-        """The same word with its quad mapped through the 3×3 matrix `m`."""
-        pts = np.hstack([self.quad, np.ones((4, 1))]) @ m.T
-        return Word(pts[:, :2] / pts[:, 2:3], self.text, self.score, self.flipped)
-
 
 def models_dir() -> Path:
     try:
