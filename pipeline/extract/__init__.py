@@ -5,9 +5,11 @@
     align     rows and columns whose labels were lost, placed by the layout and confirmed by arithmetic
     tables    format-blind views of a model table: rows, header leaves, value placement
     active    table 二   requests  table 三   review  table 四
-    formats   2019 or 2021, from the cells only one format has (data/layout.csv)
+    formats   legacy (before 2019) or national; 2019 or 2021, from the cells only one format has
     complete  the cells the layout asks for against the cells read: what is missing
     collect   the cell records and findings of one report
+    legacy    a report from before 2019: its statistics table (legacy_runs: a crawler's copy with
+              the cells run together) or the figures its text states (legacy_text)
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from pipeline.extract.active import extract_active
 from pipeline.extract.collect import Collector, Extracted
 from pipeline.extract.complete import account
 from pipeline.extract.find import regions
-from pipeline.extract.formats import check_layout, detect_format
+from pipeline.extract.formats import check_layout, detect_format, outline
+from pipeline.extract.legacy import extract_legacy
 from pipeline.extract.requests import extract_requests
 from pipeline.extract.review import extract_review
 from pipeline.formats import layout
@@ -26,10 +29,14 @@ READERS = {"active": extract_active, "requests": extract_requests, "review_litig
 __all__ = ["Extracted", "extract", "detect_format"]
 
 
-def extract(doc: Document, item_sections=None) -> dict:
-    """{format_version, cells: [cell records], findings: [Finding]} of one report.
+def extract(doc: Document, item_sections=None, report_outline=None) -> dict:
+    """{format_version, cells: [cell records], findings: [Finding], completeness, tables: the
+    standard tables found} of one report.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
-    whose labels fit two kinds which it is, and bounds each table's region."""
+    whose labels fit two kinds which it is, and bounds each table's region. `report_outline`:
+    the segmenter's `national` or `legacy` (found from the document when not given)."""
+    if (report_outline or outline(doc)) == layout.LEGACY:
+        return extract_legacy(doc)
     out = Collector()
     found = regions(doc.items, item_sections)
     for code in layout.tables():
@@ -47,4 +54,4 @@ def extract(doc: Document, item_sections=None) -> dict:
                  en=f"{layout.title(table, 'en')}: row labels not recognised: {'; '.join(texts)}")
     out.attach_evidence()
     return {"format_version": fmt, "cells": [c.to_dict() for c in out.cells], "findings": out.findings,
-            "completeness": completeness.__dict__}
+            "completeness": completeness.__dict__, "tables": [t for t in layout.tables() if t in found]}
