@@ -31,7 +31,7 @@ class Extracted:
     col_label: str
     match_score: float
     ocr_confidence: Optional[float] = None
-    placement: str = "labelled"      # labelled | aligned | split (see pipeline/extract/align.py)
+    placement: str = "labelled"      # labelled | aligned | split (see pipeline/extract/align.py) | text (legacy_text.py)
 
     @property
     def key(self) -> tuple:
