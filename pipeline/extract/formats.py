@@ -24,13 +24,19 @@ UNKNOWN = "unknown"
 
 
 def outline(doc: Document) -> str:
-    """`legacy` for a report from before 2019, else `national` (see the module's docstring)."""
-    if any(legacy_table.is_table(t) for t in doc.tables) or \
-            any(legacy_table.text_header(b.text) for b in doc.blocks):
+    """`legacy` for a report from before 2019, else `national` (see the module's docstring).
+    A legacy table's rows can pass for a national table's (行政复议数, 行政诉讼数 are labels of
+    表四): where a document seems to have both, a reporting year from 2019 on says national."""
+    legacy = any(legacy_table.is_table(t) for t in doc.tables) or \
+        any(legacy_table.text_header(b.text) for b in doc.blocks)
+    national = any(headings.table_section(t) for t in doc.tables)
+    if legacy and not national:
         return layout.LEGACY
-    if any(headings.table_section(t) for t in doc.tables):
+    if national and not legacy:
         return headings.NATIONAL
     year = reporting_year(doc)
+    if legacy:
+        return headings.NATIONAL if year is not None and year > last_legacy_year() else layout.LEGACY
     return layout.LEGACY if year is not None and year <= last_legacy_year() else headings.NATIONAL
 
 

@@ -67,10 +67,23 @@ def extract_legacy(doc: Document) -> dict:
             tables = [G.TABLE]
         else:
             printed = legacy_text.read_figures(doc, out)
+            _unread_tables(doc.tables, out)
     completeness = account(out, printed)
     out.attach_evidence()
     return {"format_version": layout.LEGACY, "cells": [c.to_dict() for c in out.cells], "findings": out.findings,
             "completeness": completeness.__dict__, "tables": tables}
+
+
+def _unread_tables(tables: list, out: Collector) -> None:
+    """A table of legacy indicators whose header names no value column the data knows is not
+    read — and not passed over in silence: the report is partial."""
+    for t in tables:
+        if G.indicators(t) >= 2:
+            out.flag("structure.missing_table", G.TABLE, found=f"{t.n_rows} × {t.n_cols}",
+                     zh=f"有一张列有统计指标的表格，但其表头中没有可识别的数值列（本年度、历年累计等），未读取",
+                     en="a table lists the statistics' indicators but its header names no value column the "
+                        "pipeline knows (本年度, 历年累计 …): it was not read")
+            return
 
 
 def statistics_tables(tables: list) -> list:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from pipeline.core.model import Cell, TextBlock
@@ -60,6 +61,7 @@ class RunTable:
     cols: list                  # value column codes, in printed order
     col_labels: list
     rows: list
+    rest: str = ""              # the text after the table's last row
 
 
 def find(blocks: list) -> Optional[RunTable]:
@@ -69,16 +71,17 @@ def find(blocks: list) -> Optional[RunTable]:
         if header is None:
             continue
         pieces = [(block, block.text[header.end:])] + [(b, b.text) for b in blocks[i + 1:]]
-        rows = _rows(pieces, header.unit)
+        rows, rest = _rows(pieces, header.unit)
         if rows:
-            return RunTable(list(header.cols), list(header.words), rows)
+            return RunTable(list(header.cols), list(header.words), rows, rest)
     return None
 
 
-def _rows(pieces: list, has_unit: bool) -> list:
-    """The rows of the table, from the text after its header to where prose begins."""
+def _rows(pieces: list, has_unit: bool) -> tuple:
+    """(the rows of the table, from the text after its header to where prose begins; the text
+    after them)."""
     rows, label, expected = [], "", 1
-    for block, text in pieces:
+    for n, (block, text) in enumerate(pieces):
         pos = 0
         while pos < len(text):
             m = _RUN.search(text, pos)
@@ -99,11 +102,12 @@ def _rows(pieces: list, has_unit: bool) -> list:
                 run, carry = run[:-k], run[-k:]
             row = _row(label, run, block, has_unit)
             if row is None:
-                return _with_parents(rows)
+                rest = label + text[m.start():] + "".join(t for _, t in pieces[n + 1:])
+                return _with_parents(rows), rest
             rows.append(row)
             expected = _number(label) + 1 if _number(label) else 1
             label, pos = carry, end
-    return _with_parents(rows)
+    return _with_parents(rows), label
 
 
 def _row(label: str, run: str, block, has_unit: bool) -> Optional[RunRow]:
@@ -157,6 +161,11 @@ def read_table(table: RunTable, out: Collector, figures: dict) -> set:
             _unplaced(r, out, n)
         elif len(_digits(r.run)) > n or settled.get(i):
             split.append(f"{r.label}{'（据正文）' if settled.get(i) else ''}")
+    left = leftover(table.rest)
+    if left:
+        out.flag("structure.missing_rows", G.TABLE, found=left,
+                 zh=f"{layout.title(G.TABLE)}在“{left}”处无法继续读取，其后的行未读取",
+                 en=f"the statistics table could not be read on from {left!r}: the rows after it were not read")
     if split:
         out.flag("extract.split", G.TABLE, found="；".join(split),
                  zh=f"{layout.title(G.TABLE)}的数字连在一起，按唯一满足约束的拆分读取："
@@ -164,6 +173,21 @@ def read_table(table: RunTable, out: Collector, figures: dict) -> set:
                  en=f"the statistics table's cells ran together and were cut the only way the constraints "
                     f"allow: {'; '.join(split)} (据正文: settled by the figure the text states)")
     return {(r.code, col) for r in table.rows for col in table.cols}
+
+
+def leftover(rest: str) -> str:
+    """Where the text after the rows read still holds a row of the table — an indicator the data
+    knows, its unit, digits (行政复议数条00) — the text from there (so a row the reader could not
+    follow is never lost in silence); else ''."""
+    m = _known_row().search(rest or "")
+    return " ".join(rest[m.start():m.start() + MAX_LABEL].split()) if m else ""
+
+
+@lru_cache(maxsize=1)
+def _known_row() -> re.Pattern:
+    units = "|".join(map(re.escape, G.units()))
+    words = "|".join(map(re.escape, sorted({l.text for l in G.row_labels()}, key=len, reverse=True)))
+    return re.compile(rf"(?:{words})\s*(?:{units})?\s*[0-9０-９]")
 
 
 def decide(table: RunTable, figures: dict) -> tuple:

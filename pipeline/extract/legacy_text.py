@@ -30,7 +30,7 @@ from pipeline.formats.labels import canonical_label
 from pipeline.formats.legacy import TABLE
 
 SENTENCE = re.compile(r"(?<=[。；;！!？?])")
-CLAUSE = re.compile(r"[，,：:]")
+CLAUSE = re.compile(r"[，,：:]")        # (full-width and half-width: the text is split as printed)
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,16 @@ def statements(doc: Document) -> list:
     """Every figure the text states, in reading order (conflicting ones included)."""
     out = []
     for block in doc.blocks:
-        text = unicodedata.normalize("NFKC", block.text)
-        for sentence in SENTENCE.split(text):
+        for sentence in SENTENCE.split(block.text):
             for clause in CLAUSE.split(sentence):
                 out.extend(_read(clause.strip(), sentence.strip(), block))
     return out
 
 
 def _read(clause: str, sentence: str, block) -> list:
+    """The figures one clause states; the sentence, as printed, is their provenance."""
     out = []
+    clause = unicodedata.normalize("NFKC", clause)
     for p in _patterns():
         m = p.regex.search(clause) if p.at == "any" else p.regex.match(clause)
         if m is None:

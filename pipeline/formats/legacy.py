@@ -37,6 +37,11 @@ def _labels(axis: str) -> tuple:
     return L.labels(TABLE, axis)
 
 
+def row_labels() -> tuple:
+    """Every printed wording of the indicators the data knows."""
+    return _labels("row")
+
+
 def column_code(text: str):
     """The value column a header cell names (`year`, `cumulative`, `year_to_date`), or None."""
     t = flat(text)
@@ -105,12 +110,12 @@ def header_row(table: Table):
         texts = [c.text for c in rows[r]]
         if not any(column_code(t) for t in texts):
             continue
-        if any(header_role(t) == "indicator" for t in texts) or _indicators(table) >= 2:
+        if any(header_role(t) == "indicator" for t in texts) or indicators(table) >= 2:
             return r
     return None
 
 
-def _indicators(table: Table) -> int:
+def indicators(table: Table) -> int:
     """How many cells of a table are indicators the data knows."""
     return sum(1 for c in table.cells if c.text.strip() and not (row_code(c.text)[0] or OTHER).startswith(OTHER))
 
