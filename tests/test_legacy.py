@@ -138,6 +138,22 @@ def test_a_part_never_exceeds_its_total():
                      ("active_website", "year"): 1795, ("active_website", "cumulative"): 3304}
 
 
+def test_a_report_that_contradicts_itself_decides_no_cut():
+    # 9 | 9 requests, but 18 + 3 or 1 + 3 by channel, 818 + 3 or 18 + 3 in all: no cut adds up, so
+    # the arithmetic tells nothing (1 | 818 would keep 当面 ≤ the total this year: still a guess)
+    cells, findings, _ = _read_runs(HEADER + "受理依申请公开信息总数条99其中：1.当面申请数条18182.电子邮件申请数条33")
+    assert cells == {("requests_total", "year"): 9, ("requests_total", "cumulative"): 9,
+                     ("requests_email", "year"): 3, ("requests_email", "cumulative"): 3}
+    assert [f.location for f in findings if f.rule == "extract.unplaced"] == ["legacy.requests_in_person"]
+
+
+def test_a_row_the_report_got_wrong_is_read_and_flagged():
+    cells, _, _ = _read_runs(HEADER + "行政复议数条52")     # one way to cut it: 5 this year, 2 in all
+    assert cells == {("review", "year"): 5, ("review", "cumulative"): 2}
+    assert _flags([_cell("review", c, v) for (_, c), v in cells.items()]) == \
+        [("legacy.year_le_cumulative", "review", "error")]
+
+
 def test_two_figures_for_one_indicator_settle_nothing():
     cells, _, _ = _read_runs("其中主动公开政府信息1853条。", "本年度新增主动公开政府信息185条。",
                              HEADER + "主动公开信息数条18535395")

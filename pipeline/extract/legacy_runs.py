@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from typing import Optional
 
 from pipeline.core.model import Cell, TextBlock
@@ -146,7 +147,7 @@ def read_table(table: RunTable, out: Collector, figures: dict) -> set:
     the table prints."""
     n = len(table.cols)
     for i, r in enumerate(table.rows):
-        r.options = [o for o in read_run(r.run, n, []) if _row_holds(table, i, o)]
+        r.options = _row_options(table, i)
     chosen, settled = decide(table, figures)
     split = []
     for i, r in enumerate(table.rows):
@@ -168,10 +169,10 @@ def read_table(table: RunTable, out: Collector, figures: dict) -> set:
                  en=f"the statistics table could not be read on from {left!r}: the rows after it were not read")
     if split:
         out.flag("extract.split", G.TABLE, found="；".join(split),
-                 zh=f"{layout.title(G.TABLE)}的数字连在一起，按唯一满足约束的拆分读取："
-                    f"{'、'.join(split)}（“据正文”：由正文所述数字确定）",
+                 zh=f"{layout.title(G.TABLE)}的数字连在一起，按唯一满足约束的拆分读取：{'、'.join(split)}"
+                    + ("（“据正文”：由正文所述数字确定）" if settled else ""),
                  en=f"the statistics table's cells ran together and were cut the only way the constraints "
-                    f"allow: {'; '.join(split)} (据正文: settled by the figure the text states)")
+                    f"allow: {'; '.join(split)}" + (" (据正文: settled by the figure the text states)" if settled else ""))
     return {(r.code, col) for r in table.rows for col in table.cols}
 
 
@@ -213,48 +214,47 @@ def decide(table: RunTable, figures: dict) -> tuple:
 
 def _components(table: RunTable) -> list:
     """Groups of rows the constraints bind together: a row and its parts, and the rows of one
-    relation of the report (the channels and their total …)."""
+    relation of the report (the channels and their total …), in printed order."""
     rows = table.rows
-    owner = list(range(len(rows)))
+    groups = [{i} for i, r in enumerate(rows) if r.options]
 
-    def root(i):
-        while owner[i] != i:
-            owner[i] = owner[owner[i]]
-            i = owner[i]
-        return i
-
-    def join(a, b):
-        owner[root(a)] = root(b)
+    def bind(members: set) -> None:
+        joined = set(members)
+        for g in [g for g in groups if g & members]:
+            joined |= g
+            groups.remove(g)
+        groups.append(joined)
 
     for i, r in enumerate(rows):
-        if r.parent is not None:
-            join(i, r.parent)
+        if r.options and r.parent is not None and rows[r.parent].options:
+            bind({i, r.parent})
     index = {r.code: i for i, r in enumerate(rows) if r.options}
     structure = [c for i, r in enumerate(rows) if r.options for c in _records(table, i, r.options[0])]
     for terms in equations(structure):
-        members = [index[k[1]] for _, k in terms if k[1] in index]
-        for a, b in zip(members, members[1:]):
-            join(a, b)
-    groups = {}
-    for i, r in enumerate(rows):
-        if r.options:
-            groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+        bind({index[k[1]] for _, k in terms if k[1] in index})
+    return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
 def _combinations(table: RunTable, group: list):
-    """Every combination of the group's ways under which its constraints hold ([] if none);
-    None when there are too many to try. Relations no combination satisfies are set aside."""
+    """Every combination of the group's ways under which its constraints hold; None when there
+    are too many to try. Where no combination satisfies them all, the report's own numbers are
+    wrong somewhere in the group (a total its channels do not add up to, whatever the cut): its
+    arithmetic decides nothing then, and every combination stays possible."""
     sizes = 1
     for i in group:
         sizes *= len(table.rows[i].options)
     if sizes > MAX_COMBINATIONS:
         return None
-    all_combos = list(_product([range(len(table.rows[i].options)) for i in group]))
-    good = [c for c in all_combos if _parts_hold(table, group, c) and _relations_hold(table, group, c)]
-    if not good:          # the report's own sums do not add up whatever the cut: they decide nothing
-        good = [c for c in all_combos if _parts_hold(table, group, c)]
-    return [{i: table.rows[i].options[o] for i, o in zip(group, c)} for c in good]
+    combos = [{i: table.rows[i].options[o] for i, o in zip(group, c)}
+              for c in product(*(range(len(table.rows[i].options)) for i in group))]
+    return _consistent(combos, [_broken(table, c) for c in combos])
+
+
+def _consistent(options: list, broken: list) -> list:
+    """The options that break no constraint; all of them when every one breaks some (the
+    constraints cannot tell the right one then: the report contradicts itself)."""
+    good = [o for o, b in zip(options, broken) if not b]
+    return good or list(options)
 
 
 def _agreed(group: list, combos: list) -> dict:
@@ -277,29 +277,27 @@ def _by_figures(table: RunTable, group: list, combos: list, open_rows: list, fig
     return [c for c in combos if all(_value(table.rows[i], c[i][k]) == v for i, k, v in wanted)]
 
 
-def _row_holds(table: RunTable, i: int, option: list) -> bool:
-    """Whether one way of cutting a row satisfies the relations along the row (本年度 ≤ 历年累计)."""
-    cells = _records(table, i, option)
-    return not any(f.severity == "error" for f in check_relations(cells, layout.LEGACY))
+def _row_options(table: RunTable, i: int) -> list:
+    """The ways to cut a row's run (no leading zeros) that satisfy the relations along the row
+    (本年度 ≤ 历年累计), unless none does (the report's own error)."""
+    options = read_run(table.rows[i].run, len(table.cols), [])
+    return _consistent(options, [_broken(table, {i: o}) for o in options])
 
 
-def _relations_hold(table: RunTable, group: list, combo: tuple) -> bool:
-    cells = [c for i, o in zip(group, combo) for c in _records(table, i, table.rows[i].options[o])]
-    return not any(f.severity == "error" for f in check_relations(cells, layout.LEGACY))
-
-
-def _parts_hold(table: RunTable, group: list, combo: tuple) -> bool:
-    """No part exceeds the row it is part of, in any column."""
-    chosen = {i: table.rows[i].options[o] for i, o in zip(group, combo)}
-    for i, option in chosen.items():
+def _broken(table: RunTable, combo: dict) -> frozenset:
+    """The constraints a combination of ways ({row: way}) breaks: the report's relations
+    (rule, where), and a part above its row (part, row, column)."""
+    cells = [c for i, o in combo.items() for c in _records(table, i, o)]
+    out = {(f.rule, f.location) for f in check_relations(cells, layout.LEGACY) if f.severity == "error"}
+    for i, option in combo.items():
         parent = table.rows[i].parent
-        if parent is None or parent not in chosen:
+        if parent is None or parent not in combo:
             continue
         for k in range(len(option)):
-            a, b = _value(table.rows[i], option[k]), _value(table.rows[parent], chosen[parent][k])
+            a, b = _value(table.rows[i], option[k]), _value(table.rows[parent], combo[parent][k])
             if a is not None and b is not None and not holds("<=", a, b):
-                return False
-    return True
+                out.add(("part", i, k))
+    return frozenset(out)
 
 
 def _records(table: RunTable, i: int, option: list) -> list:
@@ -343,12 +341,3 @@ def _unplaced(r: RunRow, out: Collector, n: int) -> None:
     out.flag("extract.unplaced", f"{G.TABLE}.{r.code}", found=shown,
              zh=f"{layout.title(G.TABLE)}“{shown}”行的数字连在一起，无法唯一拆分，未读取（{why_zh}）",
              en=f"the statistics table's row {shown!r} has its digits run together and was left unread: {why_en}")
-
-
-def _product(ranges: list):
-    if not ranges:
-        yield ()
-        return
-    for k in ranges[0]:
-        for rest in _product(ranges[1:]):
-            yield (k, *rest)
