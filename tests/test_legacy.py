@@ -222,10 +222,11 @@ def test_the_state_council_form_and_an_indicator_the_data_does_not_know():
     rows = [["指标名称", "代码", "计量单位", "本期实际", "本年累计"],
             ["主动公开政府信息数", "01", "条", "120", "120"],
             ["非本部门掌握", "20", "件", "2", "2"],
-            ["政府信息公开收费减免金额", "30", "元", "1500", ""],
-            ["行政复议数", "33", "件", "—", "—"]]
+            ["政府信息公开收费减免金额", "30", "元", "1500", ""]]
+    after_the_page_break = [["行政复议数", "33", "件", "—", "—"], ["注：本表统计截至2015年12月31日", "", "", "", ""]]
     doc = Document("x.html", "html", items=[TextBlock("某某市人民政府2015年政府信息公开工作年度报告"),
-                                            TextBlock("附件：政府信息公开情况统计表"), table_from_rows(rows)])
+                                            TextBlock("附件：政府信息公开情况统计表"), table_from_rows(rows),
+                                            table_from_rows(after_the_page_break, page=2)])
     seg = segment(doc, outline(doc))
     assert [s["code"] for s in seg["sections"]] == ["statistics"]
     r = extract(doc, seg["item_sections"])

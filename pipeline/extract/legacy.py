@@ -23,11 +23,12 @@ its text states.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.core.model import Document, Table
-from pipeline.core.values import amount_factor, clean
+from pipeline.core.values import amount_factor, clean, parse
 from pipeline.extract import legacy_runs, legacy_text
 from pipeline.extract.collect import Collector, make_cell
 from pipeline.extract.complete import Completeness
@@ -127,6 +128,8 @@ def read_grid(table: Table, header: _Header, out: Collector) -> set:
         if not any(v is not None and v.text.strip() for v in values.values()):
             if not label or all(v is None or v in label_cells for v in values.values()):
                 continue            # a heading row (其中：) or an empty one
+        if _note(label, values.values()):
+            continue                # 注：… / 填报单位：… under the table
         code, score = G.row_code(label)
         if code is None:
             out.unplaced(G.TABLE, "", " ".join(v.text for v in values.values() if v is not None),
@@ -138,6 +141,13 @@ def read_grid(table: Table, header: _Header, out: Collector) -> set:
             printed.add((code, col))
             out.add(make_cell(G.TABLE, code, col, values[col], label, word, score, factor))
     return printed
+
+
+def _note(label: str, values) -> bool:
+    """A line under the table (注：…, 填报单位：…): a label with a colon in it and no number in
+    the value columns. An indicator's label has none."""
+    return bool(re.search(r"[:：]", G.bare_label(label))) and \
+        not any(v is not None and parse(v.text).kind == "number" for v in values)
 
 
 def _at(row, col: int):
