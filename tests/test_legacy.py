@@ -305,3 +305,22 @@ def test_cross_year_cumulative_is_raised_exactly_where_two_years_disagree():
     now[3] = _cell("review", "cumulative", "", "blank")
     found = check_cross_year(reports)
     assert [(f.rule, f.location, f.severity) for f in found["b"]] == [("cross_year.cumulative", "review", "unverifiable")]
+
+
+def test_cross_year_cumulative_on_the_county_s_reports_with_one_figure_changed(tmp_path):
+    """The county's 2012 crawler copy and its 2013 web page, the page's 网站公开 历年累计 changed
+    from 5017 to 5018: raised there, and nowhere else."""
+    if not REAL.is_dir():
+        pytest.skip(f"the legacy corpus is not at {LEGACY}")
+    from pipeline.runtime.run import run
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "平潭县人民政府_2012.txt").write_bytes((REAL / "平潭县人民政府_2012.txt").read_bytes())
+    page = (REAL / "平潭县人民政府_2013.html").read_text(encoding="utf-8")
+    assert page.count("<span>5017</span>") == 1
+    (src / "平潭县人民政府_2013.html").write_text(page.replace("<span>5017</span>", "<span>5018</span>"), encoding="utf-8")
+    run(src, tmp_path / "out", workers=1, progress=False)
+    flags = pd.read_parquet(tmp_path / "out" / "flags.parquet")
+    errors = flags[flags["severity"] == "error"]
+    assert errors[["source", "flag", "expected", "found"]].values.tolist() == \
+        [["平潭县人民政府_2013.html", "cross_year.cumulative@active_website", "5017", "5018"]]
