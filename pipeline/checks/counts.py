@@ -15,7 +15,7 @@ def check_counts(cells: list) -> list:
     for c in cells:
         if c.kind != "number" or c.value is None:
             continue
-        kind = layout.value_type(c.table_code, c.col_code)
+        kind = layout.value_type(c.table_code, c.col_code, c.row_code)
         where, v = c.code, c.value
         name = f"{layout.title(c.table_code)} {canonical_label(c.table_code, 'row', c.row_code)}" \
                f" / {canonical_label(c.table_code, 'col', c.col_code)}"

@@ -44,10 +44,12 @@ class Section:
 
 @dataclass
 class Segmented:
-    """The segment stage's result: the sections found, in order, and the section code of every
-    item of the document (None before the first section)."""
+    """The segment stage's result: the sections found, in order, the section code of every item
+    of the document (None before the first section), and the outline they were found by
+    (`national`, or `legacy` for a report before 2019: pipeline.formats.headings)."""
     sections: list = field(default_factory=list)
     item_sections: list = field(default_factory=list)
+    outline: str = "national"
 
     def text_of(self, code: str) -> str:
         """The running text of the section(s) with this code, joined by spaces."""
@@ -59,11 +61,12 @@ class Segmented:
         return self.text_of("overview")
 
     def to_dict(self) -> dict:
-        return {"sections": [s.to_dict() for s in self.sections], "item_sections": list(self.item_sections)}
+        return {"sections": [s.to_dict() for s in self.sections], "item_sections": list(self.item_sections),
+                "outline": self.outline}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Segmented":
-        return cls([Section(**s) for s in d["sections"]], list(d["item_sections"]))
+        return cls([Section(**s) for s in d["sections"]], list(d["item_sections"]), d["outline"])
 
 
 @dataclass
@@ -139,7 +142,7 @@ class CellRecord:
     col_label: str
     match_score: float
     ocr_confidence: Optional[float] = None
-    placement: str = "labelled"      # labelled | aligned | split (see pipeline/extract/align.py)
+    placement: str = "labelled"      # labelled | aligned | split (pipeline/extract/align.py) | text (legacy_text.py)
     low_confidence: bool = False     # an OCR'd reading below the run's threshold (set by the check stage)
     # a reviewer's correction (pipeline.dataset.corrections): what was read is kept beside it
     corrected: bool = False

@@ -1,6 +1,8 @@
 """The format knowledge of the pipeline, as data tables (CSV) beside this file.
 
 tables.csv       the three standard tables: code, number, section, titles, words that mark them
+                 (outline `legacy`: the statistics table of the reports before 2019)
+formats.csv      the formats and the reporting years they were in use (legacy: before 2019)
 layout.csv       every table's rows and columns in each format (2019, 2021), with the known
                  variants: a row group printed one way or another (`variant` group=choice), and
                  optional columns (`code?`: in every row of the table or in none)
@@ -11,12 +13,15 @@ na_marks.csv     what a cell prints to say "not applicable" (/ — 无 不适用
 labels.csv       printed labels and synonyms per table and axis (row/col/group/header); the first
                  label of a code is its canonical wording
 names_en.csv     each code's name in English words, for messages and the codebook
-sections.csv     the six section headings and their variants
+sections.csv     the six section headings and their variants (outline `legacy`: the headings of
+                 the reports before 2019, numbered freely, with 收费 and 统计表)
 openings.csv     the words that open a section whose heading was lost (found by its content)
 title_words.csv  the words of a report's title: `subject` (政府信息公开 …), `annual` (what an annual
                  report's name ends with: 年度报告 …), `report` (any report's: 报告), for the title
                  and year the extractor reads and the title the web page reader finds
-rules.csv        reconciliation relations (SCHEMA.md rule ids)
+rules.csv        reconciliation relations (SCHEMA.md rule ids): lhs op rhs, op `=` or `<=`
+legacy_text.csv  the sentences that state a legacy report's figures in its text (lead-in words,
+                 then a pattern per indicator)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
 meta_fields.csv  the labelled fields a site or crawler prints above a report (标题：, 发布日期： …):

@@ -6,7 +6,8 @@ published on the later year's canonical document. An office is known by its `off
 report that names itself differently (玄武区政府, 玄武区人民政府) is still compared with its
 previous year.
 
-    relations   cross_year.* of data/rules.csv (carried over = last year's carried forward …)
+    relations   cross_year.* of data/rules.csv (carried over = last year's carried forward …; a
+                legacy 历年累计 = last year's + this year's, for the rows both years print)
     gap         cross_year.gap: the office has reports of earlier years but not of the year
                 before (info)
     anomalies   year-over-year warnings (pipeline.dataset.yoy): a total that jumps ×10 or drops
@@ -81,7 +82,8 @@ def _compare(r: YearReport, prev: YearReport, year: int) -> list:
         return (now if offset == 0 else before).get((table, row, col))
 
     context = Context((r.format_version, prev.format_version),
-                      previous_zh=f"（{year - 1}年报告）", previous_en=f"in its {year - 1} report")
+                      previous_zh=f"（{year - 1}年报告）", previous_en=f"in its {year - 1} report",
+                      printed=({k[:2] for k in now}, {k[:2] for k in before}))
     findings = []
     for rel in all_relations():
         if rel.cross_year:

@@ -7,30 +7,32 @@ SCHEMA.md) with provenance, the format version, the findings, and what the docum
     align     rows and columns whose labels were lost, placed by the layout and confirmed by arithmetic
     tables    format-blind views of a model table: rows, header leaves, value placement
     active    table 二   requests  table 三   review  table 四
-    formats   2019 or 2021, from the cells only one format has (data/layout.csv)
+    formats   legacy (before 2019) or national; 2019 or 2021, from the cells only one format has
     complete  the cells the layout asks for against the cells read: what is missing
     collect   the cell records and findings of one report
     meta      office, year and region from the title and the opening; identity, gazetteer
     inventory lines, tables, headings: whether a document is a report at all
+    legacy    a report from before 2019: its statistics table (legacy_runs: a crawler's copy with
+              the cells run together) or the figures its text states (legacy_text)
 """
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Document
 from pipeline.core.options import ExtractSettings
-from pipeline.core.results import Completeness, Extracted, Segmented
+from pipeline.core.results import Extracted, Segmented
 from pipeline.extract.active import extract_active
-from pipeline.extract.collect import Collector
+from pipeline.extract.collect import Collector, TablesRead
 from pipeline.extract.complete import account
 from pipeline.extract.find import regions
-from pipeline.extract.formats import check_layout, detect_format
+from pipeline.extract.formats import check_layout, detect_format, outline
 from pipeline.extract.inventory import inventory
+from pipeline.extract.legacy import extract_legacy
 from pipeline.extract.meta import report_meta
 from pipeline.extract.requests import extract_requests
 from pipeline.extract.review import extract_review
 from pipeline.formats import layout
+from pipeline.formats.headings import NATIONAL
 from pipeline.segment import CODES
 
 READERS = {"active": extract_active, "requests": extract_requests, "review_litigation": extract_review}
@@ -43,30 +45,23 @@ def extract_report(doc: Document, segmented: Segmented, settings: ExtractSetting
     finding of the reader and the extractor, and what the document holds. `settings`: the run's
     thresholds and search bounds (`Options.extract_settings`)."""
     meta, meta_findings = report_meta(doc, segmented.item_sections)
-    tables = extract(doc, segmented.item_sections, settings)
+    tables = extract(doc, segmented.item_sections, segmented.outline, settings)
     findings = doc.findings + meta_findings + tables.findings + _missing_sections(segmented)
     headed = [s for s in segmented.sections if s.found_by == "heading"]
-    found = inventory(doc, headed, [t for t in layout.tables() if t not in tables.missing_tables])
+    found = inventory(doc, headed, tables.tables)
     return Extracted(meta, tables.format_version, tables.cells, findings, tables.completeness, found,
                      doc.pages, list(doc.ocr_pages))
 
 
-@dataclass
-class TablesRead:
-    """The standard tables of one report: format, cells, findings, completeness, and the tables
-    not found at all."""
-    format_version: str
-    cells: list
-    findings: list
-    completeness: Completeness
-    missing_tables: set
-
-
-def extract(doc: Document, item_sections=None, settings: ExtractSettings = ExtractSettings()) -> TablesRead:
+def extract(doc: Document, item_sections=None, report_outline=None,
+            settings: ExtractSettings = ExtractSettings()) -> TablesRead:
     """The standard tables of one report as canonical cells.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
-    whose labels fit two kinds which it is, and bounds each table's region. `settings`: the
-    run's thresholds and search bounds (`Options.extract_settings`)."""
+    whose labels fit two kinds which it is, and bounds each table's region. `report_outline`:
+    the segmenter's `national` or `legacy` (found from the document when not given).
+    `settings`: the run's thresholds and search bounds (`Options.extract_settings`)."""
+    if (report_outline or outline(doc)) == layout.LEGACY:
+        return extract_legacy(doc, settings)
     out = Collector(settings)
     found = regions(doc.items, item_sections)
     for code in layout.tables():
@@ -84,10 +79,14 @@ def extract(doc: Document, item_sections=None, settings: ExtractSettings = Extra
                  zh=f"{layout.title(table)}表中有无法识别的行标签：{'；'.join(texts)}",
                  en=f"{layout.title(table, 'en')}: row labels not recognised: {'; '.join(texts)}")
     out.attach_evidence()
-    return TablesRead(fmt, out.cells, out.findings, completeness, missing)
+    return TablesRead(fmt, out.cells, out.findings, completeness, [t for t in layout.tables() if t in found])
 
 
 def _missing_sections(segmented: Segmented) -> list:
+    """A warning for each of the six sections of the national outline without a heading (the
+    legacy outline was a recommendation: offices left out parts of it freely)."""
+    if segmented.outline != NATIONAL:
+        return []
     found = {s.code for s in segmented.sections}
     return [Finding("structure.missing_section", code, "warning", expected=code,
                     message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")

@@ -6,14 +6,26 @@ was matched from and how well — under the column names of `cells.parquet`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from pipeline.core.findings import Finding, catalogue, with_evidence
 from pipeline.core.model import Cell
 from pipeline.core.options import ExtractSettings
-from pipeline.core.results import CellRecord
+from pipeline.core.results import CellRecord, Completeness
 from pipeline.core.values import parse
 from pipeline.formats import layout
+
+
+@dataclass
+class TablesRead:
+    """The standard tables of one report as the extractor read them: format, cells, findings,
+    completeness, and the standard tables found."""
+    format_version: str
+    cells: list                  # [CellRecord]
+    findings: list               # [Finding]
+    completeness: Completeness
+    tables: list
 
 
 def make_cell(table: str, row: str, col: str, cell: Optional[Cell], row_label: str, col_label: str,

@@ -4,6 +4,12 @@ All of it is built from the data tables — the six headings and their variants 
 `data/sections.csv`, the words that mark each standard table from `data/tables.csv`, the words
 of a report's title from `data/title_words.csv` — so a new heading variant is a data row, and
 the web page reader, the OCR triage, the segmenter and the extractor agree.
+
+Two outlines: the national one of the 2019+ reports (six sections, numbered 一 to 六 in order)
+and the legacy one of the reports before 2019 (`outline` legacy in sections.csv: 概述, 主动公开,
+依申请公开, 收费及减免, 复议诉讼, 问题及改进, 其他, 统计表). Offices left out legacy sections
+freely, so a legacy heading's number says nothing about its section (四、存在的主要问题 is
+problems when there was no 收费 or 复议 part); they still come in order.
 """
 from __future__ import annotations
 
@@ -62,25 +68,39 @@ def annual_report_words() -> re.Pattern:
     return re.compile(title_words().annual)
 
 
-@lru_cache(maxsize=1)
-def codes() -> tuple:
-    """The six section codes in the national outline's order."""
-    return tuple(dict.fromkeys(r["code"] for r in data.rows("sections.csv")))
+NATIONAL = "national"
+# a legacy heading's numbering: any of 一、 … 十、, or an attachment's 附件1：
+FREE_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,2}[、.．，,]|附件[0-9一二三四五六七八九十]*[:：、.．]?)")
+SUFFIX = 6             # characters: a legacy heading may be a label after a name (…平潭县2012年政府信息公开情况统计表)
+SENTENCE = re.compile(r"[，。；！？,;]")
 
 
-@lru_cache(maxsize=1)
-def _headings() -> dict:
+def _rows(outline: str) -> list:
+    return [r for r in data.rows("sections.csv") if (r.get("outline") or NATIONAL) == outline]
+
+
+@lru_cache(maxsize=None)
+def codes(outline: str = NATIONAL) -> tuple:
+    """The section codes of an outline in its order (the national one: the six sections)."""
+    return tuple(dict.fromkeys(r["code"] for r in _rows(outline)))
+
+
+@lru_cache(maxsize=None)
+def _headings(outline: str = NATIONAL) -> dict:
     out = {}
-    for r in data.rows("sections.csv"):
+    for r in _rows(outline):
         out.setdefault(r["code"], (r["number"], []))[1].append(normalize(r["label"]))
     return out
 
 
-def heading_code(text: str, after: int = -1):
-    """The section code this line heads, if it is a heading of a section after index `after`."""
+def heading_code(text: str, after: int = -1, outline: str = NATIONAL):
+    """The section code this line heads, if it is a heading of a section after index `after`
+    (of the outline's codes)."""
     flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if not flat or len(flat) > MAX_HEADING or flat.startswith(("(", "（")) or CAPTION.match(flat):
         return None
+    if outline != NATIONAL:
+        return _free_heading_code(flat, after, outline)
     m = TOP_NUMBER.match(flat)
     key = normalize(flat)
     for i, code in enumerate(codes()):
@@ -95,9 +115,27 @@ def heading_code(text: str, after: int = -1):
     return None
 
 
+def _free_heading_code(flat: str, after: int, outline: str):
+    """A heading of an outline whose numbers are free (legacy): its wording after any numbering
+    is like a heading's, or ends with one (a name before it, no sentence)."""
+    m = FREE_NUMBER.match(flat)
+    rest = flat[m.end():] if m else flat
+    key = normalize(rest)
+    for i, code in enumerate(codes(outline)):
+        if i <= after:
+            continue
+        variants = _headings(outline)[code][1]
+        best = max(fuzz.ratio(key, v) / 100.0 for v in variants)
+        if best >= (NUMBERED_ACCEPT if m else BARE_ACCEPT):
+            return code
+        if not SENTENCE.search(rest) and any(len(v) >= SUFFIX and key.endswith(v) for v in variants):
+            return code
+    return None
+
+
 @lru_cache(maxsize=1)
 def _prefixes() -> str:
-    words = sorted({normalize(r["label"])[:PREFIX] for r in data.rows("sections.csv")}, key=len, reverse=True)
+    words = sorted({normalize(r["label"])[:PREFIX] for r in _rows(NATIONAL)}, key=len, reverse=True)
     return "|".join(map(re.escape, words))
 
 
@@ -148,6 +186,6 @@ def table_heading_words() -> re.Pattern:
     """Headings of the sections that hold a table, and the tables' own marker words: a page of
     prose that names one of them next to a large image is likely to show a table as a picture."""
     sections = {t.section for t in layout.tables().values()}
-    words = {normalize(r["label"]) for r in data.rows("sections.csv") if r["code"] in sections}
+    words = {normalize(r["label"]) for r in _rows(NATIONAL) if r["code"] in sections}
     words |= {w for t in layout.tables().values() for w in t.anchors}
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))

@@ -20,6 +20,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from pipeline import data
+from pipeline.formats import layout
 
 DATA = data.DATA
 SURE = 0.85          # character similarity above which jieba is not consulted
@@ -187,8 +188,10 @@ KIND_SCORE = 0.85    # a cell counts towards a table kind when it matches one of
 
 def kind_hits(texts) -> dict:
     """{table code: how many of these cell texts are labels of that standard table}. Which table
-    a grid of cells is: the segmenter (a table implies its section) and the extractor ask it."""
-    codes = tuple(dict.fromkeys(l.table for l in all_labels()))
+    a grid of cells is: the segmenter (a table implies its section) and the extractor ask it.
+    The national tables only: a legacy statistics table is told by its own header
+    (pipeline/extract/legacy.py)."""
+    codes = tuple(layout.tables())
     hits = {code: 0 for code in codes}
     for text in texts:
         best, tied = None, False

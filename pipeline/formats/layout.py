@@ -5,6 +5,12 @@ orders and for telling the formats apart, the checks for what a column may hold,
 accounting for the cells a report should have, the codebook and the panel for the list of codes.
 The knowledge itself is `data/tables.csv`, `data/layout.csv` and `data/value_types.csv`.
 
+The reports before 2019 (format `legacy`) have no national layout: each office printed its own
+selection of the State Council's indicators in one statistics table (table `legacy`, outline
+`legacy` in tables.csv). Its rows and columns are in layout.csv too, in SCHEMA.md's order, for the
+codebook and the relations; `tables()` and `FORMATS` stay the national ones, and a legacy report's
+layout is what its table prints (pipeline/extract/legacy.py).
+
 A layout row may belong to a variant (`group=choice`): the 2021 form's （六）其他处理 is printed as
 one row (`other=one_row`) or as three (`other=split`); a report has one choice of each group. A
 column written `code?` is optional: a table has it in every row or in none (the 法人或其他组织
@@ -18,6 +24,7 @@ from functools import lru_cache
 from pipeline import data
 
 FORMATS = ("2019", "2021")
+LEGACY = "legacy"      # the format, outline and table code of the reports before 2019
 
 
 @dataclass(frozen=True)
@@ -41,20 +48,29 @@ class LayoutRow:
 
 
 @lru_cache(maxsize=1)
-def tables() -> dict:
-    """{table code: TableInfo}, in the order the report prints them."""
+def all_tables() -> dict:
+    """{table code: TableInfo} of every outline: the national tables and the legacy one."""
     return {r["code"]: TableInfo(r["code"], r["number"], r["section"], r["title_zh"], r["title_en"],
                                  tuple(r["anchors"].split()))
             for r in data.rows("tables.csv")}
 
 
+@lru_cache(maxsize=1)
+def tables() -> dict:
+    """{table code: TableInfo} of the national tables, in the order the report prints them."""
+    national = {r["code"] for r in data.rows("tables.csv") if r["outline"] != LEGACY}
+    return {code: info for code, info in all_tables().items() if code in national}
+
+
 def title(table: str, lang: str = "zh") -> str:
     """The table's printed title, 二、主动公开政府信息情况 (or its English name); a table code the
     data does not know is returned as it is, so a message never fails on it."""
-    info = tables().get(table)
+    info = all_tables().get(table)
     if info is None:
         return table
-    return f"{info.number}、{info.title_zh}" if lang == "zh" else info.title_en
+    if lang != "zh":
+        return info.title_en
+    return f"{info.number}、{info.title_zh}" if info.number else info.title_zh
 
 
 @lru_cache(maxsize=1)
@@ -117,10 +133,11 @@ def _value_types() -> dict:
     return {(r["table"], r["col"]): r["type"] for r in data.rows("value_types.csv")}
 
 
-def value_type(table: str, col: str) -> str:
+def value_type(table: str, col: str, row: str = "") -> str:
     """`count` (a non-negative whole number), `signed` (may be negative) or `amount` (万元, may
-    be fractional)."""
-    return _value_types().get((table, col), "count")
+    be fractional): by column, or by row in a table whose rows carry the units (legacy)."""
+    types = _value_types()
+    return types.get((table, col)) or types.get((table, row), "count")
 
 
 def _unique(items) -> tuple:

@@ -1,14 +1,18 @@
 """Reconciliation relations of SCHEMA.md, evaluated from the data table `data/rules.csv`.
 
-A relation says `lhs = rhs`, each a signed sum of cell codes, checked at every row (or column) of
-a table (`at`). `withheld_*` expands over the layout's codes, `other|other_*` takes the first
-alternative the report has, `code@-1` is the same office's report of the year before.
+A relation says `lhs = rhs` (or `lhs <= rhs`: its `op`), each a signed sum of cell codes, checked
+at every row (or column) of a table (`at`). `withheld_*` expands over the layout's codes,
+`other|other_*` takes the first alternative the report has, `code@-1` is the same office's report
+of the year before, and `code?` is an operand only where the report prints that row or column
+(the legacy tables print a selection of the channels: their sum is over the ones printed; a side
+left with no operand at all makes the relation not apply).
 A relation with a blank, na, text or missing operand is `unverifiable`, never an error.
 Every finding names its operands' cells, so the page and box of the evidence come with it.
 """
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional
@@ -31,6 +35,7 @@ class Relation:
     rhs: tuple
     zh: str
     en: str
+    op: str = "="     # '=' or '<=' (year ≤ cumulative)
 
     @property
     def cross_year(self) -> bool:
@@ -40,7 +45,7 @@ class Relation:
 @lru_cache(maxsize=1)
 def all_relations() -> tuple:
     return tuple(Relation(r["id"], r["table"], r["at"], tuple(r["over"].split()),
-                          data.terms(r["lhs"]), data.terms(r["rhs"]), r["zh"], r["en"])
+                          data.terms(r["lhs"]), data.terms(r["rhs"]), r["zh"], r["en"], r.get("op") or "=")
                  for r in data.rows("rules.csv"))
 
 
@@ -50,6 +55,8 @@ def _codes(table: str, axis: str) -> tuple:
 
 def _expand(term: str, present: set, table: str, axis: str) -> list:
     """Operand codes for one term, in layout order."""
+    if term.endswith("?"):        # only where the report prints it
+        return [term[:-1]] if term[:-1] in present else []
     for alt in term.split("|"):
         if "*" in alt:
             codes = [c for c in _codes(table, axis) if fnmatch.fnmatch(c, alt)]
@@ -67,13 +74,18 @@ Lookup = Callable[[str, str, str, int], Optional[dict]]   # (table, row, col, of
 class Context:
     """What a relation needs to know beyond the cells: each report's format (an operand its
     format does not have makes the relation not apply, rather than unverifiable), and how to
-    name last year's report in messages."""
-    formats: tuple = (None, None)              # (this report's, last year's): '2019', '2021' or None
+    name last year's report in messages. A legacy report's layout is what its own table prints:
+    `printed` holds the (table, row) pairs each report prints, where the caller knows them."""
+    formats: tuple = (None, None)              # (this report's, last year's): '2019', '2021', 'legacy' or None
     previous_zh: str = "（上年）"
     previous_en: str = "in last year's report"
+    printed: tuple = (None, None)              # (this report's, last year's) {(table, row)}, or None
 
     def has(self, table: str, row: str, col: str, offset: int) -> bool:
-        fmt = self.formats[0 if offset == 0 else 1]
+        k = 0 if offset == 0 else 1
+        fmt = self.formats[k]
+        if fmt == layout.LEGACY and self.printed[k] is not None:
+            return (table, row) in self.printed[k]
         return fmt not in layout.FORMATS or (table, row, col) in layout.cells_of(fmt)
 
 
@@ -116,7 +128,7 @@ def equations(cells: list) -> list:
 
     out = []
     for rel in all_relations():
-        if rel.cross_year:
+        if rel.cross_year or rel.op != "=":
             continue
         mine = [c for c in cells if c.table_code == rel.table]
         if not mine:
@@ -136,14 +148,15 @@ def equations(cells: list) -> list:
 
 
 def _operands(rel, terms, w, present, lookup):
-    """[(sign, code, offset, cell or None)], or None when the lhs code is absent entirely."""
+    """[(sign, code, offset, cell or None)], or None when the lhs code is absent entirely or a
+    side has no operand the report prints."""
     axis = "col" if rel.at == "row" else "row"
     out = []
     for sign, term, offset in terms:
         for code in _expand(term, present, rel.table, axis):
             row, col = (w, code) if rel.at == "row" else (code, w)
             out.append((sign, code, offset, lookup(rel.table, row, col, offset)))
-    if terms is rel.lhs and all(c is None for *_, c in out) and not any(o for _, _, o, _ in out):
+    if not out or (terms is rel.lhs and all(c is None for *_, c in out) and not any(o for _, _, o, _ in out)):
         return None
     return out
 
@@ -153,7 +166,7 @@ def _judge(rel: Relation, where: str, lhs: list, rhs: list, context: Context) ->
     this_year = [c for _, _, off, c in ops if off == 0]
     unsure = [(code, off, c) for _, code, off, c in ops
               if c is None or c.kind != "number" or c.value is None]
-    heading = f"{layout.title(rel.table)} {_where_zh(rel, where)}：{rel.zh.split(' 应等于')[0]}"
+    heading = f"{layout.title(rel.table)} {_where_zh(rel, where)}：{re.split(' 应等于| 不应大于', rel.zh)[0]}"
     place = _where_en(rel, where)
     if unsure:
         what = "，".join(f"{_name(rel, code)}{context.previous_zh if off else ''}为{_kind_zh(c)}"
@@ -167,15 +180,23 @@ def _judge(rel: Relation, where: str, lhs: list, rhs: list, context: Context) ->
         return with_evidence(f, this_year)
     left = sum(s * c.value for s, _, _, c in lhs)
     right = sum(s * c.value for s, _, _, c in rhs)
-    if abs(left - right) <= TOLERANCE:
+    if holds(rel.op, left, right):
         return None
     low = any(c.low_confidence for *_, c in ops)
     note_zh = "（其中有识别置信度低的数字，请核对原件）" if low else ""
     note_en = " (some operands have low OCR confidence: check the scan)" if low else ""
-    f = Finding(rel.id, where, "error", number_text(right), number_text(left),
-                f"{heading}：{_side(rel, lhs, context, True)} ≠ {_side(rel, rhs, context, True)}{note_zh}",
+    broken = "≠" if rel.op == "=" else ">"
+    f = Finding(rel.id, where, "error", ("" if rel.op == "=" else "≤ ") + number_text(right), number_text(left),
+                f"{heading}：{_side(rel, lhs, context, True)} {broken} {_side(rel, rhs, context, True)}{note_zh}",
                 f"{place}: {_side_en(rel, lhs, context)}, but {_side_en(rel, rhs, context)}{note_en}")
     return with_evidence(f, this_year)
+
+
+def holds(op: str, left: float, right: float) -> bool:
+    """Whether `left op right` holds, within the tolerance of a sum of decimals."""
+    if op == "<=":
+        return left <= right + TOLERANCE
+    return abs(left - right) <= TOLERANCE
 
 
 _KIND_EN = {"blank": "blank", "na": "marked not applicable", "text": "text, not a number"}

@@ -112,7 +112,8 @@ DATASETS = {
         Column("placement", S, "how the cell was placed: `labelled` (by its row and column labels), "
                                "`aligned` (its labels were lost: by the layout's order, confirmed by the "
                                "table's arithmetic), `split` (digits run together, cut the only way the row "
-                               "adds up)"),
+                               "adds up), `text` (a legacy report's figure stated in its text: `raw` is the "
+                               "sentence)"),
         Column("ocr_confidence", F64, "recognition confidence for OCR'd cells, null for text layers"),
         Column("low_confidence", B, "an OCR'd number below the confidence threshold (also flagged "
                                     "`ocr.low_confidence`)"),

@@ -3,7 +3,8 @@ page writes the whole body on one line, and the cells of a table row run togethe
 
 The report's own structure says where its lines were: before each numbering (一、 （二） 3.),
 after each sentence, after a section heading (一、总体情况 is followed at once by its first
-sentence), and before each item of table 二 (规章, 行政许可 …) and its header (信息内容). The
+sentence), before each item of table 二 (规章, 行政许可 …) and its header (信息内容), and — in a
+report from before 2019 — before its 附件 and its statistics table's header (指标名称). The
 words come from the data tables (sections.csv, labels.csv), so a new heading variant or label
 is a data row here too. Digits glued to a label are cut off by the extractor, which knows how
 many columns a row has and what they must add up to.
@@ -20,7 +21,8 @@ LONG_LINE = 500            # characters: a line this long in a text file is a ru
 # previous row's digits ("…00000002.其他法律…": the item number is the last digit).
 _NUMBERING = re.compile(r"(?<![第“\"（(])(?=[一二三四五六七八九十]{1,2}、)"
                         r"|(?<![第“\"])(?=[（(][一二三四五六七八九十]{1,2}[）)])"
-                        r"|(?<!第)(?=\d[.．、][\u4e00-\u9fff“])")
+                        r"|(?<!第)(?=\d[.．、][\u4e00-\u9fff“])"
+                        r"|(?=附件[0-9一二三四五六七八九十]*[:：])")     # 附件1：…统计表 (a legacy report's table)
 _SENTENCE = re.compile(r"(?<=[。；！？])")
 
 
@@ -35,6 +37,9 @@ def _item_words() -> re.Pattern:
     """The labels that start a row or header of table 二, longest first (行政规范性文件 before 规范性文件)."""
     words = {r["label"] for r in data.rows("labels.csv") if r["table"] == "active" and r["axis"] in ("row", "header")}
     words |= {"第二十条"}
+    # the header of a legacy report's statistics table (指标名称计量单位2012年度…): its first word
+    words |= {r["label"] for r in data.rows("labels.csv") if r["table"] == "legacy" and r["axis"] == "header"
+              and r["code"] == "indicator"}
     words = [w for w in words if not re.match(r"^[\d（(一二三四五六七八九十]", w)]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
@@ -62,7 +67,7 @@ def unrun(text: str) -> list:
 
 def _after_heading(part: str) -> list:
     """'一、总体情况2021年，…' → ['一、总体情况', '2021年，…']."""
-    m = re.match(r"^([一二三四五六七八九十]{1,2}、)", part)
+    m = re.match(r"^([一二三四五六七八九十]{1,2}、\s*)", part)
     if m:
         rest = part[m.end():]
         for h in _headings():

@@ -24,7 +24,7 @@ from pipeline.core.store import STAGES, Workspace
 from pipeline.extract import extract_report
 from pipeline.ingest.sniff import unknown_reason
 from pipeline.readers import ReaderError, read
-from pipeline.segment import segment
+from pipeline.segment import segment_document
 
 NOT_READ = {"empty": (Kind.EMPTY, "the file is empty (0 bytes): there is nothing to read"),
             "unknown": (Kind.UNSUPPORTED, "the file's format was not recognised"),
@@ -48,7 +48,7 @@ def parse_stage(entry: dict, options: Options):
 
 
 def segment_stage(entry: dict, options: Options, doc: Document) -> Segmented:
-    return segment(doc)
+    return segment_document(doc)
 
 
 def extract_stage(entry: dict, options: Options, doc: Document, segmented: Segmented) -> Extracted:

@@ -7,12 +7,16 @@ row such as "四、结转下年度继续办理" or a sub-heading "（二）依�
 mistaken for one. A section whose heading is missing is found by its content, where that is
 unmistakable: its standard table (and the sub-heading or header words right above it), or its
 opening words.
+
+A report from before 2019 follows the legacy outline (pipeline.formats.headings): its headings are
+matched whatever their numbers, and its 统计表 section is also found by the legacy table.
 """
 from __future__ import annotations
 
 from pipeline.core.model import Document, Table, TextBlock
 from pipeline.core.results import Section, Segmented
 from pipeline.formats import headings, layout
+from pipeline.formats import legacy as legacy_table
 from pipeline.formats.labels import kind_hits
 from pipeline.formats.pages import page_marks
 
@@ -21,10 +25,11 @@ MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a f
 MAX_LEAD_IN = 30      # characters: a sub-heading or header fragment above a table
 
 
-def segment(doc: Document) -> Segmented:
-    """Sections found, and the section code of every item (None before the first section)."""
-    starts = _by_heading(doc.items)
-    starts.update(_by_content(doc.items, starts))
+def segment(doc: Document, outline: str = headings.NATIONAL) -> Segmented:
+    """Sections found, the section code of every item (None before the first section), and the
+    outline they were found by (`national`, or `legacy` for a report before 2019)."""
+    starts = _by_heading(doc.items, outline)
+    starts.update(_by_content(doc.items, starts, outline))
     order = sorted(starts.items(), key=lambda kv: kv[1][0])
     item_sections, sections = [], []
     current, k = None, 0
@@ -42,36 +47,52 @@ def segment(doc: Document) -> Segmented:
         if current is not None:
             current.last_page = max(current.last_page, _last_page(item))
         item_sections.append(current.code if current else None)
-    return Segmented(sections, item_sections)
+    return Segmented(sections, item_sections, outline)
 
 
-def _by_heading(items: list) -> dict:
+def _by_heading(items: list, outline: str) -> dict:
     """{code: (item index, "heading")}: the headings, each after the one before it."""
+    codes = headings.codes(outline)
     starts, index = {}, -1
     for i, item in enumerate(items):
         if isinstance(item, TextBlock):
-            code = headings.heading_code(item.text, after=index)
+            code = headings.heading_code(item.text, after=index, outline=outline)
             if code:
-                index = CODES.index(code)
+                index = codes.index(code)
                 starts[code] = (i, "heading")
     return starts
 
 
-def _by_content(items: list, starts: dict) -> dict:
+def _by_content(items: list, starts: dict, outline: str) -> dict:
     """Sections whose heading was lost (a converter dropped it, a scan turned its page), found by
     what they hold: a standard table implies its section, and the other sections by their
     openings (data/openings.csv) — each between the sections found around it."""
+    codes = headings.codes(outline)
     found = dict(starts)
-    for code in CODES:
+    for code in codes:
         if code in found:
             continue
-        lo = max((found[c][0] for c in CODES[:CODES.index(code)] if c in found), default=-1)
-        hi = min((found[c][0] for c in CODES[CODES.index(code) + 1:] if c in found), default=len(items))
+        lo = max((found[c][0] for c in codes[:codes.index(code)] if c in found), default=-1)
+        hi = min((found[c][0] for c in codes[codes.index(code) + 1:] if c in found), default=len(items))
         for i in range(lo + 1, hi):
-            if _holds(items[i], code):
+            if outline != headings.NATIONAL:
+                if _holds_legacy(items[i], code):
+                    found[code] = (i, "content")
+                    break
+            elif _holds(items[i], code):
                 found[code] = (_lead_in(items, i, lo, code), "content")
                 break
     return {c: v for c, v in found.items() if c not in starts}
+
+
+def _holds_legacy(item, code: str) -> bool:
+    """A legacy section shown by its content: the statistics table (as a table, or its header as
+    a line of text), or the opening words of the sections both outlines share."""
+    if code == layout.all_tables()[layout.LEGACY].section:
+        if isinstance(item, Table):
+            return legacy_table.is_table(item)
+        return legacy_table.text_header(item.text) is not None
+    return isinstance(item, TextBlock) and len(item.text) <= MAX_OPENING and headings.opening(item.text) == code
 
 
 def _lead_in(items: list, i: int, lo: int, code: str) -> int:

@@ -1,0 +1,122 @@
+"""Figures a legacy report states in its text (全年共收到政府信息公开申请12件，其中同意公开10件 …).
+
+Some reports before 2019 have no statistics table: their figures are in the text, and those are
+their cells (`placement` text, the sentence as `raw`). A number is taken only where the sentence
+says unambiguously which indicator it is — the patterns of `data/legacy_text.csv`:
+
+    at=start  the indicator's words open the clause, after nothing but lead-in words (a date, 全年,
+              共, 其中, 新增, the office itself: 我局, 全县) — "县直各单位主动公开政府信息2475条"
+              counts a part of the office and is not the office's figure
+    at=any    the words say it wherever they stand in the clause: a negation (本年度未收到政府信息
+              公开申请 → 0, 无不予公开 → 0) or a count no qualifier changes (行政复议0件)
+
+An indicator stated twice with different numbers is ambiguous: neither is taken, and the report
+says so (extract.unplaced with both sentences). The same figures, where a report has a table,
+settle a run-together row the table's own arithmetic leaves open (pipeline/extract/legacy_runs.py).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from pipeline import data
+from pipeline.core.model import Document
+from pipeline.core.results import CellRecord
+from pipeline.extract.collect import Collector
+from pipeline.formats import layout
+from pipeline.formats.labels import canonical_label
+from pipeline.formats.legacy import TABLE
+
+SENTENCE = re.compile(r"(?<=[。；;！!？?])")
+CLAUSE = re.compile(r"[，,：:]")        # (full-width and half-width: the text is split as printed)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure stated in the text: the indicator, the number, the sentence it is in."""
+    row: str
+    col: str
+    value: float
+    phrase: str          # the words that name it, as printed
+    sentence: str
+    page: int
+    bbox: Optional[tuple]
+
+    @property
+    def key(self) -> tuple:
+        return (self.row, self.col)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    row: str
+    col: str
+    value: Optional[float]   # the number the words mean (未收到 → 0); None: the pattern's group
+    at: str
+    regex: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple:
+    rows = data.rows("legacy_text.csv")
+    lead = "|".join(f"(?:{r['pattern']})" for r in rows if r["kind"] == "lead")
+    out = []
+    for r in rows:
+        if r["kind"] != "figure":
+            continue
+        text = r["pattern"] if r["at"] == "any" else f"^(?:{lead})*(?:{r['pattern']})"
+        out.append(_Pattern(r["row"], r["col"], float(r["value"]) if r["value"] else None, r["at"], re.compile(text)))
+    return tuple(out)
+
+
+def statements(doc: Document) -> list:
+    """Every figure the text states, in reading order (conflicting ones included)."""
+    out = []
+    for block in doc.blocks:
+        for sentence in SENTENCE.split(block.text):
+            for clause in CLAUSE.split(sentence):
+                out.extend(_read(clause.strip(), sentence.strip(), block))
+    return out
+
+
+def _read(clause: str, sentence: str, block) -> list:
+    """The figures one clause states; the sentence, as printed, is their provenance."""
+    out = []
+    clause = unicodedata.normalize("NFKC", clause)
+    for p in _patterns():
+        m = p.regex.search(clause) if p.at == "any" else p.regex.match(clause)
+        if m is None:
+            continue
+        value = p.value if p.value is not None else float(m.group(m.lastindex))
+        phrase = m.group(0)
+        out.append(Figure(p.row, p.col, value, phrase, sentence, block.page, block.bbox))
+    return out
+
+
+def figures(doc: Document) -> tuple:
+    """({(row, col): Figure} of the indicators the text states one number for — the first
+    sentence that states it —, {(row, col): [Figure]} of those stated with different numbers)."""
+    by_key = {}
+    for f in statements(doc):
+        by_key.setdefault(f.key, []).append(f)
+    sure = {k: fs[0] for k, fs in by_key.items() if len({f.value for f in fs}) == 1}
+    unsure = {k: fs for k, fs in by_key.items() if k not in sure}
+    return sure, unsure
+
+
+def read_figures(doc: Document, out: Collector) -> set:
+    """The text's figures as the report's cells (a report without a statistics table); returns
+    the (row, col) the text states, read or not."""
+    sure, unsure = figures(doc)
+    for f in sure.values():
+        out.add(CellRecord(TABLE, f.row, f.col, "number", f.value, f.sentence, f.page, f.bbox, None, None,
+                          f.phrase, canonical_label(TABLE, "col", f.col), 1.0, placement="text"))
+    for (row, col), fs in unsure.items():
+        said = "；".join(dict.fromkeys(f.sentence for f in fs))
+        out.flag("extract.unplaced", f"{TABLE}.{row}", found=said,
+                 zh=f"{layout.title(TABLE)}：正文对“{canonical_label(TABLE, 'row', row)}”给出了不同的数字，未读取：{said}",
+                 en=f"the text states different numbers for {row} and neither was read: {said}")
+    return set(sure) | set(unsure)
