@@ -63,8 +63,10 @@ def _parsed(path: Path) -> tuple:
     imports, names, described = set(), set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "pipeline":
-            imports.add(node.module)
-            imports.update(f"{node.module}.{a.name}" for a in node.names)   # `from pipeline.x import module`
+            # `from pipeline.x import module` uses the module; `from pipeline.x import name`, the package
+            for a in node.names:
+                sub = f"{node.module}.{a.name}"
+                imports.add(sub if _module_file(sub) is not None else node.module)
         elif isinstance(node, ast.Import):
             imports.update(a.name for a in node.names if a.name.split(".")[0] == "pipeline")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == NOT_SHAPING:

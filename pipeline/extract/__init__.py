@@ -45,7 +45,7 @@ def extract_report(doc: Document, segmented: Segmented, settings: ExtractSetting
     finding of the reader and the extractor, and what the document holds. `settings`: the run's
     thresholds and search bounds (`Options.extract_settings`)."""
     meta, meta_findings = report_meta(doc, segmented.item_sections)
-    tables = extract(doc, segmented.item_sections, segmented.outline, settings)
+    tables = extract(doc, segmented.item_sections, settings, segmented.outline)
     findings = doc.findings + meta_findings + tables.findings + _missing_sections(segmented)
     headed = [s for s in segmented.sections if s.found_by == "heading"]
     found = inventory(doc, headed, tables.tables)
@@ -53,13 +53,13 @@ def extract_report(doc: Document, segmented: Segmented, settings: ExtractSetting
                      doc.pages, list(doc.ocr_pages))
 
 
-def extract(doc: Document, item_sections=None, report_outline=None,
-            settings: ExtractSettings = ExtractSettings()) -> TablesRead:
+def extract(doc: Document, item_sections=None, settings: ExtractSettings = ExtractSettings(),
+            report_outline=None) -> TablesRead:
     """The standard tables of one report as canonical cells.
     `item_sections`: the section code of each item (from the segmenter), which tells a table
-    whose labels fit two kinds which it is, and bounds each table's region. `report_outline`:
-    the segmenter's `national` or `legacy` (found from the document when not given).
-    `settings`: the run's thresholds and search bounds (`Options.extract_settings`)."""
+    whose labels fit two kinds which it is, and bounds each table's region. `settings`: the
+    run's thresholds and search bounds (`Options.extract_settings`). `report_outline`: the
+    segmenter's `national` or `legacy` (found from the document when not given)."""
     if (report_outline or outline(doc)) == layout.LEGACY:
         return extract_legacy(doc, settings)
     out = Collector(settings)
