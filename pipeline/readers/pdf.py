@@ -203,13 +203,13 @@ def _ocr_reason(page):
 def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None:
     """Replace the pages that need it by their OCR reading, keeping page order."""
     try:
-        from pipeline.readers.ocr import ocr_pdf_pages
+        from pipeline.readers.ocr import for_options, ocr_pdf_pages
     except ImportError as e:
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
                           f"is not installed: {e}", Kind.MISSING_TOOL) from e
     notes = []
-    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count, findings=notes)
+    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, engine=for_options(options), findings=notes)
     for number, items in read.items():
         doc.items.extend(items)
     # By page only: each page's items already come in reading order, and on a page scanned

@@ -77,29 +77,35 @@ Expectation = tuple[str, Callable[[], Optional[str]]]
 
 def verify(adapter: str, supported: Iterable[Supported], expectations: Iterable[Expectation]) -> None:
     """Raise EngineChanged unless every distribution is installed in its range and every
-    expectation holds. `adapter` is the adapter's module (its path goes into the sentence)."""
+    expectation holds. `adapter` is the adapter's module name (`__name__`)."""
     supported = tuple(supported)
-    where = f"pipeline/readers/engines/{adapter.rsplit('.', 1)[-1]}.py"
-    versions = {}
     for s in supported:
-        version = versions[s.distribution] = installed_version(s.distribution)
+        version = installed_version(s.distribution)
         if version is None:
-            raise EngineChanged(f"{s.distribution} is not installed; the adapter {where} needs "
+            raise EngineChanged(f"{s.distribution} is not installed; the adapter {_path(adapter)} needs "
                                 f"{s.distribution}{s.specifier}")
         if not s.admits(version):
-            raise EngineChanged(f"{s.distribution} {version} is outside the range the adapter {where} "
-                                f"supports ({s.distribution}{s.specifier}); install a version in it, or "
-                                f"verify the adapter against {version} and widen its range")
-    main = supported[0]
+            raise EngineChanged(f"{s.distribution} {version} is outside the range the adapter "
+                                f"{_path(adapter)} supports ({s.distribution}{s.specifier}); install a "
+                                f"version in it, or verify the adapter against {version} and widen its range")
     for what, test in expectations:
         try:
-            changed = test()
+            change = test()
         except Exception as e:     # the test itself ran into the change
-            changed = f"{what} fails ({type(e).__name__}: {e})"
-        if changed:
-            raise EngineChanged(f"{main.distribution} {versions[main.distribution]} has changed what the "
-                                f"adapter {where} relies on (it supports {main.distribution}"
-                                f"{main.specifier}): {changed}")
+            change = f"{what} fails ({type(e).__name__}: {e})"
+        if change:
+            raise changed(adapter, supported[0], change)
+
+
+def changed(adapter: str, engine: Supported, what: str) -> EngineChanged:
+    """The error for an engine, in its supported range, that no longer has what `adapter` relies on."""
+    return EngineChanged(f"{engine.distribution} {installed_version(engine.distribution)} has changed what "
+                         f"the adapter {_path(adapter)} relies on (it supports {engine.distribution}"
+                         f"{engine.specifier}): {what}")
+
+
+def _path(adapter: str) -> str:
+    return f"pipeline/readers/engines/{adapter.rsplit('.', 1)[-1]}.py"
 
 
 class Once:
