@@ -39,17 +39,19 @@ class EngineChanged(ReaderError):
 @dataclass(frozen=True)
 class Supported:
     """The versions of one distribution an adapter supports: from `low` (included) to `below`
-    (excluded)."""
+    (excluded), or the release `low` alone when there is no `below` (an engine pinned exactly)."""
     distribution: str
     low: str
-    below: str
+    below: Optional[str] = None
 
     @property
     def specifier(self) -> str:
         """As pyproject.toml pins it."""
-        return f">={self.low},<{self.below}"
+        return f">={self.low},<{self.below}" if self.below else f"=={self.low}"
 
     def admits(self, version: str) -> bool:
+        if not self.below:
+            return release(version) == release(self.low)
         return release(self.low) <= release(version) < release(self.below)
 
 

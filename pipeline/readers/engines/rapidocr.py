@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pipeline.readers.engines import EngineChanged, Once, Supported, changed, has, verify
 
-SUPPORTED = (Supported("rapidocr", "3.10.0", "3.10.1"), Supported("onnxruntime", "1.32.0", "1.32.1"))
+SUPPORTED = (Supported("rapidocr", "3.10.0"), Supported("onnxruntime", "1.32.0"))
 
 # what the adapter uses of each loaded model, and of the outputs of the detector and classifier
 DETECTOR = ("limit_type", "limit_side_len", "session", "__call__")
