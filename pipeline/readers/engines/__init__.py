@@ -134,6 +134,11 @@ class Once:
         self.outcome, self.done = None, False
 
 
+def checker(adapter: str, supported: Iterable[Supported], expectations: Iterable[Expectation]) -> Once:
+    """An adapter's `check`: `verify` once per process."""
+    return Once(lambda: verify(adapter, supported, expectations))
+
+
 def has(owner, *names: str) -> Optional[str]:
     """None when `owner` has every attribute in `names`, else which it lacks."""
     missing = [n for n in names if not hasattr(owner, n)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ctypes
 from types import SimpleNamespace
 
-from pipeline.readers.engines import Once, Supported, has, verify
+from pipeline.readers.engines import Supported, checker, has
 
 SUPPORTED = (Supported("pypdfium2", "5.15.2", "6"),)
 
@@ -95,11 +95,7 @@ EXPECTATIONS = (
 )
 
 
-def _verify() -> None:
-    verify(__name__, SUPPORTED, EXPECTATIONS)
-
-
-check = Once(_verify)
+check = checker(__name__, SUPPORTED, EXPECTATIONS)
 _bound = []
 
 

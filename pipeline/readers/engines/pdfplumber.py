@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 
-from pipeline.readers.engines import Once, Supported, has, verify
+from pipeline.readers.engines import Supported, checker, has
 
 SUPPORTED = (Supported("pdfplumber", "0.11.11", "0.12"), Supported("pdfminer.six", "20260107", "20270000"))
 
@@ -168,8 +168,4 @@ EXPECTATIONS = (
 )
 
 
-def _verify() -> None:
-    verify(__name__, SUPPORTED, EXPECTATIONS)
-
-
-check = Once(_verify)
+check = checker(__name__, SUPPORTED, EXPECTATIONS)

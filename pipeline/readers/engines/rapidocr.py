@@ -21,7 +21,7 @@ import inspect
 import threading
 from pathlib import Path
 
-from pipeline.readers.engines import EngineChanged, Once, Supported, changed, has, verify
+from pipeline.readers.engines import EngineChanged, Supported, changed, checker, has
 
 SUPPORTED = (Supported("rapidocr", "3.10.0"), Supported("onnxruntime", "1.32.0"))
 
@@ -146,11 +146,7 @@ EXPECTATIONS = (
 )
 
 
-def _verify() -> None:
-    verify(__name__, SUPPORTED, EXPECTATIONS)
-
-
-check = Once(_verify)
+check = checker(__name__, SUPPORTED, EXPECTATIONS)
 _config = []
 
 
