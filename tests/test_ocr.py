@@ -60,10 +60,9 @@ def scan_ocr():
     need_engine()
     from pipeline.readers.ocr import engine, ocr_pdf_pages
 
-    engine.reset_engine()
     with pytest.MonkeyPatch.context() as mp:
         net = NetworkBlocked(mp)
-        pages = ocr_pdf_pages(SCAN, list(TABLE_PAGES))
+        pages = ocr_pdf_pages(SCAN, list(TABLE_PAGES), engine=engine.OcrEngine())
     return SimpleNamespace(pages=pages, attempts=net.attempts)
 
 
@@ -359,34 +358,35 @@ def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
     """Wide lines: upright or upside down, as the classifier's length-weighted votes say; tall
     lines: sideways; a split vote is settled by recognising the longest lines both ways, and a
     page neither signal settles is not sure."""
-    from pipeline.readers.ocr import engine, orient
+    from pipeline.readers.ocr import orient
+    from pipeline.readers.ocr.engine import OcrEngine
 
     img = np.full((400, 400, 3), 255, np.uint8)
     wide = np.array([_quad(20, 20 + 30 * k, 300, 24) for k in range(6)])
     tall = np.array([_quad(20 + 30 * k, 20, 24, 300) for k in range(6)])
     votes = []
-    monkeypatch.setattr(engine, "classify", lambda crops: votes[:len(crops)])
+    # the engine's own crop; its classifier and recogniser say what the test needs
+    engine = SimpleNamespace(crop=OcrEngine.crop, classify=lambda crops: votes[:len(crops)])
     monkeypatch.setattr(orient, "skew_of", lambda img, turns: 0.0)
 
     votes[:] = [(False, 0.99)] * 6
-    assert (orient.orientation(img, wide).turns, orient.orientation(img, wide).sure) == (0, True)
+    assert (orient.orientation(img, wide, engine).turns, orient.orientation(img, wide, engine).sure) == (0, True)
     votes[:] = [(True, 0.99)] * 5 + [(False, 0.99)]
-    assert orient.orientation(img, wide).turns == 2
+    assert orient.orientation(img, wide, engine).turns == 2
     votes[:] = [(False, 0.99)] * 6
-    assert orient.orientation(img, tall).turns == 3
+    assert orient.orientation(img, tall, engine).turns == 3
     votes[:] = [(True, 0.99)] * 6
-    assert orient.orientation(img, tall).turns == 1
+    assert orient.orientation(img, tall, engine).turns == 1
 
     votes[:] = [(True, 0.99)] * 3 + [(False, 0.99)] * 3                 # the classifier is split
-    monkeypatch.setattr(engine, "recognise_crops",
-                        lambda crops: [("文字", 0.98)] * (len(crops) // 2) + [("", 0.3)] * (len(crops) // 2))
-    o = orient.orientation(img, wide)
+    engine.recognise_crops = lambda crops: [("文字", 0.98)] * (len(crops) // 2) + [("", 0.3)] * (len(crops) // 2)
+    o = orient.orientation(img, wide, engine)
     assert (o.turns, o.sure, o.how) == (0, True, "text direction")     # reads well as it stands
-    monkeypatch.setattr(engine, "recognise_crops", lambda crops: [("", 0.5)] * len(crops))
-    o = orient.orientation(img, wide)
+    engine.recognise_crops = lambda crops: [("", 0.5)] * len(crops)
+    o = orient.orientation(img, wide, engine)
     assert not o.sure and o.how.startswith("unsure")
-    assert orient.orientation(img, np.zeros((0, 4, 2))).sure                  # a blank page
-    assert not orient.orientation(img, np.array([_quad(10, 10, 30, 30)])).sure  # digits only
+    assert orient.orientation(img, np.zeros((0, 4, 2)), engine).sure                  # a blank page
+    assert not orient.orientation(img, np.array([_quad(10, 10, 30, 30)]), engine).sure  # digits only
 
 
 def test_skew_is_measured_on_the_page():
@@ -404,7 +404,8 @@ def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
     need_engine()
     from pipeline.readers.ocr import ocr_image, orient
 
-    monkeypatch.setattr(orient, "orientation", lambda img, quads: orient.Orientation(0, 0.0, False, "unsure: test"))
+    monkeypatch.setattr(orient, "orientation",
+                        lambda img, quads, engine: orient.Orientation(0, 0.0, False, "unsure: test"))
     found = []
     ocr_image(ruled_table(), page=3, findings=found)
     assert [(f.rule, f.page, f.severity) for f in found] == [("ocr.unoriented_page", 3, "warning")]
@@ -464,7 +465,7 @@ def test_recognition_pads_a_lone_digit():
     cv2.putText(img, "0", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
     wide = np.full((44, 400, 3), 255, np.uint8)
     cv2.putText(wide, "2023", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
-    reads = engine.recognise_crops([img, wide, img])
+    reads = engine.engine_for(0).recognise_crops([img, wide, img])
     assert [t for t, _ in reads] == ["0", "2023", "0"] and reads[0] == reads[2]
 
 

@@ -12,14 +12,23 @@ uses; anything else goes to pdfplumber) follows pdfplumber's rules directly: the
 (`cluster_by_top` is `cluster_objects` on `top`), the same word breaks, the same joins. Each
 function says which pdfplumber function it stands for and why its result is the same; edges,
 intersections and table grouping are pdfplumber's own functions. `tests/test_pdf_parity.py`
-compares the outcome with the pdfplumber path on every PDF we have.
+compares the outcome with the pdfplumber path on every PDF we have. The pdfplumber names come
+from its adapter (pipeline/readers/engines/pdfplumber.py), which checks first that they are still
+what these functions expect.
 """
 from __future__ import annotations
 
-from pdfplumber import utils
-from pdfplumber.page import Page
-from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
-from pdfplumber.utils.text import LIGATURES
+from pipeline.readers.engines.pdfplumber import (
+    LIGATURES,
+    Page,
+    Table,
+    TableFinder,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+    extract_text,
+    obj_to_bbox,
+)
 
 
 class FastPage(Page):
@@ -67,8 +76,8 @@ def intersections_to_cells(intersections: dict) -> list:
     give those same lists; `edge_connects` is a pure function, so testing each right point once
     instead of once per below point keeps the outcome.
     """
-    v_sets = {p: {utils.obj_to_bbox(e) for e in d["v"]} for p, d in intersections.items()}
-    h_sets = {p: {utils.obj_to_bbox(e) for e in d["h"]} for p, d in intersections.items()}
+    v_sets = {p: {obj_to_bbox(e) for e in d["v"]} for p, d in intersections.items()}
+    h_sets = {p: {obj_to_bbox(e) for e in d["h"]} for p, d in intersections.items()}
 
     def edge_connects(p1, p2) -> bool:
         if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
@@ -254,7 +263,7 @@ def cell_text(chars: list, kwargs: dict) -> str:
     more than the work for a few characters. Anything else goes to extract_text itself.
     """
     if (kwargs and kwargs != DEFAULT_TEXT_SETTINGS) or not all(c["upright"] for c in chars):
-        return utils.extract_text(chars, **kwargs)
+        return extract_text(chars, **kwargs)
     words = [_word(w) for w in _words(chars)]
     return "\n".join(" ".join(w["text"] for w in line) for line in cluster_by_top(words))
 

@@ -30,6 +30,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Table, TextBlock
+from pipeline.readers.engines import EngineChanged
 
 MIN_SIDE = 100                 # px: smaller pictures are icons, bullets and spacers, not tables
 MAX_IMAGES = 30                # pictures OCR'd per page at most
@@ -130,12 +131,15 @@ class PageImages:
             return []                            # an icon or a spacer
         try:
             from pipeline.readers.image import _dpi
-            from pipeline.readers.ocr import ocr_image
+            from pipeline.readers.ocr import for_options, ocr_image
+            engine = for_options(self.options)
         except ImportError as e:
             self._refused(k, src, f"the OCR engine is not installed: {e}")
             return []
-        items = ocr_image(image, page=1, dpi=_dpi(image), threads=self.options.ocr_thread_count,
-                          findings=[])
+        except EngineChanged as e:          # an engine its adapter does not support: as if missing
+            self._refused(k, src, str(e))
+            return []
+        items = ocr_image(image, page=1, dpi=_dpi(image), engine=engine, findings=[])
         self.ocr_used = True
         for it in items:
             it.page, it.bbox = 1, None

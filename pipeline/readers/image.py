@@ -27,7 +27,7 @@ _PLAUSIBLE_DPI = (50, 1200)
 def read(path: Path, options: Options = Options()) -> Document:
     path = Path(path)
     try:
-        from pipeline.readers.ocr import ocr_image
+        from pipeline.readers.ocr import for_options, ocr_image
     except ImportError as e:
         raise ReaderError(f"an image needs OCR but the OCR engine is not installed: {e}", Kind.MISSING_TOOL) from e
     pages = list(_pages(path, options))
@@ -35,9 +35,9 @@ def read(path: Path, options: Options = Options()) -> Document:
         raise ReaderError("no page images found", Kind.UNSUPPORTED)
     doc = Document(source=str(path), format="image", pages=len(pages),
                    ocr_pages=list(range(1, len(pages) + 1)))
+    engine = for_options(options)
     for number, (name, image) in enumerate(pages, start=1):
-        items = ocr_image(image, page=number, dpi=_dpi(image), threads=options.ocr_thread_count,
-                          findings=doc.findings)
+        items = ocr_image(image, page=number, dpi=_dpi(image), engine=engine, findings=doc.findings)
         if not items:
             doc.findings.append(Finding("ocr.empty_page", f"page_{number}", "warning", found=name, page=number,
                                         message_zh=f"第{number}页（{name}）没有识别出任何文字",

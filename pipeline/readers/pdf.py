@@ -16,6 +16,7 @@ from pipeline.core.findings import Finding
 from pipeline.core.model import Cell, Document, Table, TextBlock
 from pipeline.core.options import Options
 from pipeline.readers import ReaderError, limits
+from pipeline.readers.engines import pdfplumber as plumber
 
 SNAP = 1.0  # points: grid coordinates closer than this are the same line
 ENGINES = ("fast", "pdfplumber")   # Options.pdf_engine: see pipeline/readers/pdf_fast.py
@@ -27,12 +28,13 @@ def read(path: Path, options: Options = Options()) -> Document:
     engine = options.pdf_engine
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; one of {ENGINES}")
+    plumber.check()
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # pdfminer raises many types for broken files
         raise _error(e, options) from e
     with pdf:
-        limits.pages(_declared_pages(pdf), options, "the PDF")
+        limits.pages(plumber.declared_pages(pdf), options, "the PDF")
         try:
             pages = pdf.pages
             limits.pages(len(pages), options, "the PDF")
@@ -72,29 +74,14 @@ def _attach_fast_objects(doc: Document, path: Path, pages: list) -> None:
                                     message_en=f"read with pdfplumber: {declined}"))
 
 
-def _declared_pages(pdf) -> int:
-    """The page count the PDF's page tree declares (/Count), read before the pages are."""
-    from pdfminer.pdftypes import resolve1
-    try:
-        return int(resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count")) or 0)
-    except Exception:       # no usable /Count: the pages themselves are counted next
-        return 0
-
-
-def _cause(e: Exception) -> BaseException:
-    """pdfplumber wraps pdfminer's exceptions: the one it wraps."""
-    return e.args[0] if e.args and isinstance(e.args[0], BaseException) else e
-
-
 def _error(e: Exception, options: Options) -> ReaderError:
     """Why pdfminer could not read the file: its kind and a sentence."""
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFEncryptionWarning, PDFPasswordIncorrect
-    cause = _cause(e)
+    cause = plumber.cause(e)
     if is_out_of_memory(cause):
         return limits.out_of_memory("the PDF", options)
-    if isinstance(cause, PDFPasswordIncorrect):
+    if plumber.needs_password(cause):
         return ReaderError("the PDF is encrypted and needs a password to be opened; not read", Kind.ENCRYPTED)
-    if isinstance(cause, (PDFEncryptionError, PDFEncryptionWarning)):
+    if plumber.unreadable_encryption(cause):
         return ReaderError(f"the PDF is encrypted in a way that cannot be read ({cause})", Kind.ENCRYPTED)
     if isinstance(cause, RecursionError):
         return ReaderError("not a readable PDF: its objects or cross-reference tables nest or loop deeper than "
@@ -216,13 +203,13 @@ def _ocr_reason(page):
 def _ocr_into(doc: Document, path: Path, needed: dict, options: Options) -> None:
     """Replace the pages that need it by their OCR reading, keeping page order."""
     try:
-        from pipeline.readers.ocr import ocr_pdf_pages
+        from pipeline.readers.ocr import for_options, ocr_pdf_pages
     except ImportError as e:
         pages = ", ".join(str(p) for p in sorted(needed))
         raise ReaderError(f"pages {pages} need OCR ({needed[min(needed)]}) but the OCR engine "
                           f"is not installed: {e}", Kind.MISSING_TOOL) from e
     notes = []
-    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, options.ocr_thread_count, findings=notes)
+    read = ocr_pdf_pages(path, sorted(needed), options.ocr_dpi, engine=for_options(options), findings=notes)
     for number, items in read.items():
         doc.items.extend(items)
     # By page only: each page's items already come in reading order, and on a page scanned

@@ -20,14 +20,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from pipeline.readers.engines import pdfium as pdfium_engine
+from pipeline.readers.engines import pdfplumber as plumber
 from pipeline.readers.fast_tables import FastPage
-
-try:
-    from pipeline.readers.pdfium_layer import FontCache, PageLayer, Unsupported
-    LAYER_ERROR = None
-except (ImportError, AttributeError, OSError) as e:   # a pypdfium2 without its own libpdfium
-    FontCache = PageLayer = None
-    Unsupported, LAYER_ERROR = Exception, f"{type(e).__name__}: {e}"
+from pipeline.readers.pdfium_layer import FontCache, PageLayer, Unsupported
 
 WARNING = "pdf.fast_path_declined"
 
@@ -36,10 +32,11 @@ def attach_objects(path: Path, pages: list):
     """Give each pdfplumber page of `path` its objects as pdfium reads them.
 
     Returns None when every page got them, else the reason none did (the pages are then left
-    untouched, to be parsed by pdfminer as usual).
+    untouched, to be parsed by pdfminer as usual). An engine its adapter does not support raises
+    EngineChanged (pipeline/readers/engines): that is no doubt about one file.
     """
-    if LAYER_ERROR:
-        return f"the pdfium bindings are not available ({LAYER_ERROR})"
+    pdfium_engine.check()
+    plumber.check()
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as e:   # pypdfium2 raises PdfiumError, but be sure: this is only a shortcut
@@ -60,7 +57,6 @@ def attach_objects(path: Path, pages: list):
         fonts.close()
         pdf.close()
     for page, objects in zip(pages, layers):
-        # pdfplumber's Page.objects returns `_objects` when it is set and parses only otherwise
-        page._objects = objects
-        page.__class__ = FastPage   # the same page, with the quicker (same-result) table finder
+        # the same page, its objects read by pdfium, with the quicker (same-result) table finder
+        plumber.give_objects(page, objects, FastPage)
     return None

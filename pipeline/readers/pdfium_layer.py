@@ -25,6 +25,9 @@ The dicts carry what pdfplumber's algorithms read — positions, sizes, text, `u
 stroke and fill — but not font names, colours, line widths or marked-content ids, which pdfium
 reports differently (substituted font names, line width 1 for unstroked paths) and which no
 step of the pipeline uses.
+
+The pdfium functions of the loops come from pypdfium2's adapter (pipeline/readers/engines/pdfium.py),
+bound on plain integer handles.
 """
 from __future__ import annotations
 
@@ -33,7 +36,8 @@ import struct
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as R
-import pypdfium2_raw.bindings
+
+from pipeline.readers.engines.pdfium import address, functions
 
 TEXT, PATH, IMAGE, SHADING, FORM = 1, 2, 3, 4, 5
 LINETO, BEZIERTO, MOVETO = 0, 1, 2
@@ -43,51 +47,6 @@ EPS = 0.01  # points: slack when comparing pdfium's float32 boxes with our float
 class Unsupported(Exception):
     """A page this layer cannot reproduce exactly; read the file with pdfplumber instead."""
 
-
-class _C:
-    """pdfium functions for the per-character and per-segment loops, on plain integer handles.
-
-    The very library pypdfium2 loaded, bound again without pypdfium2's typed-pointer
-    conversions, which cost more than the calls themselves.
-    """
-    lib = ctypes.CDLL(pypdfium2_raw.bindings._libs["pdfium"]._name,
-                      handle=pypdfium2_raw.bindings._libs["pdfium"]._handle)
-
-
-def _bind(name, restype, *argtypes):
-    fn = getattr(_C.lib, name)
-    fn.restype, fn.argtypes = restype, argtypes
-    return fn
-
-
-_V, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-_PD, _PF, _PI = ctypes.POINTER(ctypes.c_double), ctypes.POINTER(_F), ctypes.POINTER(_I)
-_PM = ctypes.POINTER(R.FS_MATRIX)
-_C.count_chars = _bind("FPDFText_CountChars", _I, _V)
-_C.text_index = _bind("FPDFText_GetTextIndexFromCharIndex", _I, _V, _I)
-_C.unicode = _bind("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
-_C.is_generated = _bind("FPDFText_IsGenerated", _I, _V, _I)
-_C.map_error = _bind("FPDFText_HasUnicodeMapError", _I, _V, _I)
-_C.text_object = _bind("FPDFText_GetTextObject", _V, _V, _I)
-_C.origin = _bind("FPDFText_GetCharOrigin", _I, _V, _I, _PD, _PD)
-_C.loose_box = _bind("FPDFText_GetLooseCharBox", _I, _V, _I, ctypes.POINTER(R.FS_RECTF))
-_C.char_matrix = _bind("FPDFText_GetMatrix", _I, _V, _I, _PM)
-_C.font_size = _bind("FPDFText_GetFontSize", ctypes.c_double, _V, _I)
-_C.text_font = _bind("FPDFTextObj_GetFont", _V, _V)
-_C.descent = _bind("FPDFFont_GetDescent", _I, _V, _F, _PF)
-_C.glyph_width = _bind("FPDFFont_GetGlyphWidth", _I, _V, ctypes.c_uint, _F, _PF)
-_C.count_objects = _bind("FPDFPage_CountObjects", _I, _V)
-_C.get_object = _bind("FPDFPage_GetObject", _V, _V, _I)
-_C.object_type = _bind("FPDFPageObj_GetType", _I, _V)
-_C.object_matrix = _bind("FPDFPageObj_GetMatrix", _I, _V, _PM)
-_C.draw_mode = _bind("FPDFPath_GetDrawMode", _I, _V, _PI, _PI)
-_C.count_segments = _bind("FPDFPath_CountSegments", _I, _V)
-_C.segment = _bind("FPDFPath_GetPathSegment", _V, _V, _I)
-_C.segment_point = _bind("FPDFPathSegment_GetPoint", _I, _V, _PF, _PF)
-_C.segment_type = _bind("FPDFPathSegment_GetType", _I, _V)
-_C.segment_close = _bind("FPDFPathSegment_GetClose", _I, _V)
-_C.image_size = _bind("FPDFImageObj_GetImagePixelSize", _I, _V, ctypes.POINTER(ctypes.c_uint),
-                      ctypes.POINTER(ctypes.c_uint))
 
 _F32 = struct.Struct("<f")
 _SHORT = {}
@@ -109,10 +68,6 @@ def f32(v: float) -> float:
             _SHORT.clear()
         _SHORT[v] = s
     return s
-
-
-def _address(handle) -> int:
-    return ctypes.cast(handle, ctypes.c_void_p).value
 
 
 class FontCache:
@@ -165,7 +120,7 @@ class PageLayer:
                 by_object = self._chars_by_text_object(textpage)
             finally:
                 textpage.close()
-            self._walk(_address(page.raw), by_object)
+            self._walk(address(page.raw), by_object)
         finally:
             if own:
                 fonts.close()
@@ -178,13 +133,14 @@ class PageLayer:
         This loop runs once per character: it asks pdfium for each text object's matrix, size
         and font once, and for a glyph's width once per font.
         """
-        tp = _address(textpage.raw)
-        n = _C.count_chars(tp)
+        C = functions()
+        tp = address(textpage.raw)
+        n = C.count_chars(tp)
         text = textpage.get_text_range(0, n) if n else ""
-        if len(text) != n or (n and _C.text_index(tp, n - 1) != n - 1):
-            text = "".join(chr(_C.unicode(tp, i)) for i in range(n))
-        is_generated, map_error, text_object = _C.is_generated, _C.map_error, _C.text_object
-        origin, loose_box = _C.origin, _C.loose_box
+        if len(text) != n or (n and C.text_index(tp, n - 1) != n - 1):
+            text = "".join(chr(C.unicode(tp, i)) for i in range(n))
+        is_generated, map_error, text_object = C.is_generated, C.map_error, C.text_object
+        origin, loose_box = C.origin, C.loose_box
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.byref(ox), ctypes.byref(oy)
         loose = R.FS_RECTF()
@@ -276,19 +232,20 @@ class PageLayer:
     def _text_state(self, tp: int, i: int, textobj: int) -> tuple:
         """The text object of character i: its matrix (a, b, c, d, e, f), font size, descent ×
         size, font handle, the font's width table and the characters whose width was checked."""
+        C = functions()
         cache = self.fonts
         m = cache.matrix
-        _C.char_matrix(tp, i, m)
+        C.char_matrix(tp, i, m)
         raw = (m.a, m.b, m.c, m.d)
         abcd = cache.matrices.get(raw)
         if abcd is None:
             abcd = cache.matrices[raw] = tuple(f32(v) for v in raw)
-        size = _C.font_size(tp, i)
-        font = _C.text_font(textobj)
+        size = C.font_size(tp, i)
+        font = C.text_font(textobj)
         descent = cache.descents.get(font)
         if descent is None:
             out = ctypes.c_float()
-            _C.descent(font, 1000.0, ctypes.byref(out))
+            C.descent(font, 1000.0, ctypes.byref(out))
             dsc = round(out.value, 3)
             # pdfminer: "/Descent should always be a negative number"
             descent = cache.descents[font] = (-dsc if dsc > 0 else dsc) / 1000.0
@@ -304,8 +261,9 @@ class PageLayer:
     @staticmethod
     def _width(font: int, ch: str, widths: dict) -> float:
         """The advance of `ch` in 1/1000 em, from the font's /Widths or /W (negative: vertical)."""
+        C = functions()
         out = ctypes.c_float()
-        if not _C.glyph_width(font, ord(ch), 1000.0, ctypes.byref(out)):
+        if not C.glyph_width(font, ord(ch), 1000.0, ctypes.byref(out)):
             raise Unsupported("no glyph width")
         w = widths[ch] = f32(out.value)
         return w
@@ -313,10 +271,11 @@ class PageLayer:
     # -- page objects in content order --------------------------------------------------------
 
     def _walk(self, page: int, by_object: dict) -> None:
+        C = functions()
         chars, seen = [], 0
-        for k in range(_C.count_objects(page)):
-            obj = _C.get_object(page, k)
-            kind = _C.object_type(obj)
+        for k in range(C.count_objects(page)):
+            obj = C.get_object(page, k)
+            kind = C.object_type(obj)
             if kind == TEXT:
                 group = by_object.get(obj)
                 if not group:
@@ -336,29 +295,31 @@ class PageLayer:
             self.objects["char"] = chars
 
     def _matrix(self, obj: int) -> tuple:
+        C = functions()
         m = R.FS_MATRIX()
-        if not _C.object_matrix(obj, ctypes.byref(m)):
+        if not C.object_matrix(obj, ctypes.byref(m)):
             raise Unsupported("no object matrix")
         return (f32(m.a), f32(m.b), f32(m.c), f32(m.d), f32(m.e), f32(m.f))
 
     def _path(self, obj: int) -> None:
         """pdfminer's subpaths of one pdfium path object, as ("m"|"l"|"c"|"h", point) lists."""
+        C = functions()
         a, b, c, d, e, f = self._matrix(obj)
         fill, stroke = ctypes.c_int(), ctypes.c_int()
-        _C.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+        C.draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke))
         attrs = {"stroke": bool(stroke.value), "fill": bool(fill.value),
                  "evenodd": fill.value == 1}
         px, py = ctypes.c_float(), ctypes.c_float()
         ppx, ppy = ctypes.byref(px), ctypes.byref(py)
         subpaths, ops = [], None
         bezier = 0
-        for i in range(_C.count_segments(obj)):
-            seg = _C.segment(obj, i)
-            _C.segment_point(seg, ppx, ppy)
+        for i in range(C.count_segments(obj)):
+            seg = C.segment(obj, i)
+            C.segment_point(seg, ppx, ppy)
             x, y = f32(px.value), f32(py.value)
             pt = (a * x + c * y + e, b * x + d * y + f)
-            kind = _C.segment_type(seg)
-            closed = bool(_C.segment_close(seg))
+            kind = C.segment_type(seg)
+            closed = bool(C.segment_close(seg))
             if kind == MOVETO:
                 ops = [("m", pt)]
                 subpaths.append(ops)
@@ -417,12 +378,13 @@ class PageLayer:
 
     def _image(self, obj: int) -> None:
         """pdfminer's LTImage: the unit square through the image's matrix."""
+        C = functions()
         a, b, c, d, e, f = self._matrix(obj)
         xs = (e, a + e, c + e, a + c + e)
         ys = (f, b + f, d + f, b + d + f)
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         w, h = ctypes.c_uint(), ctypes.c_uint()
-        _C.image_size(obj, ctypes.byref(w), ctypes.byref(h))
+        C.image_size(obj, ctypes.byref(w), ctypes.byref(h))
         H = self.height
         top = H - y1
         self.objects.setdefault("image", []).append({

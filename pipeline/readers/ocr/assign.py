@@ -23,7 +23,6 @@ import cv2
 import numpy as np
 
 from pipeline.core.model import Cell, Table, TextBlock
-from pipeline.readers.ocr import engine
 from pipeline.readers.ocr.grid import SNAP
 from pipeline.readers.ocr.ink import ONE_LIKE, SPECK_MARKS, dash_or_dot, ink_box, slash_or_one, specks
 
@@ -33,9 +32,10 @@ SPECKS_ONLY = 0.95      # a cell whose only marks are specks is blank, nearly as
 READ_HEIGHT = 24        # px: a crop read on its own is at least this high (digits are ~21 px)
 
 
-def page_items(words, tables, masks, color, page: int) -> list:
+def page_items(words, tables, masks, color, page: int, engine) -> list:
     """Items of one page, top to bottom: a Table per grid, a TextBlock per text line outside them.
-    `color()` returns the straightened colour page, for re-reading cells."""
+    `color()` returns the straightened colour page, for re-reading cells with `engine`
+    (readers.ocr.engine.OcrEngine)."""
     items, rest = [], list(words)
     # Smallest first: a ruled frame drawn around a table must not take the table's words.
     for grid in sorted(tables, key=lambda g: (g.bbox[2] - g.bbox[0]) * (g.bbox[3] - g.bbox[1])):
@@ -43,20 +43,20 @@ def page_items(words, tables, masks, color, page: int) -> list:
             continue  # a framed paragraph, not a table: its lines stay text
         inside = [w for w in rest if _inside(w.centre, grid.bbox)]
         rest = [w for w in rest if not _inside(w.centre, grid.bbox)]
-        items.append(_table(grid, inside, masks, color, page))
+        items.append(_table(grid, inside, masks, color, page, engine))
     for line in group_lines([w for w in rest if w.score >= NOISE_SCORE], split_gaps=True):
         items.append(TextBlock(text=join_line(line), page=page, bbox=_union([w.box for w in line])))
     items.sort(key=lambda it: (round(it.bbox[1]), it.bbox[0]))
     return items
 
 
-def _table(grid, words, masks, color, page) -> Table:
+def _table(grid, words, masks, color, page, engine) -> Table:
     image = _Lazy(color)
     rules = _Lazy(lambda: cv2.dilate(cv2.bitwise_or(masks.horizontal, masks.vertical),
                                      cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))))
     by_cell = {id(c): [] for c in grid.cells}
     for w in words:
-        for cell, part in _split_across(grid, w, masks, rules, image):
+        for cell, part in _split_across(grid, w, masks, rules, image, engine):
             by_cell[id(cell)].append(part)
     cells, blanks = [], []
     for gc in grid.cells:
@@ -69,8 +69,8 @@ def _table(grid, words, masks, color, page) -> Table:
         else:
             blanks.append(cell)
         cells.append(cell)
-    _reread_inked(blanks, masks, rules, image)
-    _despeckle([c for c in cells if SPECK_MARKS & set(c.text)], masks, rules, image)
+    _reread_inked(blanks, masks, rules, image, engine)
+    _despeckle([c for c in cells if SPECK_MARKS & set(c.text)], masks, rules, image, engine)
     for cell in cells:
         if cell.text.strip() in ONE_LIKE | {"/"}:
             slash_or_one(cell, masks, rules)
@@ -102,7 +102,7 @@ def _crop(image, box, pad: int = 6, origin: bool = False):
     return (crop, (left, top)) if origin else crop
 
 
-def _reread_inked(cells: list, masks, rules, image) -> None:
+def _reread_inked(cells: list, masks, rules, image, engine) -> None:
     """Blank cells that show ink: recognise their ink on its own."""
     targets, crops = [], []
     for cell in cells:
@@ -116,7 +116,7 @@ def _reread_inked(cells: list, masks, rules, image) -> None:
         cell.confidence = score if text else 0.0
 
 
-def _despeckle(cells: list, masks, rules, image) -> None:
+def _despeckle(cells: list, masks, rules, image, engine) -> None:
     """Cells whose reading holds a speck-like mark (".0", ":") and whose ink shows specks: read
     again with the specks painted out; a cell holding nothing but specks is blank. A reading
     the ink does not explain so is left as it is."""
@@ -140,7 +140,7 @@ def _despeckle(cells: list, masks, rules, image) -> None:
             cell.text, cell.confidence = text, score
 
 
-def _split_across(grid, w, masks, rules, image) -> list:
+def _split_across(grid, w, masks, rules, image, engine) -> list:
     """[(cell, word)] for a word: its own cell or, when one detected box runs over a vertical
     rule (faint rules let "0 0" be found as one line), a piece for each cell it covers. Pieces
     follow the spaces in the text when they match the cells; otherwise each cell's part of the

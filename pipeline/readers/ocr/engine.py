@@ -17,10 +17,12 @@ Why this wrapper exists:
 - Low-scoring lines are kept (`text_score` 0): inside a table a doubtful number must surface with
   its low confidence, not vanish into a blank cell. Callers filter text outside tables.
 
-One engine per process (models load once, ~1 s); onnxruntime on CPU is deterministic for a
-fixed thread count. The run's options say how many threads it may use (`use_threads`, from
-Options.ocr_thread_count: cores ÷ workers when several processes OCR at once); 0 leaves
-onnxruntime its default of every core.
+The engine is an object, `OcrEngine`, made for the run's options (`for_options`: its thread
+count, Options.ocr_thread_count, cores ÷ workers when several processes OCR at once; 0 leaves
+onnxruntime its default of every core) and passed down the OCR path (pages → orient, assign).
+Loading the models costs ~0.5 s, so each process keeps one engine per thread count
+(`engine_for`); onnxruntime on CPU is deterministic for a fixed thread count. Everything that
+reaches into RapidOCR beyond its public API is in its adapter, pipeline/readers/engines/rapidocr.py.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from pipeline.readers.engines import rapidocr
 
 DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -50,8 +54,6 @@ REC_BATCH = 6          # crops per recognition batch at most (more only pads mor
 BATCH_WIDTH = 600      # … and px of padded width at most: wider crops are read alone (_batches)
 MIN_REC_RATIO = 2.0    # a crop is padded to at least twice its height: a lone "0" padded only to a
                        # square reads as "O" now and then, given room it reads 0.99
-
-_lock = threading.Lock()
 
 
 class EngineUnavailable(ImportError):
@@ -88,10 +90,9 @@ class Word:
 
 def models_dir() -> Path:
     try:
-        import rapidocr
+        return rapidocr.package_dir() / "models"
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise EngineUnavailable(f"rapidocr is not installed: {e}") from e
-    return Path(rapidocr.__file__).resolve().parent / "models"
 
 
 def engine_params(threads: int = 0) -> dict:
@@ -111,65 +112,95 @@ def engine_params(threads: int = 0) -> dict:
     return params
 
 
-_threads = 0
-_engine = None
+class OcrEngine:
+    """RapidOCR's models on `threads` onnxruntime threads (0: onnxruntime's default), and the
+    steps the page reader runs with them. The models load on first use; readers take the
+    process's engine for their options (`for_options`) rather than making one each."""
 
-
-def use_threads(threads: int) -> None:
-    """Set the thread count of this process's engine (from the run's options). It takes effect
-    when the engine is made: one engine per process, and never a second one in a forked worker,
-    where onnxruntime cannot start new sessions safely once its parent has run one."""
-    global _threads
-    _threads = int(threads or 0)
-
-
-def get_engine():
-    """The process-wide RapidOCR instance (models load on first use)."""
-    global _engine
-    if _engine is None:
+    def __init__(self, threads: int = 0):
+        self.threads = int(threads or 0)
+        params = {**engine_params(self.threads), **SESSION_PARAMS}
         try:
-            from rapidocr import RapidOCR
-        except ImportError as e:  # pragma: no cover
+            self.models = rapidocr.Models(params)
+        except ImportError as e:  # pragma: no cover - depends on the environment
             raise EngineUnavailable(f"rapidocr is not installed: {e}") from e
-        _engine = RapidOCR(params={**engine_params(_threads), **SESSION_PARAMS})
-    return _engine
+
+    def recognise_crops(self, crops: list) -> list:
+        """Recognition only (no detection) of BGR crops → [(text, score)], in the order given.
+
+        Crops are sorted by width and read in batches (`_batches`), each padded to its own
+        widest crop (see the module docstring); a crop's own pixels are scaled exactly as the
+        engine does."""
+        if not crops:
+            return []
+        import cv2
+
+        ratios = [max(c.shape[1], 1) / max(c.shape[0], 1) for c in crops]
+        order = np.argsort(np.array(ratios), kind="stable")
+        out = [("", 0.0)] * len(crops)
+        for idx in _batches(order, ratios):
+            widest = max(max(ratios[i] for i in idx), MIN_REC_RATIO)
+            width = int(np.ceil(REC_HEIGHT * widest))
+            batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
+            for k, i in enumerate(idx):
+                w = max(1, min(width, int(np.ceil(REC_HEIGHT * ratios[i]))))
+                img = cv2.resize(_bgr(crops[i]), (w, REC_HEIGHT)).astype(np.float32)
+                batch[k, :, :, :w] = (img.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+            lines = self.models.recognise(batch, [ratios[i] for i in idx], widest)
+            for k, i in enumerate(idx):
+                text, score = lines[k]
+                out[i] = (text.strip(), float(score))
+        return out
+
+    def detect(self, img: np.ndarray, long_side: int) -> np.ndarray:
+        """Text line quadrilaterals (N×4×2, tl tr br bl, in pixels of `img`) found by the
+        detector on the image reduced to `long_side` pixels (never enlarged). Where the lines
+        are, and which way they run, needs far fewer pixels than reading them: a line 30 px high
+        at 200 dpi is still 12 px high at a long side of 960."""
+        import cv2
+
+        h, w = img.shape[:2]
+        f = min(1.0, long_side / max(h, w))
+        small = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else img
+        boxes = self.models.detect(np.ascontiguousarray(small), max(small.shape[:2]))
+        if boxes is None or len(boxes) == 0:
+            return np.zeros((0, 4, 2), dtype=np.float64)
+        return np.asarray(boxes, dtype=np.float64) / f
+
+    def classify(self, crops: list) -> list:
+        """The direction classifier's verdict on each crop: [(turned by 180°, its score)]."""
+        if not crops:
+            return []
+        return [("180" in str(label), float(score))
+                for label, score in self.models.classify([_bgr(c) for c in crops])]
+
+    @staticmethod
+    def crop(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
+        """The image under a detected quadrilateral, straightened to a rectangle along the line
+        (the engine's own crop, which also turns a tall crop a quarter counter-clockwise)."""
+        return rapidocr.crop(img, np.asarray(quad, dtype=np.float32).copy())
 
 
-def reset_engine() -> None:
-    """Forget this process's engine (tests that measure a cold start)."""
-    global _engine
-    _engine = None
+_engines = {}
+_engines_lock = threading.Lock()
 
 
-def recognise_crops(crops: list) -> list:
-    """Recognition only (no detection) of BGR crops → [(text, score)], in the order given.
+def engine_for(threads: int = 0) -> OcrEngine:
+    """This process's engine for `threads`, made on the first request for that count: one set
+    of models per process and setting, and a request with another count gets its own engine.
+    Never made in a parent before it forks its workers (the run does not OCR there), where
+    onnxruntime could not start sessions safely in the children."""
+    threads = int(threads or 0)
+    with _engines_lock:
+        engine = _engines.get(threads)
+        if engine is None:
+            engine = _engines[threads] = OcrEngine(threads)
+    return engine
 
-    Crops are sorted by width and read in batches (`_batches`), each padded to its own widest
-    crop (see the module docstring); a crop's own pixels are scaled exactly as the engine does."""
-    if not crops:
-        return []
-    import cv2
 
-    rec = get_engine()._load_rec_model()
-    ratios = [max(c.shape[1], 1) / max(c.shape[0], 1) for c in crops]
-    order = np.argsort(np.array(ratios), kind="stable")
-    out = [("", 0.0)] * len(crops)
-    for idx in _batches(order, ratios):
-        widest = max(max(ratios[i] for i in idx), MIN_REC_RATIO)
-        width = int(np.ceil(REC_HEIGHT * widest))
-        batch = np.zeros((len(idx), 3, REC_HEIGHT, width), dtype=np.float32)
-        for k, i in enumerate(idx):
-            w = max(1, min(width, int(np.ceil(REC_HEIGHT * ratios[i]))))
-            img = cv2.resize(_bgr(crops[i]), (w, REC_HEIGHT)).astype(np.float32)
-            batch[k, :, :, :w] = (img.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
-        with _lock:
-            preds = rec.session(batch)
-        lines, _ = rec.postprocess_op(preds, False, wh_ratio_list=[ratios[i] for i in idx],
-                                      max_wh_ratio=widest)
-        for k, i in enumerate(idx):
-            text, score = lines[k]
-            out[i] = (text.strip(), float(score))
-    return out
+def for_options(options) -> OcrEngine:
+    """The engine for a run's options (pipeline.core.options.Options: its OCR thread count)."""
+    return engine_for(options.ocr_thread_count)
 
 
 def _batches(order, ratios) -> list:
@@ -194,39 +225,3 @@ def _bgr(crop: np.ndarray) -> np.ndarray:
     if crop.ndim == 2:
         return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
     return crop
-
-
-def detect(img: np.ndarray, long_side: int) -> np.ndarray:
-    """Text line quadrilaterals (N×4×2, tl tr br bl, in pixels of `img`) found by the detector on
-    the image reduced to `long_side` pixels (never enlarged). Where the lines are, and which way
-    they run, needs far fewer pixels than reading them: a line 30 px high at 200 dpi is still
-    12 px high at a long side of 960."""
-    import cv2
-
-    h, w = img.shape[:2]
-    f = min(1.0, long_side / max(h, w))
-    small = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else img
-    det = get_engine()._load_det_model()
-    with _lock:
-        det.limit_type, det.limit_side_len = "max", max(small.shape[:2])
-        out = det(np.ascontiguousarray(small))
-    if out.boxes is None or len(out.boxes) == 0:
-        return np.zeros((0, 4, 2), dtype=np.float64)
-    return np.asarray(out.boxes, dtype=np.float64) / f
-
-
-def classify(crops: list) -> list:
-    """The direction classifier's verdict on each crop: [(turned by 180°, its score)]."""
-    if not crops:
-        return []
-    cls = get_engine()._load_cls_model()
-    with _lock:
-        out = cls([_bgr(c) for c in crops])
-    return [("180" in str(label), float(score)) for label, score in out.cls_res]
-
-
-def crop(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The image under a detected quadrilateral, straightened to a rectangle along the line (the
-    engine's own crop, which also turns a tall crop a quarter counter-clockwise)."""
-    from rapidocr.utils.process_img import get_rotate_crop_image
-    return get_rotate_crop_image(img, np.asarray(quad, dtype=np.float32).copy())

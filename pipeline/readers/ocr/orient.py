@@ -28,8 +28,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pipeline.readers.ocr import engine
-
 LINE_RATIO = 2.5        # a box this many times longer than high is a line of several characters
 SAMPLE = 16             # longest lines the classifier is asked about
 SURE_SHARE = 0.8        # share of the (length-weighted) votes a verdict needs on its own
@@ -52,8 +50,9 @@ class Orientation:
     how: str = "classifier"
 
 
-def orientation(img: np.ndarray, quads: np.ndarray) -> Orientation:
-    """The page's orientation from its detected line boxes (pixels of `img`)."""
+def orientation(img: np.ndarray, quads: np.ndarray, engine) -> Orientation:
+    """The page's orientation from its detected line boxes (pixels of `img`), asking `engine`
+    (readers.ocr.engine.OcrEngine) for the crops' direction."""
     sizes = [_size(q) for q in quads]
     wide = [(q, l) for q, (l, h) in zip(quads, sizes) if l >= LINE_RATIO * h]
     tall = [(q, h) for q, (l, h) in zip(quads, sizes) if h >= LINE_RATIO * l]
@@ -74,7 +73,7 @@ def orientation(img: np.ndarray, quads: np.ndarray) -> Orientation:
     share = flipped / (flipped + upright) if flipped + upright > 0 else 0.5
     how, sure = "classifier", True
     if SURE_SHARE > share > 1 - SURE_SHARE:
-        turned = _reads_better_turned([c for c in crops[:DIRECTION_LINES]])
+        turned = _reads_better_turned([c for c in crops[:DIRECTION_LINES]], engine)
         if turned is None:
             how, sure = f"unsure: classifier {share:.0%} turned, recognition undecided", False
             turned = share > 0.5
@@ -86,7 +85,7 @@ def orientation(img: np.ndarray, quads: np.ndarray) -> Orientation:
     return Orientation(turns, skew_of(img, turns), sure, how)
 
 
-def _reads_better_turned(crops: list):
+def _reads_better_turned(crops: list, engine):
     """True when the crops read clearly better turned by 180°, False when clearly better as they
     are, None when neither way is clearly better."""
     if not crops:

@@ -31,7 +31,8 @@ import numpy as np
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Table
-from pipeline.readers.ocr import assign, engine, grid, orient, render
+from pipeline.readers.ocr import assign, grid, orient, render
+from pipeline.readers.ocr.engine import OcrEngine, Word, engine_for
 
 # Page images are brought to the size range a 150–250 dpi A4 scan has: the recogniser reads
 # small print badly below it, and the engine shrinks larger images to 2000 px anyway.
@@ -44,29 +45,32 @@ PROSE_SURE = 0.9    # … and again at full width when it reads below this
 
 
 def ocr_pdf_pages(path, page_numbers, dpi: float = render.DEFAULT_DPI, threads: int = 0,
-                  findings: list | None = None) -> dict:
+                  findings: list | None = None, engine: OcrEngine | None = None) -> dict:
     """OCR the given 1-based pages of a PDF → {page: [TextBlock | Table]} with bboxes in points.
-    `threads`: for the engine (0: onnxruntime's default, every core); `findings`: a list that
-    receives the pages' notices (a page that could not be oriented)."""
-    engine.use_threads(threads)
+    `engine`: the OCR engine to read with (readers pass the one for their options,
+    engine.for_options), else this process's engine for `threads` (0: onnxruntime's default,
+    every core); `findings`: a list that receives the pages' notices (a page that could not be
+    oriented)."""
+    engine = engine if engine is not None else engine_for(threads)
     out = {}
     for n, img, scale in render.render_pages(path, page_numbers, dpi):
-        out[n] = read_page_image(img, page=n, px_per_pt=scale, findings=findings)
+        out[n] = read_page_image(img, page=n, px_per_pt=scale, engine=engine, findings=findings)
     return out
 
 
 def ocr_image(image, page: int = 1, dpi: float = 72.0, threads: int = 0,
-              findings: list | None = None) -> list:
+              findings: list | None = None, engine: OcrEngine | None = None) -> list:
     """OCR a page image (numpy array: BGR or grey, or a PIL image) → items. Bboxes are in points
-    at `dpi` (default 72: one point per pixel of the image as given)."""
-    engine.use_threads(threads)
+    at `dpi` (default 72: one point per pixel of the image as given); `engine` and `threads` as
+    for ocr_pdf_pages."""
+    engine = engine if engine is not None else engine_for(threads)
     img = to_bgr(image)
     factor, side = 1.0, max(img.shape[:2])
     if side < MIN_SIDE or side > MAX_SIDE:
         factor = (MIN_SIDE if side < MIN_SIDE else MAX_SIDE) / side
         img = cv2.resize(img, None, fx=factor, fy=factor,
                          interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
-    return read_page_image(img, page=page, px_per_pt=factor * dpi / 72.0, findings=findings)
+    return read_page_image(img, page=page, px_per_pt=factor * dpi / 72.0, engine=engine, findings=findings)
 
 
 def to_bgr(image) -> np.ndarray:
@@ -79,9 +83,10 @@ def to_bgr(image) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
-def read_page_image(img: np.ndarray, page: int, px_per_pt: float, findings: list | None = None) -> list:
+def read_page_image(img: np.ndarray, page: int, px_per_pt: float, engine: OcrEngine,
+                    findings: list | None = None) -> list:
     quads = engine.detect(img, DET_SIDE)
-    o = orient.orientation(img, quads)
+    o = orient.orientation(img, quads, engine)
     if not o.sure and findings is not None:
         findings.append(unoriented(page, o))
     m, size = orient.rotation(img.shape, o.turns, o.skew)
@@ -92,13 +97,13 @@ def read_page_image(img: np.ndarray, page: int, px_per_pt: float, findings: list
     tables = grid.find_tables(gray, masks)
     boxes = [t.bbox for t in tables if len(t.cells) >= 2]
     prose = [not any(_inside(q.mean(axis=0), b) for b in boxes) for q in quads]
-    words = read_lines(work, quads, prose)
-    items = assign.page_items(words, tables, masks, lambda: work, page)
+    words = read_lines(work, quads, engine, prose)
+    items = assign.page_items(words, tables, masks, lambda: work, page, engine)
     _to_points(items, np.linalg.inv(m), px_per_pt)
     return items
 
 
-def read_lines(img: np.ndarray, quads: np.ndarray, prose=None) -> list:
+def read_lines(img: np.ndarray, quads: np.ndarray, engine: OcrEngine, prose=None) -> list:
     """[Word] for the line boxes of an upright page: each recognised on its own crop.
 
     A line outside the tables (`prose[i]`) is read narrowed to PROSE_WIDTH of its width: running
@@ -127,7 +132,7 @@ def read_lines(img: np.ndarray, quads: np.ndarray, prose=None) -> list:
     for i, again in zip(doubtful, engine.recognise_crops([crops[i] for i in doubtful])):
         if again[1] > best[i][1]:
             best[i] = again
-    return [engine.Word(np.asarray(q, dtype=np.float64), text, score)
+    return [Word(np.asarray(q, dtype=np.float64), text, score)
             for q, (text, score) in zip(quads, best) if text]
 
 
