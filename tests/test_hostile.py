@@ -22,7 +22,7 @@ import sys
 import hostile
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, absent
 
 RAW = ROOT / "raw"
 
@@ -56,7 +56,7 @@ class Inotify:
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.fd = self.libc.inotify_init1(os.O_NONBLOCK)
         if self.fd < 0:
-            pytest.skip("inotify is not available")
+            absent("inotify is not available")
         self.names = {}
         for p in paths:
             wd = self.libc.inotify_add_watch(self.fd, os.fsencode(p), self.EVENTS)
@@ -97,12 +97,14 @@ def hostile_run(tmp_path_factory):
             "cells": pd.read_parquet(out / "cells.parquet"), "flags": pd.read_parquet(out / "flags.parquet")}
 
 
+@pytest.mark.unit
 def test_the_kinds_are_many_and_each_is_written():
     assert len(hostile.KINDS) >= 30
     assert len({k.name for k in hostile.KINDS}) == len(hostile.KINDS)
     assert {k.outcome for k in hostile.KINDS} == {"failed", "not_a_report", "extracted"}
 
 
+@pytest.mark.e2e
 def test_the_run_completes_and_every_file_has_its_row(hostile_run):
     p, reports = hostile_run["proc"], hostile_run["reports"]
     assert p.returncode == 1, p.stderr[-3000:]          # files failed: said, not crashed
@@ -117,6 +119,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @pytest.mark.parametrize("kind", BAD, ids=lambda k: k.name)
+@pytest.mark.e2e
 def test_every_bad_file_gets_its_row_and_a_readable_sentence(hostile_run, kind):
     reports = hostile_run["reports"]
     sources = [s for s, k in hostile_run["made"].items() if k is kind]
@@ -131,6 +134,7 @@ def test_every_bad_file_gets_its_row_and_a_readable_sentence(hostile_run, kind):
         assert row["n_cells"] == 0
 
 
+@pytest.mark.e2e
 def test_a_non_report_says_what_was_found_instead(hostile_run):
     reports, flags = hostile_run["reports"], hostile_run["flags"]
     garden = reports.loc["pdf/garden_club.pdf"]
@@ -151,6 +155,7 @@ def truth_cells(sample: str) -> dict:
 
 
 @pytest.mark.parametrize("kind", GOOD, ids=lambda k: k.name)
+@pytest.mark.e2e
 def test_every_good_file_keeps_all_its_cells(hostile_run, kind):
     reports, cells = hostile_run["reports"], hostile_run["cells"]
     made = [(s, k) for s, k in hostile_run["made"].items() if k.name == kind.name]
@@ -170,6 +175,7 @@ def test_every_good_file_keeps_all_its_cells(hostile_run, kind):
         assert not wrong, (source, list(wrong.items())[:5])
 
 
+@pytest.mark.e2e
 def test_nothing_outside_the_input_folder_is_read(hostile_run):
     base, folder, out = hostile_run["base"], hostile_run["in"], hostile_run["out"]
     assert hostile_run["touched"] == []          # inotify: no process opened or listed the canary's folder
@@ -188,6 +194,7 @@ def test_nothing_outside_the_input_folder_is_read(hostile_run):
         assert not any(m in text for m in markers), name
 
 
+@pytest.mark.e2e
 def test_links_outside_are_read_only_when_asked(tmp_path):
     from pipeline.runtime.run import run
     folder, outside = tmp_path / "in", tmp_path / "outside"
@@ -205,6 +212,7 @@ def test_links_outside_are_read_only_when_asked(tmp_path):
     assert row["status"] == "ok" and row["n_cells"] == len(truth_cells(sample))
 
 
+@pytest.mark.e2e
 def test_the_canary_sees_a_file_that_is_read(tmp_path):
     """The checks above can fail: following the link on purpose trips all three."""
     folder, outside, out = tmp_path / "in", tmp_path / "outside", tmp_path / "out"
@@ -224,6 +232,7 @@ def test_the_canary_sees_a_file_that_is_read(tmp_path):
     assert any(hostile.MARKER in p.read_text(encoding="utf-8") for p in (out / "work" / "parse").glob("*.json"))
 
 
+@pytest.mark.e2e
 def test_a_file_over_a_limit_is_read_again_under_a_higher_one(tmp_path):
     """Limits are not part of the cache key: raising one redoes the files that failed on it and
     nothing else."""

@@ -37,6 +37,7 @@ def generated(tmp_path_factory):
     return paths, truth, out
 
 
+@pytest.mark.e2e
 def test_count_above_48_gives_exactly_that_many_distinct_office_years(tmp_path):
     """Twice the same seed and count, written in this process and by two workers: same bytes."""
     a = generate(tmp_path / "a", tmp_path / "ta", forms=("txt",), count=120, seed=4, workers=1)
@@ -52,12 +53,14 @@ def test_count_above_48_gives_exactly_that_many_distinct_office_years(tmp_path):
     assert len(years) > 12 and max(years.values()) > 1          # many offices, several years some
 
 
+@pytest.mark.unit
 def test_a_larger_count_extends_a_smaller_one():
     small = [r.stem for r in content.build_reports(SEED, 40)]
     large = [r.stem for r in content.build_reports(SEED, 70)]
     assert large[:40] == small
 
 
+@pytest.mark.unit
 def test_a_count_beyond_the_gazetteer_is_an_error_not_a_loop(monkeypatch):
     few = {"gov": (("320102", 0),), "dept": (), "town": ()}     # 玄武区's government alone, already in the fixed set
     monkeypatch.setattr(plan.O, "candidates", lambda: few)
@@ -65,6 +68,7 @@ def test_a_count_beyond_the_gazetteer_is_an_error_not_a_loop(monkeypatch):
         content.build_reports(0, 13)
 
 
+@pytest.mark.unit
 def test_offices_of_every_kind_and_both_formats():
     reports = content.build_reports(SEED, COUNT)
     kinds = {r.kind for r in reports[len(content.CORE):]}
@@ -73,6 +77,7 @@ def test_offices_of_every_kind_and_both_formats():
     assert {r.format for r in reports[len(content.CORE):]} == {"2019", "2021"}
 
 
+@pytest.mark.e2e
 def test_every_generated_report_is_read_exactly(generated):
     paths, truth, out = generated
     scores = score(out, truth)
@@ -81,6 +86,7 @@ def test_every_generated_report_is_read_exactly(generated):
     assert wrong == []
 
 
+@pytest.mark.e2e
 def test_region_is_the_generated_one(generated):
     _, truth, out = generated
     want = {r["file"]: (r["province"], r["city"], r["county"]) for r in _read_csv(truth / "reports.csv")}
@@ -90,6 +96,7 @@ def test_region_is_the_generated_one(generated):
     assert have == want
 
 
+@pytest.mark.e2e
 def test_cross_year_flags_are_exactly_the_generated_ones(generated):
     _, truth, out = generated
     expected = {(r["office"], int(r["year"])): {x for x in r["flags"].split(";") if x}

@@ -9,6 +9,8 @@ from pipeline.extract.meta import parse_title
 from pipeline.formats import labels as L
 from pipeline.formats.headings import heading_code
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize("raw,kind,value", [
     ("0", "number", 0), ("1,036", "number", 1036), ("+2", "number", 2), ("-8", "number", -8),
