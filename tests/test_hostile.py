@@ -18,6 +18,7 @@ import re
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import hostile
 import pandas as pd
@@ -85,7 +86,8 @@ def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     folder, outside, out = base / "in", base / "outside", base / "out"
     made = hostile.write(folder, outside)
-    watch = Inotify([outside, outside / "dir"])
+    beside = hostile.sibling(folder)
+    watch = Inotify([outside, outside / "dir", beside, beside / "dir"])
     log = base / "audit.jsonl"
     p = subprocess.run([sys.executable, "-c", AUDIT, str(log), "run", str(folder), "-o", str(out), "--workers", "2"],
                        capture_output=True, text=True, cwd=ROOT, timeout=900)
@@ -175,13 +177,18 @@ def test_every_good_file_keeps_all_its_cells(hostile_run, kind):
         assert not wrong, (source, list(wrong.items())[:5])
 
 
+def within(path: str, folder) -> bool:
+    """`path` is `folder` or lies in it (by path parts: in_secret/ is not within in/)."""
+    p, f = Path(path), Path(folder).resolve()
+    return p == f or f in p.parents
+
+
 @pytest.mark.e2e
 def test_nothing_outside_the_input_folder_is_read(hostile_run):
     base, folder, out = hostile_run["base"], hostile_run["in"], hostile_run["out"]
-    assert hostile_run["touched"] == []          # inotify: no process opened or listed the canary's folder
-    inside = (str(folder.resolve()), str(out.resolve()))
+    assert hostile_run["touched"] == []          # inotify: no process opened or listed the canaries' folders
     strays = [(p, e) for p, e in hostile_run["opens"]
-              if (p.startswith(str(base.resolve())) and not p.startswith(inside)) or p == "/etc/passwd"]
+              if (within(p, base) and not within(p, folder) and not within(p, out)) or p == "/etc/passwd"]
     assert hostile_run["opens"] and not strays, strays[:10]
     markers = (hostile.MARKER, "root:x:0:0")
     for path in out.rglob("*"):
@@ -192,6 +199,31 @@ def test_nothing_outside_the_input_folder_is_read(hostile_run):
         frame = pd.read_parquet(out / f"{name}.parquet")
         text = frame.astype(str).to_csv()
         assert not any(m in text for m in markers), name
+
+
+@pytest.mark.unit
+def test_a_folder_named_like_the_input_folder_is_outside_it(tmp_path):
+    """in_secret/ beside in/ starts with the same characters but is another folder: a link into
+    it, relative or absolute, to a file or a folder, is refused as outside (path containment, not
+    a string prefix); a link within in/ is read."""
+    from pipeline.ingest.files import ingest
+    folder = tmp_path / "in"
+    beside = hostile.sibling(folder)
+    (beside / "dir").mkdir(parents=True)
+    (beside / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    (beside / "dir" / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "mine.txt").write_text("本机关2022年政府信息公开工作年度报告", encoding="utf-8")
+    os.symlink(beside / "secret.txt", folder / "absolute.txt")
+    os.symlink(os.path.join("..", beside.name, "secret.txt"), folder / "relative.txt")
+    os.symlink(beside / "dir", folder / "dir_link")
+    os.symlink(folder / "sub" / "mine.txt", folder / "inside.txt")
+    entries = {e["source"]: e for e in ingest(folder)}
+    for name in ("absolute.txt", "relative.txt", "dir_link"):
+        assert "outside the input folder" in (entries[name].get("error") or ""), entries[name]
+        assert entries[name]["detected_format"] == "skipped"
+    assert not entries["inside.txt"].get("error") and entries["inside.txt"]["detected_format"] == "txt"
+    assert not any("secret" in source for source in entries)
 
 
 @pytest.mark.e2e
@@ -214,21 +246,27 @@ def test_links_outside_are_read_only_when_asked(tmp_path):
 
 @pytest.mark.e2e
 def test_the_canary_sees_a_file_that_is_read(tmp_path):
-    """The checks above can fail: following the link on purpose trips all three."""
+    """The checks above can fail: following the links on purpose trips all three."""
     folder, outside, out = tmp_path / "in", tmp_path / "outside", tmp_path / "out"
+    beside = hostile.sibling(folder)
     (outside / "dir").mkdir(parents=True)
     (outside / "canary.txt").write_text(hostile.MARKER, encoding="utf-8")
     (outside / "dir" / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    beside.mkdir()
+    (beside / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
     folder.mkdir()
     os.symlink(outside / "canary.txt", folder / "passwd.txt")
     os.symlink(outside / "dir", folder / "outside_dir")
-    watch = Inotify([outside, outside / "dir"])
+    os.symlink(beside / "secret.txt", folder / "sibling.txt")
+    watch = Inotify([outside, outside / "dir", beside])
     log = tmp_path / "audit.jsonl"
     subprocess.run([sys.executable, "-c", AUDIT, str(log), "run", str(folder), "-o", str(out), "--workers", "1",
                     "--follow-external-links"], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert {os.path.basename(p) for p, _ in watch.events()} >= {"canary.txt", "secret.txt"}
+    assert {p for p, _ in watch.events()} >= {str(outside / "canary.txt"), str(outside / "dir" / "secret.txt"),
+                                              str(beside / "secret.txt")}
     opened = {p for p, _ in (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())}
     assert str((outside / "canary.txt").resolve()) in opened
+    assert [p for p in opened if not within(p, folder) and within(p, beside)]
     assert any(hostile.MARKER in p.read_text(encoding="utf-8") for p in (out / "work" / "parse").glob("*.json"))
 
 
