@@ -30,7 +30,8 @@ from pipeline import data
 from pipeline.extract import gazetteer as G
 
 LEVELS = {0: "province", 1: "city", 2: "county"}
-LEVEL_MARKERS = {"省": (0,), "市": (0, 1, 2), "区": (2,), "县": (2,)}   # 市科委: the city is not named
+# 市科委, 州医保局, 盟教育局: the level word alone, the division not named (州: an 自治州, 盟: a 盟)
+LEVEL_MARKERS = {"省": (0,), "市": (0, 1, 2), "州": (1,), "盟": (1,), "区": (2,), "县": (2,)}
 NO_DIVISION = "000000"
 
 
@@ -188,21 +189,41 @@ def qualify(office: str, text: str) -> str:
     first = G.named(places[0])
     if len(places) == 1 and first and all(p.is_district for p in first):
         city = _city_before(places[0], text)
-        if city is None and len({G.city_of(p) for p in first}) == 1:
-            city = G.city_of(first[0]).name if G.city_of(first[0]) else None
+        if city is None and len({_city_name(p) for p in first}) == 1:
+            city = _city_name(first[0])
         if city:
             return city + office
     return office
 
 
+def _city_name(district) -> Optional[str]:
+    """The name a district is qualified with: its city, or the municipality it lies in
+    (北京市东城区: a municipality's districts have no prefecture-level city)."""
+    city = G.city_of(district)
+    if city is None and district.adcode[:2] in G.MUNICIPALITIES:
+        city = G.by_code(district.adcode[:2] + "0000")
+    return city.name if city else None
+
+
 def _places_before(office: str, text: str) -> list:
-    """Place names printed right before the office name somewhere in the text."""
+    """Place names printed right before the office name somewhere in the text (corrected)."""
     best = []
     for m in re.finditer(re.escape(office), text):
-        names = G.trailing_places(text[max(0, m.start() - 24): m.start()])
+        names = _chain_ending(text[max(0, m.start() - 24): m.start()], text)
         if len(names) > len(best):
             best = names
     return best
+
+
+def _chain_ending(window: str, text: str) -> list:
+    """The place names `window` ends with, read forward from the earliest point where they
+    make up all the rest of it, one-character slips corrected as in a title. Read backwards
+    alone, 天津市何东区 (a slip of 河东区) would end with 东区, another city's district."""
+    for i in range(len(window)):
+        places, rest = split_places(window[i:], text)
+        if places and not rest:
+            return places
+    return []
 
 
 def _city_before(district: str, text: str):
