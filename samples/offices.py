@@ -2,19 +2,18 @@
 office that publish a 政府信息公开工作年度报告 — its people's government, its departments, and
 under a district or county its streets and townships.
 
-An office is only offered when the pipeline can know exactly which office it is from its report,
-as for a real one: its full name reads back as its own divisions and nothing else (a department
-or a street whose name starts like a place would be taken for that place), a district whose
-name several cities share is always titled with its city, and a street's name is no division's.
-The name the dataset keys it by (`qualified`) is the one `pipeline.extract.identity.qualify` documents: a
-district (and what lies in it) with its city, a county or county-level city standing alone.
+Every office drawn is written, whatever its name: the generator does not ask how the pipeline
+would read it (a district name several cities share, a street whose name starts like a place,
+a short title that leaves the city out are all written as real offices write them; the report
+names the office in full elsewhere, in its compiler). The name the dataset keys it by
+(`qualified`) follows SCHEMA.md's convention: a district (and what lies in it) with its city, a
+county or county-level city standing alone.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from . import gazetteer as G
 from .content import Office
@@ -137,36 +136,26 @@ def _depts(d: G.Division) -> tuple:
     return CITY_DEPTS if d.rank <= 1 else COUNTY_DEPTS
 
 
-def make(role: str, adcode: str, index: int, rng: random.Random) -> Optional[Office]:
-    """The office of a candidate, or None when its name would not read as exactly that office."""
+def make(role: str, adcode: str, index: int, rng: random.Random) -> Office:
+    """The office of a candidate."""
     d = _by_code()[adcode]
     if role == "gov":
         return _office(d, _gov_name(d), "", _short(d.name), "gov", rng)
     if role == "dept":
         dept = _depts(d)[index]
         return _office(d, d.name + dept.name, dept.site, dept.short, "dept", rng)
-    stems = _town_stems(d.adcode)
-    if index >= len(stems):
-        return None
-    stem, kind = stems[index]
+    stem, kind = _town_stems(d.adcode)[index]
     return _office(d, stem + kind.suffix, "", kind.short, "town", rng)
 
 
 @lru_cache(maxsize=4096)
 def _town_stems(adcode: str) -> tuple:
-    """The division's streets and townships: (name, TownKind), the same whatever the seed, none
-    whose name starts with a division's name."""
+    """The division's streets and townships: (name, TownKind), the same whatever the seed."""
     d = _by_code()[adcode]
     rng = random.Random(f"towns:{adcode}")
     kinds = TOWN_KINDS["district" if d.is_district else "county"]
-    out = []
-    for stem in rng.sample(TOWN_STEMS, len(TOWN_STEMS)):
-        kind = rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0]
-        if not G.leading_places(stem + kind.suffix):
-            out.append((stem, kind))
-        if len(out) == TOWNS_PER_DIVISION:
-            break
-    return tuple(out)
+    return tuple((stem, rng.choices([k for k, _ in kinds], weights=[w for _, w in kinds])[0])
+                 for stem in rng.sample(TOWN_STEMS, TOWNS_PER_DIVISION))
 
 
 def _kind(d: G.Division, role: str) -> str:
@@ -183,9 +172,10 @@ def _kind(d: G.Division, role: str) -> str:
             "county": "county_bureau"}[level]
 
 
-def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: random.Random) -> Optional[Office]:
+def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: random.Random) -> Office:
     """An Office named `own` (the part after the divisions for a town, the whole name otherwise)
-    in division `d`, with a title that names it unambiguously; None when no title can."""
+    in division `d`; its title names it in full, or (most of the time, where there is a shorter
+    form) without the city or district above it, as many offices title their reports."""
     county_level = d.rank == 2
     if role == "town":
         # a street of a district goes with its city and district, one of a county with the county
@@ -195,20 +185,11 @@ def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: rand
     elif county_level and d.is_district:
         chain = [d.city, d.name]
         qualified = d.city + own
-        short_title, short_chain = own, [d.name]
+        short_title = own
     else:
         chain = [d.name]
         qualified = short_title = own
-        short_chain = chain
-    # read as the pipeline reads it, the name must give its own divisions and no other: so no
-    # department or street name starts like a place, and a street's name is no division's
-    if G.leading_places(qualified) != chain or G.leading_places(short_title) != short_chain:
-        return None
-    # a short title leaves the city out: only where the district's name is its alone
-    can_be_short = short_title != qualified and (role == "town" or G.name_counts()[d.name] == 1)
-    if chain == [d.name] and G.name_counts()[d.name] > 1:
-        return None                      # a name several divisions share never stands alone
-    title = short_title if can_be_short and rng.random() < 0.6 else qualified
+    title = short_title if short_title != qualified and rng.random() < 0.6 else qualified
     parent_gov = _gov_name(d)
     if role == "gov":
         compiler = qualified + ("办公厅" if d.rank == 0 else "办公室")

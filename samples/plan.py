@@ -53,7 +53,7 @@ def extra_specs(seed: int, n: int) -> list:
         adcode, index = pools[role].pop()
         orng = random.Random(f"office:{seed}:{role}:{adcode}:{index}")
         office = O.make(role, adcode, index, orng)
-        if office is None or office.qualified in taken:
+        if office.qualified in taken:
             continue
         taken.add(office.qualified)
         specs += office_specs(office, orng)[:n - len(specs)]

@@ -1,7 +1,8 @@
 """Hostile, broken and odd inputs, written by the test suite itself (never product code).
 
-`write(folder, outside)` fills `folder` with one or more files of every kind in `KINDS` and
-`outside` (a folder beside it, never inside) with the canary the links point at, and returns
+`write(folder, outside)` fills `folder` with one or more files of every kind in `KINDS`, and
+`outside` (a folder beside it, never inside) and `sibling(folder)` (`in_secret/` beside `in/`: a
+name a string-prefix test would take for inside) with the canaries the links point at, and returns
 {source: Kind}: the `source` each file gets in reports.parquet and what it should come out as:
 
     failed        a row with status `failed` and a sentence in `error`
@@ -314,6 +315,10 @@ def _kinds():
         K("link_dangling", "failed", "a link to a file that does not exist", error="does not exist"),
         K("dir_link_loop", "failed", "a folder link to its own parent folder", error="loop"),
         K("dir_link_outside", "failed", "a folder link to a folder outside the input folder", error="outside"),
+        K("link_sibling_prefix", "failed", "a link into in_secret/, beside the input folder in/ and named like "
+          "it (inside only by a string prefix)", error="outside"),
+        K("dir_link_sibling_prefix", "failed", "a folder link to in_secret/dir, beside the input folder in/",
+          error="outside"),
         K("fifo", "failed", "a named pipe (opening it would block for ever)", error="not a regular file"),
         K("bad_utf8_name", "not_a_report", "a file whose name is not valid UTF-8"),
         K("newline_name", "extracted", "a good report whose name holds a newline and spaces",
@@ -382,6 +387,12 @@ KINDS = _kinds()
 BY_NAME = {k.name: k for k in KINDS}
 
 
+def sibling(folder: Path) -> Path:
+    """The folder beside `folder` whose name starts with its name: in/ → in_secret/."""
+    folder = Path(folder)
+    return folder.with_name(folder.name + "_secret")
+
+
 def write(folder: Path, outside: Path, good: bool = True) -> dict:
     """Write every kind (and, with `good`, the good reports) into `folder`; the canary into
     `outside`. Returns {source relative to folder: Kind}; good reports map to Kind('good', …)."""
@@ -392,6 +403,10 @@ def write(folder: Path, outside: Path, good: bool = True) -> dict:
     canary.write_text(f"root:x:0:0:{MARKER}:/root:/bin/bash\n", encoding="utf-8")
     (outside / "dir").mkdir(exist_ok=True)
     (outside / "dir" / "secret.txt").write_text(f"{MARKER} in a folder outside\n", encoding="utf-8")
+    beside = sibling(folder)
+    (beside / "dir").mkdir(parents=True, exist_ok=True)
+    (beside / "secret.txt").write_text(f"root:x:0:0:{MARKER} beside the input folder\n", encoding="utf-8")
+    (beside / "dir" / "secret.txt").write_text(f"{MARKER} in a folder beside the input folder\n", encoding="utf-8")
     made = {}
 
     def put(name: str, data, kind: str) -> None:
@@ -422,6 +437,9 @@ def write(folder: Path, outside: Path, good: bool = True) -> dict:
     link("links/dangling.pdf", folder / "no-such-file.pdf", "link_dangling")
     link("links/parent", "..", "dir_link_loop")
     link("links/outside_dir", outside / "dir", "dir_link_outside")
+    link("links/sibling.txt", beside / "secret.txt", "link_sibling_prefix")
+    link("links/sibling_relative.txt", os.path.join("..", "..", beside.name, "secret.txt"), "link_sibling_prefix")
+    link("links/sibling_dir", beside / "dir", "dir_link_sibling_prefix")
     os.mkfifo(folder / "pipe.txt")
     made["pipe.txt"] = BY_NAME["fifo"]
     bad = os.fsencode(folder) + b"/bad-\xff\xfe-name.txt"

@@ -8,7 +8,7 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_module
 
 from pipeline.core.findings import Finding, UnknownRule, catalogue
 from pipeline.core.options import Options
@@ -39,6 +39,7 @@ def three_runs(tmp_path_factory):
 
 
 @pytest.mark.parametrize("dataset", list(schema.DATASETS))
+@pytest.mark.e2e
 def test_the_same_schema_whatever_the_run(three_runs, dataset):
     want = schema.arrow_schema(dataset)
     for name, out in three_runs.items():
@@ -48,14 +49,16 @@ def test_the_same_schema_whatever_the_run(three_runs, dataset):
     assert pq.read_table(three_runs["empty"] / f"{dataset}.parquet").num_rows == 0
 
 
+@pytest.mark.e2e
 def test_the_failed_run_says_why(three_runs):
     reports = pq.read_table(three_runs["failed"] / "reports.parquet").to_pylist()
     assert [r["status"] for r in reports] == ["failed"] and "PDF" in reports[0]["error"]
 
 
 @pytest.mark.parametrize("dataset", list(schema.DATASETS))
+@pytest.mark.e2e
 def test_duckdb_reads_several_runs_together_with_every_column_unquoted(three_runs, dataset):
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = need_module("duckdb", "the DuckDB views")
     files = [str(out / f"{dataset}.parquet") for out in three_runs.values()]
     columns = schema.column_names(dataset)
     con = duckdb.connect()
@@ -65,6 +68,7 @@ def test_duckdb_reads_several_runs_together_with_every_column_unquoted(three_run
         con.execute(f"SELECT {c} FROM read_parquet({files!r}) WHERE {c} IS NOT NULL LIMIT 1").fetchall()
 
 
+@pytest.mark.e2e
 def test_normal_run_findings_carry_evidence(three_runs):
     flags = pq.read_table(three_runs["normal"] / "flags.parquet").to_pylist()
     relations = [f for f in flags if f["rule"].startswith(("requests.", "review_litigation."))]
@@ -72,11 +76,13 @@ def test_normal_run_findings_carry_evidence(three_runs):
     assert all(f["flag"] == f"{f['rule']}@{f['location']}" for f in flags)
 
 
+@pytest.mark.unit
 def test_generated_docs_are_in_step_with_the_code():
     stale = [str(p) for p, text in docs.targets().items() if p.read_text(encoding="utf-8") != text]
     assert not stale, f"run python -m pipeline.outputs.docs: {stale}"
 
 
+@pytest.mark.unit
 def test_docs_list_exactly_the_declared_columns():
     text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     book = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
@@ -97,6 +103,7 @@ def _rule_ids_in_code() -> set:
     return ids
 
 
+@pytest.mark.unit
 def test_every_rule_id_the_code_can_emit_is_catalogued_and_documented():
     text = (ROOT / "docs" / "outputs.md").read_text(encoding="utf-8")
     in_code = _rule_ids_in_code()
@@ -106,11 +113,13 @@ def test_every_rule_id_the_code_can_emit_is_catalogued_and_documented():
         assert f"`{rid}`" in text, rid
 
 
+@pytest.mark.unit
 def test_a_finding_outside_the_catalogue_is_refused():
     with pytest.raises(UnknownRule):
         Finding("extract.something_new", "requests", "warning")
 
 
+@pytest.mark.unit
 def test_codebook_covers_every_truth_code():
     import csv
     codes = set(layout.all_cells())
@@ -122,6 +131,7 @@ def test_codebook_covers_every_truth_code():
     assert all(f"`{t}.{r}.{c}`" in book for t, r, c in codes)
 
 
+@pytest.mark.unit
 def test_format_detection_and_orders_come_from_the_layout_data():
     assert layout.cols_of("requests", optional=False) == (
         "natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
@@ -130,6 +140,7 @@ def test_format_detection_and_orders_come_from_the_layout_data():
     assert layout.rows_of("requests").index("other_misc") == layout.rows_of("requests").index("total") - 1
 
 
+@pytest.mark.unit
 def test_options_that_change_outputs_are_in_the_cache_key(tmp_path):
     a, b = Workspace(tmp_path, Options()), Workspace(tmp_path, Options(ocr_low_confidence=0.5))
     assert a.stamp("parse") == b.stamp("parse")          # the threshold is judged at check
@@ -139,6 +150,7 @@ def test_options_that_change_outputs_are_in_the_cache_key(tmp_path):
     assert Workspace(tmp_path, Options(workers=7)).stamp("check") == a.stamp("check")
 
 
+@pytest.mark.unit
 def test_the_confidence_threshold_is_an_option_of_the_check_stage():
     from pipeline.checks import check_report
     from pipeline.core.results import CellRecord

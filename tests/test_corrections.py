@@ -15,13 +15,15 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_module
 
 from pipeline.core.options import Options
 from pipeline.core.store import STAGES, Workspace
 from pipeline.dataset.corrections import HEADER, parse
 from pipeline.publish.datasets import publish
 from pipeline.runtime.run import run
+
+pytestmark = pytest.mark.e2e
 
 ZHEJIANG, SIYANG, HEFEI = ("330000:生态环境厅", 2022), ("321323:市场监督管理局", 2022), ("340111:人民政府", 2020)
 
@@ -203,7 +205,7 @@ def test_corrections_file_named_on_the_command_line(corrected, tmp_path):
 
 
 def test_the_workbook_shows_the_corrections(corrected, tmp_path):
-    pytest.importorskip("openpyxl")
+    need_module("openpyxl", "reading the workbook")
     from openpyxl import load_workbook
     assert ogi("export", corrected["out"], "--xlsx", tmp_path / "c.xlsx").returncode == 0
     book = load_workbook(tmp_path / "c.xlsx")

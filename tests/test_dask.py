@@ -9,13 +9,13 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_module
 
 from pipeline.core.options import Options
 from pipeline.core.store import STAGES
 from pipeline.runtime.run import run
 
-pytest.importorskip("distributed")
+need_module("distributed", "running on a Dask cluster")
 
 RAW = ROOT / "raw"
 SCAN = RAW / "南京市玄武区人民政府_2022_scan.pdf"
@@ -38,6 +38,7 @@ def mixed(tmp_path_factory):
     return folder
 
 
+@pytest.mark.e2e
 def test_dask_writes_the_same_bytes_as_the_local_pool(mixed, tmp_path):
     local, dask = tmp_path / "local", tmp_path / "dask"
     run(mixed, local, workers=1, progress=False)
@@ -81,6 +82,7 @@ def _children(process) -> list:
         return []
 
 
+@pytest.mark.e2e
 def test_a_hang_and_a_crash_under_dask_cost_their_files_only(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -107,11 +109,13 @@ def test_a_hang_and_a_crash_under_dask_cost_their_files_only(tmp_path):
     assert any("timed out after 6 s" in e for e in errors), errors
 
 
+@pytest.mark.unit
 def test_the_executor_is_no_part_of_any_cache_key():
     for stage in STAGES:
         assert Options(dask="tcp://scheduler:8786").cache_key(stage, STAGES) == Options().cache_key(stage, STAGES)
 
 
+@pytest.mark.e2e
 def test_ctrl_c_under_dask_cancels_the_tasks_and_publishes_what_finished(tmp_path):
     import json
     import signal

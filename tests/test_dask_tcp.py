@@ -108,6 +108,7 @@ def _same_outputs(a: Path, b: Path) -> None:
         assert (a / f"{name}.parquet").read_bytes() == (b / f"{name}.parquet").read_bytes(), name
 
 
+@pytest.mark.e2e
 def test_a_cluster_over_tcp_writes_the_same_bytes_as_the_local_pool(cluster, tmp_path):
     folder = _folder(tmp_path)
     run(folder, tmp_path / "local", workers=1, progress=False)
@@ -138,6 +139,7 @@ def _kill_a_busy_worker(cluster: Cluster, killed: list, stop: threading.Event) -
         time.sleep(0.1)
 
 
+@pytest.mark.ocr
 def test_a_worker_killed_in_the_middle_of_a_run_costs_nothing(cluster, tmp_path):
     folder = _folder(tmp_path, scans=1)
     killed, stop = [], threading.Event()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import REAL, ROOT, TRUTH, need_corpus
+from conftest import ROOT, TRUTH, need_corpus, need_module
 
 from pipeline.dataset.panel import cell_column
 from pipeline.dataset.yoy import check_anomalies
@@ -45,6 +45,7 @@ def ogi(*args):
 
 # -- groups of forms and the canonical document -------------------------------------------------
 
+@pytest.mark.e2e
 def test_every_office_year_of_the_samples_is_one_group_with_one_canonical_pdf(samples_run):
     reports = pd.read_parquet(samples_run / "reports.parquet")
     truth = pd.read_csv(RAW / "truth" / "reports.csv")
@@ -58,6 +59,7 @@ def test_every_office_year_of_the_samples_is_one_group_with_one_canonical_pdf(sa
     assert not (flags["rule"] == "forms.disagree").any()             # the forms agree cell for cell
 
 
+@pytest.mark.e2e
 def test_forms_that_disagree_are_flagged_with_both_values(tmp_path):
     stem = "苏州市交通运输局_2020"
     inp = tmp_path / "in"
@@ -74,6 +76,7 @@ def test_forms_that_disagree_are_flagged_with_both_values(tmp_path):
 
 # -- panel.parquet ------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_panel_one_row_per_office_year_with_the_canonical_numbers(samples_run):
     panel = pd.read_parquet(samples_run / "panel.parquet")
     reports = pd.read_parquet(samples_run / "reports.parquet")
@@ -98,6 +101,7 @@ def test_panel_one_row_per_office_year_with_the_canonical_numbers(samples_run):
     assert row["n_errors"] == reports.set_index("report_id").loc[row["report_id"], "n_errors"] >= 1
 
 
+@pytest.mark.unit
 def test_panel_columns_cover_every_cell_code_and_are_sql_safe():
     names = schema.column_names("panel")
     for t, r, c in layout.all_cells():
@@ -107,8 +111,9 @@ def test_panel_columns_cover_every_cell_code_and_are_sql_safe():
 
 # -- DuckDB and ogi query -----------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_the_duckdb_file_has_views_over_every_dataset_and_each_table(samples_run):
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = need_module("duckdb", "the DuckDB views")
     with duckdb.connect(str(samples_run / "ogi.duckdb"), read_only=True) as con:
         for view in ("reports", "sections", "cells", "flags", "panel"):
             n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
@@ -120,6 +125,7 @@ def test_the_duckdb_file_has_views_over_every_dataset_and_each_table(samples_run
         assert con.execute("SELECT count(*) FROM review_litigation WHERE row_code = 'review'").fetchone()[0] == 72
 
 
+@pytest.mark.e2e
 def test_ogi_query_prints_a_table_or_csv(samples_run):
     p = ogi("query", samples_run, "SELECT office, year, requests__new__total FROM panel ORDER BY office_id, year")
     assert p.returncode == 0, p.stderr
@@ -136,6 +142,7 @@ def test_ogi_query_prints_a_table_or_csv(samples_run):
 XW = "南京市玄武区人民政府"
 
 
+@pytest.mark.e2e
 def test_runs_into_one_folder_add_up_and_update(tmp_path):
     a, b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
     _copy(a, f"{XW}_2021.txt")
@@ -156,6 +163,7 @@ def test_runs_into_one_folder_add_up_and_update(tmp_path):
     assert set(reports["input"]) == {str(a.resolve()), str(b.resolve())}
 
 
+@pytest.mark.e2e
 def test_several_input_folders_in_one_run_and_a_second_run_changes_nothing(tmp_path):
     a, b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
     _copy(a, f"{XW}_2021.txt")
@@ -172,6 +180,7 @@ def test_several_input_folders_in_one_run_and_a_second_run_changes_nothing(tmp_p
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(p.name for p in files[:-2])
 
 
+@pytest.mark.e2e
 def test_a_missing_year_is_a_gap_not_silence(tmp_path):
     inp = tmp_path / "in"
     _copy(inp, f"{XW}_2021.txt")
@@ -185,6 +194,7 @@ def test_a_missing_year_is_a_gap_not_silence(tmp_path):
 
 # -- year-over-year anomalies and the overview ----------------------------------------------------
 
+@pytest.mark.e2e
 def test_a_report_copied_from_last_year_is_noticed(tmp_path):
     inp = tmp_path / "in"
     _copy(inp, f"{XW}_2021.txt")
@@ -203,6 +213,7 @@ def _report(rid: str, values: dict):
                       [CellRecord.at(t, r, c, "number", v) for (t, r, c), v in values.items()])
 
 
+@pytest.mark.unit
 def test_a_total_that_jumps_tenfold_or_drops_to_zero():
     prev = _report("a", {("requests", "new", "total"): 30, ("review_litigation", "review", "total"): 12})
     now = _report("b", {("requests", "new", "total"): 400, ("review_litigation", "review", "total"): 0})
@@ -213,6 +224,7 @@ def test_a_total_that_jumps_tenfold_or_drops_to_zero():
     assert check_anomalies(calm, prev, 2022) == []
 
 
+@pytest.mark.e2e
 def test_an_overview_count_that_differs_from_the_table_is_quoted(tmp_path):
     inp = tmp_path / "in"
     _copy(inp, "苏州市交通运输局_2020.txt", lambda t: t.replace("本局共收到政府信息公开申请146件", "本局共受理申请17件"))
@@ -224,16 +236,8 @@ def test_an_overview_count_that_differs_from_the_table_is_quoted(tmp_path):
 
 # -- the shared corpus: every document, the scan included -----------------------------------------
 
-@pytest.fixture(scope="module")
-def whole_corpus(corpus_run, tmp_path_factory):
-    """The corpus run, grown by the scan (only the scan is read: the rest is up to date)."""
-    out = tmp_path_factory.mktemp("whole_corpus") / "out"
-    shutil.copytree(corpus_run, out)
-    again = run(REAL, out, workers=1, progress=False)
-    assert [r["source"] for r in again["ran"]] == ["淮安市洪泽区人民政府_2023_scan.pdf"]
-    return out
-
-
+@pytest.mark.e2e
+@pytest.mark.ocr
 def test_the_corpus_offices_and_their_ids(whole_corpus):
     need_corpus()
     reports = pd.read_parquet(whole_corpus / "reports.parquet").set_index("source")
@@ -254,6 +258,7 @@ def test_the_corpus_offices_and_their_ids(whole_corpus):
     assert gaps["source"].tolist() == ["上海市人民政府办公厅_2025.md"]   # 2020–2024 are not in the corpus
 
 
+@pytest.mark.e2e
 def test_the_corpus_overviews_against_their_tables(corpus_run):
     flags = pd.read_parquet(corpus_run / "flags.parquet")
     sh = flags[flags["source"] == "上海市人民政府办公厅_2019.html"].set_index("rule")

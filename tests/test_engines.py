@@ -43,6 +43,7 @@ def assert_sentence(error: EngineChanged, distribution: str, version: str, speci
     assert error.kind == Kind.MISSING_TOOL and error.failure().retry
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", ADAPTERS)
 def test_each_adapter_passes_its_check_on_the_installed_engine(name):
     adapter = ADAPTERS[name]
@@ -59,6 +60,7 @@ def first_outside(supported) -> str:
     return ".".join(parts[:-1] + [str(int(parts[-1]) + 1)])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", ADAPTERS)
 def test_a_version_outside_the_range_is_named(name, monkeypatch):
     adapter = ADAPTERS[name]
@@ -77,6 +79,7 @@ def test_a_version_outside_the_range_is_named(name, monkeypatch):
         assert again.value is e.value
 
 
+@pytest.mark.unit
 def test_pdfium_function_gone(monkeypatch):
     import pypdfium2.raw as R
 
@@ -87,6 +90,7 @@ def test_pdfium_function_gone(monkeypatch):
     assert_sentence(e.value, "pypdfium2", installed_version("pypdfium2"), s.specifier, "FPDFText_GetLooseCharBox")
 
 
+@pytest.mark.unit
 def test_pdfplumber_page_that_no_longer_takes_its_objects_fails_the_file_with_the_sentence(monkeypatch):
     """pdfplumber's Page.objects ignoring `_objects` would make the fast path parse every page
     with pdfminer after all, or worse: the reader stops at once with the sentence."""
@@ -99,6 +103,7 @@ def test_pdfplumber_page_that_no_longer_takes_its_objects_fails_the_file_with_th
     assert_sentence(e.value, "pdfplumber", installed_version("pdfplumber"), s.specifier, "Page._objects")
 
 
+@pytest.mark.unit
 def test_pdfplumber_table_finder_with_other_parts(monkeypatch):
     from pdfplumber.table import TableFinder
 
@@ -114,6 +119,7 @@ def test_pdfplumber_table_finder_with_other_parts(monkeypatch):
     assert "TableFinder sets" in str(e.value) and "words" in str(e.value)
 
 
+@pytest.mark.ocr
 def test_rapidocr_loader_gone_fails_before_any_page(monkeypatch, tmp_path):
     cv2 = pytest.importorskip("cv2")
     from rapidocr import RapidOCR
@@ -132,6 +138,7 @@ def test_rapidocr_loader_gone_fails_before_any_page(monkeypatch, tmp_path):
     assert_sentence(e.value, "rapidocr", installed_version("rapidocr"), s.specifier, "_load_rec_model")
 
 
+@pytest.mark.unit
 def test_rapidocr_configuration_key_gone():
     rapidocr_engine.check()
     with pytest.raises(EngineChanged) as e:
@@ -139,6 +146,7 @@ def test_rapidocr_configuration_key_gone():
     assert "EngineConfig.onnxruntime.intra_op_threads" in str(e.value)
 
 
+@pytest.mark.unit
 def test_pyproject_pins_the_adapters_ranges():
     pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     for adapter in ADAPTERS.values():
@@ -146,6 +154,7 @@ def test_pyproject_pins_the_adapters_ranges():
             assert f"{s.distribution}{s.specifier}" in pins, (s, pins)
 
 
+@pytest.mark.ocr
 def test_two_thread_counts_in_one_process_get_engines_with_those_counts(monkeypatch):
     """An engine is made per setting: a request with another thread count gets an engine (and
     onnxruntime sessions) with that count, not the first one's."""

@@ -8,11 +8,13 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_module
 
 from pipeline.formats import layout
 
-openpyxl = pytest.importorskip("openpyxl")
+pytestmark = pytest.mark.e2e
+
+openpyxl = need_module("openpyxl", "reading the workbook")
 
 SHEETS = ["概览", "主动公开", "依申请", "复议诉讼", "问题清单"]
 TABLE_SHEETS = {"主动公开": "active", "依申请": "requests", "复议诉讼": "review_litigation"}

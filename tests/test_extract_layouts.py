@@ -1,9 +1,13 @@
 """Layouts real reports use, built directly in the document model (format-blind extraction)."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.core.model import Document, TextBlock, table_from_rows
 from pipeline.extract import extract
 from pipeline.readers.text import parse_lines
+
+pytestmark = pytest.mark.unit
 
 HEADER = [["申请人情况", "", "", "", "", "", "", "", ""],
           ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],

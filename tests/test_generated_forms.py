@@ -16,12 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import need_module
 
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 
-pytest.importorskip("reportlab")
+need_module("reportlab", "writing the sample reports")
 from samples import _writers, generate  # noqa: E402
+
+pytestmark = pytest.mark.e2e
 
 SEED = 2024
 COUNT = 120                  # reports in the messy forms

@@ -8,8 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import need_module
 
 from samples import content, generate, main
+
+pytestmark = pytest.mark.unit
 
 
 def _read_csv(path: Path) -> list:
@@ -200,7 +203,7 @@ def test_written_forms_of_numbers():
 # --- the files -------------------------------------------------------------------------------
 
 def test_pdf_text_and_tables(small):
-    pdfplumber = pytest.importorskip("pdfplumber")
+    pdfplumber = need_module("pdfplumber", "reading the generated PDF")
     out, truth, _ = small
     cells = _cells(truth, "南京市玄武区人民政府_2022.pdf")
     with pdfplumber.open(out / "南京市玄武区人民政府_2022.pdf") as pdf:
@@ -222,7 +225,7 @@ def test_pdf_text_and_tables(small):
 
 
 def test_docx_opens_with_merged_cells(small):
-    docx = pytest.importorskip("docx")
+    docx = need_module("docx", "reading the generated DOCX")
     out, _, _ = small
     d = docx.Document(str(out / "南京市玄武区人民政府_2021.docx"))
     assert len(d.tables) == 3

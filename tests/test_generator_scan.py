@@ -18,8 +18,7 @@ from PIL import Image
 from pipeline.ingest.sniff import sniff
 from samples import content, generate, scan
 
-needs_font = pytest.mark.skipif(not scan.cjk_font_available(),
-                                reason=f"no CJK font for pdfium (apt-get install {scan.FONT_PACKAGE})")
+needs_font = pytest.mark.usefixtures("cjk_font")     # rendering the pages needs a CJK font (conftest)
 
 
 def _seed_at_150_dpi() -> int:
@@ -47,6 +46,7 @@ def _skew(im: Image.Image) -> float:
     return max(np.arange(-1.5, 1.51, 0.1), key=sharpness)
 
 
+@pytest.mark.unit
 def test_params_in_range():
     for seed in range(3):
         for r in content.build_reports(seed):
@@ -56,6 +56,7 @@ def test_params_in_range():
             assert p == scan.params(r)
 
 
+@pytest.mark.unit
 def test_missing_cjk_font_is_an_error_naming_the_package(monkeypatch, tmp_path):
     monkeypatch.setattr(scan, "cjk_font_available", lambda: False)
     report = content.build_reports(0, 1)[0]
@@ -65,6 +66,7 @@ def test_missing_cjk_font_is_an_error_naming_the_package(monkeypatch, tmp_path):
 
 
 @needs_font
+@pytest.mark.e2e
 def test_same_report_same_bytes(scanned, tmp_path):
     report, files, _ = scanned
     again = scan.write(report, tmp_path / files["_scan.pdf"].name)
@@ -73,6 +75,7 @@ def test_same_report_same_bytes(scanned, tmp_path):
 
 
 @needs_font
+@pytest.mark.e2e
 def test_scan_pdf_is_images_only_at_the_text_pdfs_page_size(scanned):
     report, files, _ = scanned
     p = scan.params(report)
@@ -90,6 +93,7 @@ def test_scan_pdf_is_images_only_at_the_text_pdfs_page_size(scanned):
 
 
 @needs_font
+@pytest.mark.e2e
 def test_tif_and_png_zip_record_the_dpi(scanned):
     report, files, _ = scanned
     p = scan.params(report)
@@ -107,6 +111,7 @@ def test_tif_and_png_zip_record_the_dpi(scanned):
 
 
 @needs_font
+@pytest.mark.e2e
 def test_every_scan_form_gets_the_reports_truth(scanned):
     report, files, truth = scanned
     with open(truth / "reports.csv", encoding="utf-8", newline="") as f:
@@ -119,6 +124,7 @@ def test_every_scan_form_gets_the_reports_truth(scanned):
         assert cells == (truth / "cells" / f"{files['.pdf'].name}.csv").read_bytes()
 
 
+@pytest.mark.unit
 def test_harsh_params_in_range():
     reports = [r for seed in range(3) for r in content.build_reports(seed)]
     ps = [scan.harsh_params(r) for r in reports]
@@ -130,6 +136,7 @@ def test_harsh_params_in_range():
 
 
 @needs_font
+@pytest.mark.e2e
 def test_harsh_scan_turns_its_sheets_and_keeps_the_truth(tmp_path):
     """A harsh scan: stable bytes, image-only, each turned sheet turned in the PDF (a sideways one
     is a landscape page), and the same truth row as the report's text PDF."""
@@ -152,6 +159,7 @@ def test_harsh_scan_turns_its_sheets_and_keeps_the_truth(tmp_path):
 
 
 @needs_font
+@pytest.mark.e2e
 def test_pages_with_table_pictures(tmp_path):
     """The saved page refers to its three pictures by relative src inside <stem>_files/; the .mht
     holds the same page and the pictures as parts at the addresses the page gives; same bytes."""

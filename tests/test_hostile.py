@@ -18,11 +18,12 @@ import re
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import hostile
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, absent
 
 RAW = ROOT / "raw"
 
@@ -56,7 +57,7 @@ class Inotify:
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.fd = self.libc.inotify_init1(os.O_NONBLOCK)
         if self.fd < 0:
-            pytest.skip("inotify is not available")
+            absent("inotify is not available")
         self.names = {}
         for p in paths:
             wd = self.libc.inotify_add_watch(self.fd, os.fsencode(p), self.EVENTS)
@@ -85,7 +86,8 @@ def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     folder, outside, out = base / "in", base / "outside", base / "out"
     made = hostile.write(folder, outside)
-    watch = Inotify([outside, outside / "dir"])
+    beside = hostile.sibling(folder)
+    watch = Inotify([outside, outside / "dir", beside, beside / "dir"])
     log = base / "audit.jsonl"
     p = subprocess.run([sys.executable, "-c", AUDIT, str(log), "run", str(folder), "-o", str(out), "--workers", "2"],
                        capture_output=True, text=True, cwd=ROOT, timeout=900)
@@ -97,12 +99,14 @@ def hostile_run(tmp_path_factory):
             "cells": pd.read_parquet(out / "cells.parquet"), "flags": pd.read_parquet(out / "flags.parquet")}
 
 
+@pytest.mark.unit
 def test_the_kinds_are_many_and_each_is_written():
     assert len(hostile.KINDS) >= 30
     assert len({k.name for k in hostile.KINDS}) == len(hostile.KINDS)
     assert {k.outcome for k in hostile.KINDS} == {"failed", "not_a_report", "extracted"}
 
 
+@pytest.mark.e2e
 def test_the_run_completes_and_every_file_has_its_row(hostile_run):
     p, reports = hostile_run["proc"], hostile_run["reports"]
     assert p.returncode == 1, p.stderr[-3000:]          # files failed: said, not crashed
@@ -117,6 +121,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @pytest.mark.parametrize("kind", BAD, ids=lambda k: k.name)
+@pytest.mark.e2e
 def test_every_bad_file_gets_its_row_and_a_readable_sentence(hostile_run, kind):
     reports = hostile_run["reports"]
     sources = [s for s, k in hostile_run["made"].items() if k is kind]
@@ -131,6 +136,7 @@ def test_every_bad_file_gets_its_row_and_a_readable_sentence(hostile_run, kind):
         assert row["n_cells"] == 0
 
 
+@pytest.mark.e2e
 def test_a_non_report_says_what_was_found_instead(hostile_run):
     reports, flags = hostile_run["reports"], hostile_run["flags"]
     garden = reports.loc["pdf/garden_club.pdf"]
@@ -151,6 +157,7 @@ def truth_cells(sample: str) -> dict:
 
 
 @pytest.mark.parametrize("kind", GOOD, ids=lambda k: k.name)
+@pytest.mark.e2e
 def test_every_good_file_keeps_all_its_cells(hostile_run, kind):
     reports, cells = hostile_run["reports"], hostile_run["cells"]
     made = [(s, k) for s, k in hostile_run["made"].items() if k.name == kind.name]
@@ -170,12 +177,18 @@ def test_every_good_file_keeps_all_its_cells(hostile_run, kind):
         assert not wrong, (source, list(wrong.items())[:5])
 
 
+def within(path: str, folder) -> bool:
+    """`path` is `folder` or lies in it (by path parts: in_secret/ is not within in/)."""
+    p, f = Path(path), Path(folder).resolve()
+    return p == f or f in p.parents
+
+
+@pytest.mark.e2e
 def test_nothing_outside_the_input_folder_is_read(hostile_run):
     base, folder, out = hostile_run["base"], hostile_run["in"], hostile_run["out"]
-    assert hostile_run["touched"] == []          # inotify: no process opened or listed the canary's folder
-    inside = (str(folder.resolve()), str(out.resolve()))
+    assert hostile_run["touched"] == []          # inotify: no process opened or listed the canaries' folders
     strays = [(p, e) for p, e in hostile_run["opens"]
-              if (p.startswith(str(base.resolve())) and not p.startswith(inside)) or p == "/etc/passwd"]
+              if (within(p, base) and not within(p, folder) and not within(p, out)) or p == "/etc/passwd"]
     assert hostile_run["opens"] and not strays, strays[:10]
     markers = (hostile.MARKER, "root:x:0:0")
     for path in out.rglob("*"):
@@ -188,6 +201,32 @@ def test_nothing_outside_the_input_folder_is_read(hostile_run):
         assert not any(m in text for m in markers), name
 
 
+@pytest.mark.unit
+def test_a_folder_named_like_the_input_folder_is_outside_it(tmp_path):
+    """in_secret/ beside in/ starts with the same characters but is another folder: a link into
+    it, relative or absolute, to a file or a folder, is refused as outside (path containment, not
+    a string prefix); a link within in/ is read."""
+    from pipeline.ingest.files import ingest
+    folder = tmp_path / "in"
+    beside = hostile.sibling(folder)
+    (beside / "dir").mkdir(parents=True)
+    (beside / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    (beside / "dir" / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "mine.txt").write_text("本机关2022年政府信息公开工作年度报告", encoding="utf-8")
+    os.symlink(beside / "secret.txt", folder / "absolute.txt")
+    os.symlink(os.path.join("..", beside.name, "secret.txt"), folder / "relative.txt")
+    os.symlink(beside / "dir", folder / "dir_link")
+    os.symlink(folder / "sub" / "mine.txt", folder / "inside.txt")
+    entries = {e["source"]: e for e in ingest(folder)}
+    for name in ("absolute.txt", "relative.txt", "dir_link"):
+        assert "outside the input folder" in (entries[name].get("error") or ""), entries[name]
+        assert entries[name]["detected_format"] == "skipped"
+    assert not entries["inside.txt"].get("error") and entries["inside.txt"]["detected_format"] == "txt"
+    assert not any("secret" in source for source in entries)
+
+
+@pytest.mark.e2e
 def test_links_outside_are_read_only_when_asked(tmp_path):
     from pipeline.runtime.run import run
     folder, outside = tmp_path / "in", tmp_path / "outside"
@@ -205,25 +244,33 @@ def test_links_outside_are_read_only_when_asked(tmp_path):
     assert row["status"] == "ok" and row["n_cells"] == len(truth_cells(sample))
 
 
+@pytest.mark.e2e
 def test_the_canary_sees_a_file_that_is_read(tmp_path):
-    """The checks above can fail: following the link on purpose trips all three."""
+    """The checks above can fail: following the links on purpose trips all three."""
     folder, outside, out = tmp_path / "in", tmp_path / "outside", tmp_path / "out"
+    beside = hostile.sibling(folder)
     (outside / "dir").mkdir(parents=True)
     (outside / "canary.txt").write_text(hostile.MARKER, encoding="utf-8")
     (outside / "dir" / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
+    beside.mkdir()
+    (beside / "secret.txt").write_text(hostile.MARKER, encoding="utf-8")
     folder.mkdir()
     os.symlink(outside / "canary.txt", folder / "passwd.txt")
     os.symlink(outside / "dir", folder / "outside_dir")
-    watch = Inotify([outside, outside / "dir"])
+    os.symlink(beside / "secret.txt", folder / "sibling.txt")
+    watch = Inotify([outside, outside / "dir", beside])
     log = tmp_path / "audit.jsonl"
     subprocess.run([sys.executable, "-c", AUDIT, str(log), "run", str(folder), "-o", str(out), "--workers", "1",
                     "--follow-external-links"], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert {os.path.basename(p) for p, _ in watch.events()} >= {"canary.txt", "secret.txt"}
+    assert {p for p, _ in watch.events()} >= {str(outside / "canary.txt"), str(outside / "dir" / "secret.txt"),
+                                              str(beside / "secret.txt")}
     opened = {p for p, _ in (json.loads(line) for line in log.read_text(encoding="utf-8").splitlines())}
     assert str((outside / "canary.txt").resolve()) in opened
+    assert [p for p in opened if not within(p, folder) and within(p, beside)]
     assert any(hostile.MARKER in p.read_text(encoding="utf-8") for p in (out / "work" / "parse").glob("*.json"))
 
 
+@pytest.mark.e2e
 def test_a_file_over_a_limit_is_read_again_under_a_higher_one(tmp_path):
     """Limits are not part of the cache key: raising one redoes the files that failed on it and
     nothing else."""

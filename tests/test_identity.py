@@ -20,12 +20,21 @@ from pipeline.extract.identity import identify, normalise_unit
     ("北山街道", "本报告由杭州市西湖区北山街道办事处编制", "杭州市西湖区北山街道办事处", "330106:北山街道办事处"),
     ("平潭综合实验区", "", "平潭综合实验区", "350128:平潭综合实验区"),
     ("洪泽区人民政府", "淮安市洪泽区人民政府办公室", "淮安市洪泽区人民政府", "320813:人民政府"),
+    ("东城区人民政府", "", "北京市东城区人民政府", "110101:人民政府"),      # a municipality's district
+    ("东成区发改局", "现公布北京市东成区发展和改革局", "北京市东城区发展和改革局", "110101:发展和改革局"),
+    # the divisions before a name, read forward with the slip corrected: 何东区 does not end in 攀枝花's 东区
+    ("和平街道办事处", "现公布天津市何东区和平街道办事处2022年政府信息公开工作年度报告", "天津市河东区和平街道办事处",
+     "120102:和平街道办事处"),
+    ("州医保局", "本报告由甘南藏族自治州医疗保障局编制", "甘南藏族自治州医疗保障局", "623000:医疗保障局"),  # 州: an 自治州
+    ("盟教育局", "阿拉善盟教育局 阿拉善盟", "阿拉善盟教育局", "152900:教育局"),
 ])
+@pytest.mark.unit
 def test_names_and_ids(printed, context, office, office_id):
     i = identify(printed, context)
     assert (i.office, i.office_id, i.office_as_printed) == (office, office_id, printed)
 
 
+@pytest.mark.unit
 def test_level_kind_and_region():
     i = identify("北山街道办事处", "杭州市西湖区北山街道办事处")
     assert (i.level, i.kind, i.province, i.city, i.county) == ("township", "township", "浙江省", "杭州市", "西湖区")
@@ -36,17 +45,20 @@ def test_level_kind_and_region():
     assert identify("苏州市交通运输局").level == "city"
 
 
+@pytest.mark.unit
 def test_a_slip_is_corrected_only_where_the_region_agrees():
     assert identify("沐阳县发展和改革局", "").division_code is None          # no context: left as printed
     assert identify("沐阳县发展和改革局", "").office == "沐阳县发展和改革局"
     assert identify("毫州市人民政府", "安徽省").office == "亳州市人民政府"
 
 
+@pytest.mark.unit
 def test_an_unresolved_district_is_its_own_key():
     a, b = identify("鼓楼区政府"), identify("鼓楼区人民政府")
     assert a.division_code is None and a.office_id == b.office_id == "000000:鼓楼区人民政府"
 
 
+@pytest.mark.unit
 def test_unit_normalisation_does_not_double_up():
     assert normalise_unit("人民政府") == "人民政府"
     assert normalise_unit("人民政府办公室") == "人民政府办公室"
@@ -55,6 +67,7 @@ def test_unit_normalisation_does_not_double_up():
     assert normalise_unit("发展和改革委员会") == "发展和改革委员会"
 
 
+@pytest.mark.unit
 def test_the_gazetteer_knows_recent_changes():
     assert [p.adcode for p in G.named("洪泽区")] == ["320813"]
     assert [p.adcode for p in G.named("莱芜区")] == ["370116"]          # 莱芜市 merged into 济南 (2019)
@@ -91,6 +104,7 @@ def _run(folder: Path, out: Path):
             pd.read_parquet(out / "flags.parquet"))
 
 
+@pytest.mark.e2e
 def test_a_renamed_office_is_the_same_office_and_its_chain_holds(tmp_path):
     """玄武区人民政府 → 玄武区政府 in the 2022 report: one office_id, and the 2023 report's
     deliberate in_force error (against 2022) is still found, once."""
@@ -108,6 +122,7 @@ def test_a_renamed_office_is_the_same_office_and_its_chain_holds(tmp_path):
     assert errors["source"].tolist() == ["南京市玄武区人民政府_2023.txt"]
 
 
+@pytest.mark.e2e
 def test_a_misspelt_district_is_corrected_and_keeps_its_chain(tmp_path):
     """The 2019 report writes 抱河区 for 包河区 throughout; 2020's carry-over errors against it
     are still found."""
@@ -123,6 +138,7 @@ def test_a_misspelt_district_is_corrected_and_keeps_its_chain(tmp_path):
     assert set(errors["flag"]) == {"cross_year.carry_over@natural_person", "cross_year.carry_over@total"}
 
 
+@pytest.mark.e2e
 def test_an_abbreviated_title_and_a_title_over_two_lines_after_a_text_line(tmp_path):
     inp = tmp_path / "in"
     inp.mkdir()
@@ -148,6 +164,7 @@ def samples_or_run(tmp_path_factory):
     return pd.read_parquet(out / "reports.parquet")
 
 
+@pytest.mark.e2e
 def test_the_raw_samples_have_one_office_id_per_office(samples_or_run):
     reports = samples_or_run
     truth = pd.read_csv(RAW / "truth" / "reports.csv").set_index("file")
@@ -158,6 +175,7 @@ def test_the_raw_samples_have_one_office_id_per_office(samples_or_run):
     assert reports["office_id"].nunique() == truth["office"].nunique()
 
 
+@pytest.mark.unit
 def test_the_office_from_the_metadata_when_the_title_names_none():
     from pipeline.core.model import Document, TextBlock
     from pipeline.extract.meta import report_meta

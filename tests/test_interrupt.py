@@ -16,6 +16,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
+pytestmark = pytest.mark.e2e
+
 SCAN = ROOT / "raw" / "南京市玄武区人民政府_2022_scan.pdf"
 TXT = ROOT / "raw" / "泗阳县市场监督管理局_2022.txt"
 

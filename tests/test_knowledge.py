@@ -54,6 +54,8 @@ def test_a_bad_setting_is_refused_naming_its_field(field, bad):
     with pytest.raises(ValueError, match=rf"ExtractSettings\.{field} \(.+\) must be .*not {bad!r}"):
         ExtractSettings(**{field: bad})
 
+pytestmark = pytest.mark.unit
+
 
 def test_settings_that_contradict_each_other_are_refused_naming_both():
     with pytest.raises(ValueError, match="aligned_score .* must be below label_accept"):
@@ -170,7 +172,8 @@ def test_the_division_suffixes_make_the_stems_the_corrections_and_the_level_word
     assert [I._stem(n) for n in ("新疆维吾尔自治区", "江苏省", "宿迁市", "恩施土家族苗族自治州", "锡林郭勒盟")] \
         == ["新疆", "江苏", "宿迁", "恩施土家族苗族", "锡林郭勒"]
     assert I._stem("洪泽区") == "洪泽区"          # a county-level suffix is no province's or city's
-    assert set(suffixes.alone) == {r["suffix"] for r in rows if r["alone"] == "yes"}
+    assert I._stem("杭州") == "杭州"              # 州 is a level word (州医保局), no suffix
+    assert G.level_words() == {r["word"]: tuple(map(int, r["ranks"].split())) for r in data.rows("level_words.csv")}
 
 
 def test_a_name_is_corrected_only_when_it_ends_in_a_suffix_of_the_table(table_rows):
@@ -183,8 +186,7 @@ def test_a_name_is_corrected_only_when_it_ends_in_a_suffix_of_the_table(table_ro
 def test_a_new_level_word_takes_effect(extra_rows):
     text = "土默特左旗发展和改革委员会2022年政府信息公开工作年度报告。本报告由土默特左旗发展和改革委员会编制。"
     assert I.identify("旗发改委", text).division_code is None
-    extra_rows("division_suffixes.csv", [{"suffix": "旗", "ranks": "2", "alone": "yes", "note": ""}],
-               G.division_suffixes)
+    extra_rows("level_words.csv", [{"word": "旗", "ranks": "2", "note": ""}], G.level_words)
     assert I.identify("旗发改委", text).office == "土默特左旗发展和改革委员会"
 
 

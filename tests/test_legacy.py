@@ -41,6 +41,7 @@ def legacy_run(tmp_path_factory):
     return out
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("row", truth_rows(), ids=lambda r: r["file"])
 def test_every_truth_cell_office_year_format_and_flags(legacy_run, row):
     [s] = score(legacy_run, TRUTH, only={row["file"]})
@@ -49,6 +50,7 @@ def test_every_truth_cell_office_year_format_and_flags(legacy_run, row):
     assert s.format_ok and s.office_ok and s.year_ok and s.flags_ok, s.problems
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("row", truth_rows(), ids=lambda r: r["file"])
 def test_sections_status_and_no_error(legacy_run, row):
     reports = pd.read_parquet(legacy_run / "reports.parquet")
@@ -62,6 +64,7 @@ def test_sections_status_and_no_error(legacy_run, row):
     assert not len(mine[mine["severity"].isin(["error", "unverifiable"])]), mine["flag"].tolist()
 
 
+@pytest.mark.e2e
 def test_cells_carry_their_provenance(legacy_run):
     cells = pd.read_parquet(legacy_run / "cells.parquet")
     web = cells[cells["source"] == "平潭县人民政府_2013.html"].set_index(["row_code", "col_code"])
@@ -76,6 +79,7 @@ def test_cells_carry_their_provenance(legacy_run):
     assert "新增主动公开政府信息45条" in text.loc[("active_total", "year"), "raw"]
 
 
+@pytest.mark.e2e
 def test_the_consecutive_years_agree(legacy_run):
     """2012 and 2013 of the county: every 历年累计 is last year's plus this year's."""
     flags = pd.read_parquet(legacy_run / "flags.parquet")
@@ -97,6 +101,7 @@ def _read_runs(*texts):
     return cells, out.findings, printed
 
 
+@pytest.mark.unit
 def test_a_run_is_cut_the_only_way_the_channels_add_up():
     cells, findings, _ = _read_runs(HEADER + "受理依申请公开信息总数条2121其中：1.当面申请数条18182.电子邮件申请数条33")
     # 2|121 or 21|21 for the total, 1|818 or 18|18 for 当面: only 21 = 18 + 3 adds up
@@ -106,6 +111,7 @@ def test_a_run_is_cut_the_only_way_the_channels_add_up():
     assert not [f for f in findings if f.rule == "extract.unplaced"]
 
 
+@pytest.mark.unit
 def test_a_row_number_glued_to_the_run_before_it_is_the_next_row_s():
     cells, _, _ = _read_runs(HEADER + "受理依申请公开信息总数条728其中：1.当面申请数条0182.传真申请数条003.电子邮件申请数条36"
                              "4.网上申请数条44")
@@ -113,6 +119,7 @@ def test_a_row_number_glued_to_the_run_before_it_is_the_next_row_s():
     assert cells[("requests_online", "cumulative")] == 4 and cells[("requests_total", "cumulative")] == 28
 
 
+@pytest.mark.unit
 def test_an_ambiguous_run_is_left_unread_and_reported():
     cells, findings, printed = _read_runs(HEADER + "主动公开信息数条18535395行政复议数条00")
     # 18|535395, 185|35395, 1853|5395 all keep 本年度 ≤ 历年累计: nothing tells them apart
@@ -123,12 +130,14 @@ def test_an_ambiguous_run_is_left_unread_and_reported():
     assert ("active_total", "cumulative") in printed
 
 
+@pytest.mark.unit
 def test_the_text_s_figure_settles_what_the_arithmetic_leaves_open():
     cells, findings, _ = _read_runs("其中主动公开政府信息1853条。", HEADER + "主动公开信息数条18535395")
     assert cells == {("active_total", "year"): 1853, ("active_total", "cumulative"): 5395}
     assert "据正文" in next(f for f in findings if f.rule == "extract.split").message_zh
 
 
+@pytest.mark.unit
 def test_a_part_never_exceeds_its_total():
     # 主动公开 2026|3542 or 202|63542 with 网站公开 1795|3304 or 179|53304: both keep the parts
     # below the total, so 网站公开 stays open too — and a figure the text states for 网站 alone
@@ -140,6 +149,7 @@ def test_a_part_never_exceeds_its_total():
                      ("active_website", "year"): 1795, ("active_website", "cumulative"): 3304}
 
 
+@pytest.mark.unit
 def test_a_report_that_contradicts_itself_decides_no_cut():
     # 9 | 9 requests, but 18 + 3 or 1 + 3 by channel, 818 + 3 or 18 + 3 in all: no cut adds up, so
     # the arithmetic tells nothing (1 | 818 would keep 当面 ≤ the total this year: still a guess)
@@ -149,6 +159,7 @@ def test_a_report_that_contradicts_itself_decides_no_cut():
     assert [f.location for f in findings if f.rule == "extract.unplaced"] == ["legacy.requests_in_person"]
 
 
+@pytest.mark.unit
 def test_a_row_the_report_got_wrong_is_read_and_flagged():
     cells, _, _ = _read_runs(HEADER + "行政复议数条52")     # one way to cut it: 5 this year, 2 in all
     assert cells == {("review", "year"): 5, ("review", "cumulative"): 2}
@@ -156,12 +167,14 @@ def test_a_row_the_report_got_wrong_is_read_and_flagged():
         [("legacy.year_le_cumulative", "review", "error")]
 
 
+@pytest.mark.unit
 def test_two_figures_for_one_indicator_settle_nothing():
     cells, _, _ = _read_runs("其中主动公开政府信息1853条。", "本年度新增主动公开政府信息185条。",
                              HEADER + "主动公开信息数条18535395")
     assert not cells
 
 
+@pytest.mark.unit
 def test_the_rows_after_a_row_the_reader_cannot_follow_are_not_lost_in_silence():
     doc = Document("x.txt", "txt", items=[TextBlock("某县人民政府2013年政府信息公开工作年度报告"),
                                           TextBlock(HEADER + "行政复议数条00依据《条例》第14条不予公开条11行政诉讼数条00")])
@@ -173,6 +186,7 @@ def test_the_rows_after_a_row_the_reader_cannot_follow_are_not_lost_in_silence()
 
 # -- figures stated in the text ----------------------------------------------------------------
 
+@pytest.mark.unit
 @pytest.mark.parametrize("sentence, row, value", [
     ("本年度未收到政府信息公开申请。", "requests_total", 0),
     ("2013年1月1日至12月31日期间我局办公室未收到政府信息公开申请。", "requests_total", 0),
@@ -193,6 +207,7 @@ def test_a_sentence_that_names_its_indicator_gives_its_figure(sentence, row, val
     assert found[0].sentence.startswith(sentence.rstrip("，").rstrip("。")[:6])
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("sentence", [
     "县直各单位主动公开政府信息2475条，",                # a part of the office, not the office
     "2012年县政府公开办主动公开信息数为1795条，",
@@ -206,6 +221,7 @@ def test_a_sentence_that_does_not_say_which_indicator_gives_nothing(sentence):
     assert legacy_text.statements(Document("x", "txt", items=[TextBlock(sentence)])) == []
 
 
+@pytest.mark.unit
 def test_a_report_without_a_table_is_read_from_its_text():
     doc = Document("x.html", "html", items=[
         TextBlock("某某县地方税务局2013年信息公开年度报告"), TextBlock("一、概述"), TextBlock("2013年新增主动公开政府信息45条。"),
@@ -220,6 +236,7 @@ def test_a_report_without_a_table_is_read_from_its_text():
 
 # -- tables of the document model --------------------------------------------------------------
 
+@pytest.mark.unit
 def test_the_state_council_form_and_an_indicator_the_data_does_not_know():
     rows = [["指标名称", "代码", "计量单位", "本期实际", "本年累计"],
             ["主动公开政府信息数", "01", "条", "120", "120"],
@@ -243,6 +260,7 @@ def test_the_state_council_form_and_an_indicator_the_data_does_not_know():
     assert not [f for f in check_report(r.cells, fmt="legacy").findings]
 
 
+@pytest.mark.unit
 def test_a_national_report_is_not_legacy():
     rows = [["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["规章", "1", "0", "5"], ["行政规范性文件", "2", "1", "9"]]
     doc = Document("x.html", "html", items=[TextBlock("某某市人民政府2021年政府信息公开工作年度报告"), table_from_rows(rows)])
@@ -259,6 +277,7 @@ def _flags(cells):
     return sorted((f.rule, f.location, f.severity) for f in check_report(cells, fmt="legacy").findings)
 
 
+@pytest.mark.unit
 def test_requests_sum_over_the_channels_printed():
     ok = [_cell("requests_total", "year", 5), _cell("requests_in_person", "year", 2), _cell("requests_email", "year", 3)]
     assert _flags(ok) == []
@@ -269,6 +288,7 @@ def test_requests_sum_over_the_channels_printed():
     assert _flags(ok[:1]) == []                   # no channel printed: nothing to add up
 
 
+@pytest.mark.unit
 def test_responses_sum():
     cells = [_cell("responses_total", "cumulative", 24), _cell("responses_granted", "cumulative", 19),
              _cell("responses_partial", "cumulative", 3), _cell("responses_refused", "cumulative", 1)]
@@ -278,6 +298,7 @@ def test_responses_sum():
     assert _flags(cells) == [("legacy.responses_sum", "cumulative", "unverifiable")]
 
 
+@pytest.mark.unit
 def test_year_le_cumulative():
     cells = [_cell("active_total", "year", 2026), _cell("active_total", "cumulative", 3542),
              _cell("review", "year", 3), _cell("review", "cumulative", 2)]
@@ -289,6 +310,7 @@ def test_year_le_cumulative():
     assert _flags([_cell("review", "year", 3)]) == []     # no 历年累计 column: nothing to compare
 
 
+@pytest.mark.unit
 def test_cross_year_cumulative_is_raised_exactly_where_two_years_disagree():
     before = [_cell("active_total", "year", 2026), _cell("active_total", "cumulative", 3542),
               _cell("review", "year", 0), _cell("review", "cumulative", 0),
@@ -306,6 +328,7 @@ def test_cross_year_cumulative_is_raised_exactly_where_two_years_disagree():
     assert [(f.rule, f.location, f.severity) for f in found["b"]] == [("cross_year.cumulative", "review", "unverifiable")]
 
 
+@pytest.mark.e2e
 def test_cross_year_cumulative_on_the_county_s_reports_with_one_figure_changed(tmp_path):
     """The county's 2012 crawler copy and its 2013 web page, the page's 网站公开 历年累计 changed
     from 5017 to 5018: raised there, and nowhere else."""

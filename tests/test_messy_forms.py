@@ -25,6 +25,7 @@ TXT = "苏州市交通运输局_2021.txt"          # 2021 format; its 予以公�
 
 # ---------------------------------------------------------------- the arithmetic, alone
 
+@pytest.mark.unit
 def test_a_digit_run_is_split_only_the_one_way_its_total_allows():
     row_sum, s = [(6, [0, 1, 2, 3, 4, 5])], ExtractSettings()
     assert split_digits("521000053", 7, row_sum, s) == [["52", "1", "0", "0", "0", "0", "53"]]
@@ -34,6 +35,7 @@ def test_a_digit_run_is_split_only_the_one_way_its_total_allows():
     assert split_digits("12", 2, [], s, frozenset({1})) == [["1", "2"]]    # a printed separator is a boundary
 
 
+@pytest.mark.unit
 def test_lost_labels_are_placed_only_where_the_layout_leaves_exactly_their_room():
     order = ("a", "b", "c", "d", "e", "f")
     assert fill_gaps(["a", None, "c", None, None, "f"], order) == {1: "b", 3: "d", 4: "e"}
@@ -41,6 +43,7 @@ def test_lost_labels_are_placed_only_where_the_layout_leaves_exactly_their_room(
     assert fill_gaps(["a", None, None, "c"], order) == {}                # two rows for one place
 
 
+@pytest.mark.unit
 def test_a_run_together_body_is_cut_back_into_its_lines():
     body = ("某局2021年政府信息公开工作年度报告根据《条例》规定，现公布本报告。一、总体情况2021年，本局主动公开信息。"
             "二、主动公开政府信息情况第二十条第（一）项信息内容 本年制发件数 本年废止件数 现行有效件数规章 0 0 0"
@@ -136,6 +139,7 @@ def _wrong(out, source, truth_name):
     return wrong, [k for k in truth if k not in got]
 
 
+@pytest.mark.e2e
 def test_converter_markdown_reads_every_placeable_cell_and_no_wrong_one(messy):
     wrong, missing = _wrong(messy, MD, MD)
     assert wrong == []
@@ -149,6 +153,7 @@ def test_converter_markdown_reads_every_placeable_cell_and_no_wrong_one(messy):
     assert got[("active", "licensing", "decisions")].value == 5280
 
 
+@pytest.mark.e2e
 def test_what_was_not_read_is_said_and_the_report_is_not_ok(messy):
     reports = pd.read_parquet(messy / "reports.parquet").set_index("source")
     r = reports.loc[MD]
@@ -164,6 +169,7 @@ def test_what_was_not_read_is_said_and_the_report_is_not_ok(messy):
     assert found.set_index("section").loc["problems", "found_by"] == "content"
 
 
+@pytest.mark.e2e
 def test_crawler_text_header_block_and_run_together_cells(messy):
     reports = pd.read_parquet(messy / "reports.parquet").set_index("source")
     r = reports.loc[TXT]

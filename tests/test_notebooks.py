@@ -3,12 +3,12 @@ with their outputs (so that a reader sees the charts without running anything)."
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_module
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-pytest.importorskip("matplotlib")
+nbformat = need_module("nbformat", "running the notebooks")
+nbclient = need_module("nbclient", "running the notebooks")
+need_module("ipykernel", "running the notebooks")
+need_module("matplotlib", "the notebooks' charts")
 
 NOTEBOOKS = ("researcher", "auditor")
 
@@ -22,6 +22,7 @@ def images(nb) -> int:
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.e2e
 def test_the_notebook_runs_on_the_samples_dataset(name, samples_run, monkeypatch):
     monkeypatch.setenv("OGI_DATASET", str(samples_run))
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
@@ -38,6 +39,7 @@ def test_the_notebook_runs_on_the_samples_dataset(name, samples_run, monkeypatch
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.unit
 def test_the_notebook_is_committed_with_its_outputs(name):
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -46,6 +48,7 @@ def test_the_notebook_is_committed_with_its_outputs(name):
     assert "/tmp/" not in nbformat.writes(nb)                       # no machine's paths in the outputs
 
 
+@pytest.mark.unit
 def test_nothing_refers_to_the_old_notebook():
     for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "tests").glob("*.py"),
                  *(ROOT / "pipeline").rglob("*.py")]:

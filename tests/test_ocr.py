@@ -13,26 +13,18 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
+from conftest import CORPUS, need_corpus, need_engine, need_module
 
 SCAN = CORPUS / "real" / "淮安市洪泽区人民政府_2023_scan.pdf"
 TEXT = CORPUS / "real" / "淮安市洪泽区人民政府_2023.pdf"
 TABLE_PAGES = (3, 4)
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
-cv2 = pytest.importorskip("cv2")
+cv2 = need_module("cv2", "the OCR path")
 
 
-def need_engine():
-    try:
-        from pipeline.readers.ocr import ocr_image  # noqa: F401  (ImportError when the engine is missing)
-    except ImportError as e:
-        pytest.skip(f"OCR engine not installed: {e}")
-
-
-def need_corpus():
-    if not (SCAN.exists() and TEXT.exists()):
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+def need_scan():
+    need_corpus(SCAN, TEXT)
 
 
 class NetworkBlocked:
@@ -56,7 +48,7 @@ class NetworkBlocked:
 @pytest.fixture(scope="session")
 def scan_ocr():
     """OCR of the scan's table pages, from a cold engine (models load here), network blocked."""
-    need_corpus()
+    need_scan()
     need_engine()
     from pipeline.readers.ocr import engine, ocr_pdf_pages
 
@@ -69,7 +61,7 @@ def scan_ocr():
 @pytest.fixture(scope="session")
 def text_tables():
     """pdfplumber's ruled tables of the text PDF's table pages (the reference grid)."""
-    need_corpus()
+    need_scan()
     import pdfplumber
 
     with pdfplumber.open(TEXT) as pdf:
@@ -84,6 +76,7 @@ def _wide(tables):
 # ---------------------------------------------------------------- real scan
 
 
+@pytest.mark.ocr
 def test_scan_tables_match_text_pdf(scan_ocr, text_tables):
     from pipeline.core.model import Table
     from pipeline.core.options import Options
@@ -110,6 +103,7 @@ def test_scan_tables_match_text_pdf(scan_ocr, text_tables):
         assert cell.confidence < LOW_CONFIDENCE, (n, r, c, value, cell.text, cell.confidence)
 
 
+@pytest.mark.ocr
 def test_scan_cells_carry_confidence_and_page_geometry(scan_ocr):
     from pipeline.core.model import Table, TextBlock
 
@@ -128,6 +122,7 @@ def test_scan_cells_carry_confidence_and_page_geometry(scan_ocr):
     assert heading and 300 < heading[0].bbox[1] < 315  # where the text PDF has it (≈ 307 pt)
 
 
+@pytest.mark.ocr
 def test_scan_vertical_label_and_spans(scan_ocr):
     from pipeline.core.model import Table
 
@@ -138,13 +133,15 @@ def test_scan_vertical_label_and_spans(scan_ocr):
     assert header and header[0].colspan == 7
 
 
+@pytest.mark.ocr
 def test_no_network_while_ocr_runs(scan_ocr):
     assert scan_ocr.pages[3] and scan_ocr.pages[4]
     assert scan_ocr.attempts == []
 
 
+@pytest.mark.unit
 def test_reason_none_for_text_pdf_and_no_text_for_scan():
-    need_corpus()
+    need_scan()
     import pdfplumber
 
     from pipeline.readers.ocr import page_ocr_reason
@@ -155,8 +152,9 @@ def test_reason_none_for_text_pdf_and_no_text_for_scan():
         assert {page_ocr_reason(p) for p in pdf.pages} == {"no text layer"}
 
 
+@pytest.mark.ocr
 def test_rotated_180_page_still_reads():
-    need_corpus()
+    need_scan()
     need_engine()
     from pipeline.core.model import Table
     from pipeline.readers.ocr import ocr_image, render
@@ -191,6 +189,7 @@ FULL_PAGE = {"x0": 0, "top": 0, "x1": 595, "bottom": 842}
 TABLE_IMAGE = {"x0": 70, "top": 300, "x1": 525, "bottom": 760}
 
 
+@pytest.mark.unit
 def test_reason_cases():
     from pipeline.readers.ocr.reason import GARBAGE, NO_TEXT, TABLE_IMAGES, page_ocr_reason
 
@@ -245,6 +244,7 @@ def ruled_table(noise: bool = False) -> np.ndarray:
     return img
 
 
+@pytest.mark.unit
 def test_grid_from_ruling_lines():
     from pipeline.readers.ocr import grid
 
@@ -259,6 +259,7 @@ def test_grid_from_ruling_lines():
     assert len(t.cells) == 11
 
 
+@pytest.mark.ocr
 def test_ocr_image_synthetic_table_and_rotations():
     need_engine()
     from pipeline.core.model import Table
@@ -281,6 +282,7 @@ def test_ocr_image_synthetic_table_and_rotations():
     assert np.allclose(t.bbox, [v / 2 for v in (COLS[0], ROWS[0], COLS[-1], ROWS[-1])], atol=3)
 
 
+@pytest.mark.unit
 def test_vertical_label_joins():
     from pipeline.readers.ocr.assign import group_lines, join_lines
     from pipeline.readers.ocr.engine import Word
@@ -309,6 +311,7 @@ def _cell_with(draw, size=(70, 90)):
     return cell, masks, lambda: none
 
 
+@pytest.mark.unit
 def test_slash_read_as_one_is_told_by_its_lean():
     from pipeline.core.options import Options
     LOW_CONFIDENCE = Options().ocr_low_confidence
@@ -341,6 +344,7 @@ def test_slash_read_as_one_is_told_by_its_lean():
         assert (cell.confidence < LOW_CONFIDENCE) == doubtful, (draw.__name__, text, cell.confidence)
 
 
+@pytest.mark.unit
 def test_small_dash_counts_as_ink_and_specks_do_not():
     from pipeline.readers.ocr.ink import ink_box as _ink_box
 
@@ -354,6 +358,7 @@ def _quad(x, y, w, h):
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], float)
 
 
+@pytest.mark.unit
 def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
     """Wide lines: upright or upside down, as the classifier's length-weighted votes say; tall
     lines: sideways; a split vote is settled by recognising the longest lines both ways, and a
@@ -389,6 +394,7 @@ def test_orientation_from_line_direction_and_the_classifier(monkeypatch):
     assert not orient.orientation(img, np.array([_quad(10, 10, 30, 30)]), engine).sure  # digits only
 
 
+@pytest.mark.unit
 def test_skew_is_measured_on_the_page():
     from PIL import Image
 
@@ -400,6 +406,7 @@ def test_skew_is_measured_on_the_page():
         assert abs(orient.skew_of(tilted) - angle) <= 0.05, angle
 
 
+@pytest.mark.ocr
 def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
     need_engine()
     from pipeline.readers.ocr import ocr_image, orient
@@ -411,6 +418,7 @@ def test_unoriented_page_is_a_catalogued_finding(monkeypatch):
     assert [(f.rule, f.page, f.severity) for f in found] == [("ocr.unoriented_page", 3, "warning")]
 
 
+@pytest.mark.unit
 def test_specks_beside_a_number_or_alone_are_not_text():
     """A speck before a digit (".0") or two in a blank cell (":") are read again without them;
     a decimal point between digits is writing, and a flat dash is no speck."""
@@ -441,6 +449,7 @@ def test_specks_beside_a_number_or_alone_are_not_text():
         assert specks(masks, rules, cell.bbox)[0] == [], draw.__name__
 
 
+@pytest.mark.unit
 def test_a_dot_read_for_a_dash_is_a_dash():
     from pipeline.core.options import Options
     from pipeline.readers.ocr.ink import dash_or_dot
@@ -455,6 +464,7 @@ def test_a_dot_read_for_a_dash_is_a_dash():
         assert cell.text == want and (cell.confidence < LOW) == doubtful, (want, cell)
 
 
+@pytest.mark.ocr
 def test_recognition_pads_a_lone_digit():
     """Crops are padded to their batch's widest, and to at least twice their height: a lone "0"
     padded only to a square reads as "O" now and then."""
@@ -469,6 +479,7 @@ def test_recognition_pads_a_lone_digit():
     assert [t for t, _ in reads] == ["0", "2023", "0"] and reads[0] == reads[2]
 
 
+@pytest.mark.ocr
 def test_table_pasted_as_image_is_found_and_read(tmp_path):
     """A text PDF page whose table is a picture: the triage sends it to OCR, OCR gives the table
     in the page's own coordinates, around the text the page already had."""
@@ -507,6 +518,7 @@ def test_table_pasted_as_image_is_found_and_read(tmp_path):
 # ---------------------------------------------------------------- image reader
 
 
+@pytest.mark.ocr
 def test_image_reader_zip_and_tiff(tmp_path):
     need_engine()
     from PIL import Image
@@ -536,6 +548,7 @@ def test_image_reader_zip_and_tiff(tmp_path):
     assert [c.text for c in doc.tables[1].cells if c.row == 3] == ["2023", "8", "1250"]
 
 
+@pytest.mark.ocr
 def test_image_reader_rejects_garbage(tmp_path):
     need_engine()
     from pipeline.readers import ReaderError, read

@@ -23,6 +23,8 @@ from pipeline.readers import pdf as pdf_reader
 from pipeline.readers.ocr import page_ocr_reason
 from pipeline.readers.pdf_fast import attach_objects
 
+pytestmark = pytest.mark.e2e
+
 FAST, PLUMBER = Options(pdf_engine="fast"), Options(pdf_engine="pdfplumber")
 
 ROOT = Path(__file__).resolve().parents[1]

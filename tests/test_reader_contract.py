@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_engine, need_soffice
 
 from pipeline.core.findings import Finding
 from pipeline.core.model import Cell, Document, Table, TextBlock
@@ -77,9 +76,7 @@ def _sample(tmp_path, fmt: str):
         from pdf_to_ofd import pdf_to_ofd
         return pdf_to_ofd(RAW / f"{STEM}.pdf", tmp_path / f"{STEM}.ofd", title=STEM)
     if fmt in ("doc", "wps"):
-        exe = shutil.which("soffice") or shutil.which("libreoffice")
-        if exe is None:
-            pytest.skip("LibreOffice is not installed")
+        exe = need_soffice()
         subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                         "--convert-to", "doc:MS Word 97", "--outdir", str(tmp_path), str(RAW / f"{STEM}.docx")],
                        check=True, capture_output=True, timeout=180)
@@ -93,7 +90,7 @@ def _sample(tmp_path, fmt: str):
         path.write_bytes(mht((RAW / f"{STEM}.html").read_text(encoding="utf-8"), {}))
         return path
     if fmt == "image":
-        pytest.importorskip("rapidocr")
+        need_engine()
         import cv2
 
         from pipeline.readers.ocr import render
@@ -105,13 +102,18 @@ def _sample(tmp_path, fmt: str):
     raise AssertionError(f"no sample for {fmt}")
 
 
-@pytest.mark.parametrize("fmt", sorted(REGISTRY))
+# a legacy Word file is made by LibreOffice (a subprocess), an image is read by OCR
+MARKS = {"doc": pytest.mark.e2e, "wps": pytest.mark.e2e, "image": pytest.mark.ocr}
+
+
+@pytest.mark.parametrize("fmt", [pytest.param(f, marks=MARKS.get(f, pytest.mark.unit)) for f in sorted(REGISTRY)])
 def test_every_reader_keeps_the_document_promises(tmp_path, fmt):
     path = _sample(tmp_path, fmt)
     assert sniff(path) == fmt
     check_document(read(path, fmt), fmt)
 
 
+@pytest.mark.unit
 def test_the_promises_catch_a_broken_document():
     """The checker itself: overlapping cells and out-of-range pages are caught."""
     bad = Document("x.pdf", "pdf", pages=1, items=[Table(cells=[Cell("a", 0, 0, colspan=2), Cell("b", 0, 1)])])

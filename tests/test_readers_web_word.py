@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS  # noqa: E402  (OGI_CORPUS, else ../shared/corpus)
+from conftest import CORPUS, need_corpus, need_soffice
 from ofd_fixture import write_ofd
 
 from pipeline.core.model import Table, TextBlock
@@ -19,8 +19,7 @@ SHUYANG = CORPUS / "real" / "沭阳县发展和改革局_2023.html"
 
 
 def _real(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"corpus not available: {path}")
+    need_corpus(path)
     return path
 
 
@@ -39,6 +38,7 @@ def _value_at(table: Table, row_label: str, col_label: str) -> str:
 
 # ---------------------------------------------------------------- real web pages
 
+@pytest.mark.unit
 def test_shanghai_page_tables_and_grid_positions():
     doc = html_reader.read(_real(SHANGHAI))
     assert len(doc.tables) == 3
@@ -52,6 +52,7 @@ def test_shanghai_page_tables_and_grid_positions():
     assert "年度报告" in doc.meta["title"]
 
 
+@pytest.mark.unit
 def test_shuyang_page_metadata_and_no_navigation():
     doc = html_reader.read(_real(SHUYANG))
     assert doc.meta["publisher"] == "沭阳县发展和改革局"
@@ -86,6 +87,7 @@ def _write(tmp_path: Path, name: str, data) -> Path:
     return p
 
 
+@pytest.mark.unit
 def test_gbk_page_without_declaration(tmp_path):
     body = ("<h1>某县2023年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>本机关收到申请12件。</p>"
             "<table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>3</td></tr></table>")
@@ -95,6 +97,7 @@ def test_gbk_page_without_declaration(tmp_path):
     assert doc.tables[0].grid()[1][0].text == "规章"
 
 
+@pytest.mark.unit
 def test_declared_gb2312_is_read_as_gb18030(tmp_path):
     body = "<p>一、总体情况</p><p>朱镕基同志（镕 is GBK, not GB2312）</p><table><tr><td>信息内容</td><td>1</td></tr></table>"
     page = PAGE.format(title="t", body=body).replace("<head>", '<head><meta http-equiv="Content-Type" '
@@ -103,6 +106,7 @@ def test_declared_gb2312_is_read_as_gb18030(tmp_path):
     assert "朱镕基" in doc.text()
 
 
+@pytest.mark.unit
 def test_spans_nested_layout_tables_and_word_styling(tmp_path):
     data = ("<table><tr><td>行政复议</td><td colspan='2'>行政诉讼</td></tr>"
             "<tr><td rowspan='2'><p>结果</p><p>维持</p></td><td>未经复议<br>直接起诉</td><td>&nbsp;</td></tr>"
@@ -124,6 +128,7 @@ def test_spans_nested_layout_tables_and_word_styling(tmp_path):
                      "TABLE", "五、存在的主要问题"]
 
 
+@pytest.mark.unit
 def test_metadata_table_and_info_line(tmp_path):
     body = ("<table class='info'><tr><td>索引号</td><td>123/2024-1</td><td>发布机构</td><td>某县财政局</td></tr>"
             "<tr><td>公开日期</td><td>2024年1月5日</td><td>文号</td><td></td></tr></table>"
@@ -137,6 +142,7 @@ def test_metadata_table_and_info_line(tmp_path):
     assert len(doc.tables) == 1 and "索引号" not in doc.text()
 
 
+@pytest.mark.unit
 def test_page_that_only_links_to_an_attachment(tmp_path):
     body = ("<h1>某局2023年政府信息公开工作年度报告</h1><p>发布日期：2024-01-20</p>"
             "<p>附件：<a href='/files/2024/nb2023.pdf'>某局2023年政府信息公开工作年度报告.pdf</a></p>")
@@ -193,6 +199,7 @@ def _check_docx_table(t: Table):
     assert g[2][1].text == "5" and g[2][2].text == "" and g[2][3].text == "5"
 
 
+@pytest.mark.unit
 def test_docx_spans_order_and_text_box(tmp_path):
     doc = docx_reader.read(_make_docx(tmp_path / "r.docx"))
     assert doc.meta["title"] == "测试年报"
@@ -201,6 +208,7 @@ def test_docx_spans_order_and_text_box(tmp_path):
     _check_docx_table(doc.tables[0])
 
 
+@pytest.mark.unit
 def test_docx_grid_before_skips_columns(tmp_path):
     import docx
     from docx.oxml import parse_xml
@@ -218,21 +226,22 @@ def test_docx_grid_before_skips_columns(tmp_path):
     assert g[1][0] is None and g[1][1].text == "a" and g[1][2].text == "b"
 
 
+@pytest.mark.unit
 def test_broken_docx_is_a_reader_error(tmp_path):
     with pytest.raises(ReaderError):
         docx_reader.read(_write(tmp_path, "bad.docx", b"PK\x03\x04 not really a zip"))
 
 
+@pytest.mark.unit
 def test_legacy_word_without_libreoffice(tmp_path, monkeypatch):
     monkeypatch.setattr(legacy_word, "find_soffice", lambda: None)
     with pytest.raises(ReaderError, match="needs LibreOffice.*apt-get install libreoffice-writer-nogui"):
         legacy_word.read(_write(tmp_path, "a.doc", b"\xd0\xcf\x11\xe0" + b"\0" * 100))
 
 
+@pytest.mark.e2e
 def test_doc_converted_by_libreoffice(tmp_path):
-    exe = legacy_word.find_soffice()
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    exe = need_soffice()
     src = _make_docx(tmp_path / "src.docx")
     (tmp_path / "conv").mkdir()
     subprocess.run([exe, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
@@ -246,9 +255,9 @@ def test_doc_converted_by_libreoffice(tmp_path):
     _check_docx_table(doc.tables[0])
 
 
+@pytest.mark.e2e
 def test_damaged_doc_is_a_reader_error_not_mojibake(tmp_path):
-    if legacy_word.find_soffice() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    need_soffice()
     import random
     noise = bytes(random.Random(7).randrange(256) for _ in range(3000))
     with pytest.raises(ReaderError, match="could not"):
@@ -277,6 +286,7 @@ MD = """# 某局2023年政府信息公开工作年度报告
 """
 
 
+@pytest.mark.unit
 def test_markdown_table_with_footer_inside(tmp_path):
     doc = markdown.read(_write(tmp_path, "r.md", MD))
     assert [b.text for b in doc.blocks] == ["某局2023年政府信息公开工作年度报告", "一、总体情况",
@@ -290,6 +300,7 @@ def test_markdown_table_with_footer_inside(tmp_path):
     assert "—" not in doc.text()
 
 
+@pytest.mark.unit
 def test_tab_separated_rows_make_a_ragged_table(tmp_path):
     text = "二、主动公开政府信息情况\n信息内容\t本年制发件数\t现行有效件数\n规章\t3\t\t12\n- 2 -\n行政许可\t\t1\n\n结尾。\n"
     doc = markdown.read(_write(tmp_path, "r.txt", text.encode("gb18030")))
@@ -298,6 +309,7 @@ def test_tab_separated_rows_make_a_ragged_table(tmp_path):
     assert [b.text for b in doc.blocks] == ["二、主动公开政府信息情况", "结尾。"]
 
 
+@pytest.mark.unit
 def test_equal_width_pipe_table_is_not_ragged(tmp_path):
     doc = markdown.read(_write(tmp_path, "r.md", "| a | b |\n| --- | :---: |\n| 1 | 2 |\n"))
     assert not doc.tables[0].ragged and doc.tables[0].n_rows == 2
@@ -305,6 +317,7 @@ def test_equal_width_pipe_table_is_not_ragged(tmp_path):
 
 # ---------------------------------------------------------------- OFD
 
+@pytest.mark.unit
 def test_ofd_fixture_text_and_ruled_table(tmp_path):
     path = write_ofd(tmp_path / "r.ofd", "某局2023年政府信息公开工作年度报告",
                      [["信息内容", "本年制发件数", "现行有效件数"], ["规章", "3", "12"]],
@@ -323,6 +336,7 @@ def test_ofd_fixture_text_and_ruled_table(tmp_path):
     assert isinstance(doc.items[-1], Table)       # below the text on the page
 
 
+@pytest.mark.unit
 def test_ofd_missing_rule_is_a_span(tmp_path):
     path = write_ofd(tmp_path / "m.ofd", "t", [["合并表头", "", ""], ["规章", "3", "12"]], merge_first_row=True)
     t = ofd.read(path).tables[0]
@@ -330,11 +344,13 @@ def test_ofd_missing_rule_is_a_span(tmp_path):
     assert head.text == "合并表头" and head.colspan == 3 and t.grid()[1][2].text == "12"
 
 
+@pytest.mark.unit
 def test_not_an_ofd_is_a_reader_error(tmp_path):
     with pytest.raises(ReaderError):
         ofd.read(_write(tmp_path, "x.ofd", b"not a zip"))
 
 
+@pytest.mark.unit
 def test_form_feed_pages_and_html_table_in_markdown(tmp_path):
     text = ("一、总体情况\n正文。\n\f二、主动公开政府信息情况\n"
             "<table><tr><td rowspan='2'>信息内容</td><td>本年制发件数</td></tr>\n<tr><td>3</td></tr></table>\n"

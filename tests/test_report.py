@@ -10,7 +10,7 @@ import re
 import browser
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, absent
 
 from pipeline.cli import main
 from pipeline.outputs.report import build_report, crops, load
@@ -35,6 +35,7 @@ def flags(samples_run):
 RESOURCE = re.compile(r"""(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*https?:|url\(\s*["']?https?:|@import""", re.I)
 
 
+@pytest.mark.e2e
 def test_the_report_references_no_network_resource(audit_html):
     text = audit_html.read_text(encoding="utf-8")
     assert not RESOURCE.search(text), RESOURCE.search(text).group(0)
@@ -42,11 +43,13 @@ def test_the_report_references_no_network_resource(audit_html):
     assert "data:image/png;base64," in text          # the crops are inline
 
 
+@pytest.mark.e2e
 def test_the_same_dataset_gives_the_same_bytes(samples_run, audit_html, tmp_path):
     again = build_report(samples_run, tmp_path / "again.html")
     assert again.read_bytes() == audit_html.read_bytes()
 
 
+@pytest.mark.unit
 def test_a_folder_without_a_dataset_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "a.html")]) == 2
     err = capsys.readouterr().err
@@ -54,6 +57,7 @@ def test_a_folder_without_a_dataset_is_a_clear_error(tmp_path, capsys):
     assert not (tmp_path / "a.html").exists()
 
 
+@pytest.mark.e2e
 def test_every_error_has_a_card_with_its_correction_lines(samples_run, audit_html, flags):
     text = audit_html.read_text(encoding="utf-8")
     errors = flags[flags.severity == "error"]
@@ -67,6 +71,7 @@ def test_every_error_has_a_card_with_its_correction_lines(samples_run, audit_htm
     assert all((r[0], r[3], r[4], r[5]) in known for r in rows if r[6] != "")
 
 
+@pytest.mark.e2e
 def test_every_office_has_its_section_and_the_year_over_year_marks_exactly_the_changes(samples_run, audit_html):
     from lxml import html as lhtml
 
@@ -87,6 +92,7 @@ def test_every_office_has_its_section_and_the_year_over_year_marks_exactly_the_c
     assert len(pair.xpath('.//td[contains(@class, "changed")]')) == 2 * len(differ) > 0
 
 
+@pytest.mark.unit
 def test_help_says_what_the_report_holds(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
@@ -94,6 +100,7 @@ def test_help_says_what_the_report_holds(capsys):
     assert "corrections.csv" in out and "no network" in out
 
 
+@pytest.mark.unit
 def test_a_files_region_is_its_province_or_that_of_its_division_code():
     from pipeline.outputs.report.data import UNKNOWN_REGION, region_of
     assert region_of({"province": "浙江省", "division_code": "330000"}) == "浙江省"
@@ -101,6 +108,7 @@ def test_a_files_region_is_its_province_or_that_of_its_division_code():
     assert region_of({"province": "", "division_code": "000000"}) == UNKNOWN_REGION
 
 
+@pytest.mark.unit
 def test_a_line_chart_does_not_join_across_a_missing_year():
     from pipeline.outputs.report.charts import line_chart
     svg = line_chart([(2019, 1.0), (2020, 2.0), (2021, None), (2022, 4.0)], "t")
@@ -136,6 +144,7 @@ def _one_error_cell(samples_run, source):
     return report, finding, by_code
 
 
+@pytest.mark.e2e
 def test_a_pdf_crop_outlines_the_printed_number(samples_run):
     report, finding, by_code = _one_error_cell(samples_run, "合肥市包河区人民政府_2020.pdf")
     made, left_out, problem = crops.crops_for_report(report, [finding], by_code)
@@ -145,6 +154,7 @@ def test_a_pdf_crop_outlines_the_printed_number(samples_run):
     assert _ink_inside_outline(_decode(crop)) > 10
 
 
+@pytest.mark.e2e
 def test_a_page_image_crop_uses_the_images_resolution(samples_run, tmp_path):
     """The same page as a 144-dpi PNG: boxes in points land on the same digits."""
     import pypdfium2 as pdfium
@@ -161,6 +171,7 @@ def test_a_page_image_crop_uses_the_images_resolution(samples_run, tmp_path):
     assert _ink_inside_outline(_decode(made[finding["finding_id"]][0])) > 10
 
 
+@pytest.mark.e2e
 def test_crops_are_limited_per_file_and_a_moved_file_is_said(samples_run, tmp_path):
     report, finding, by_code = _one_error_cell(samples_run, "合肥市包河区人民政府_2020.pdf")
     many = [{**finding, "finding_id": f"x{i}"} for i in range(crops.MAX_CROPS_PER_REPORT + 3)]
@@ -177,7 +188,7 @@ def test_crops_are_limited_per_file_and_a_moved_file_is_said(samples_run, tmp_pa
 def page(audit_html):
     why = browser.available()
     if why:
-        pytest.skip(why)
+        absent(why)
     d = browser.driver()
     d.get(browser.file_url(audit_html))
     yield d
@@ -195,17 +206,23 @@ def _shown_cards(page) -> int:
         ".filter(e => e.offsetParent !== null).length;")
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_no_script_errors_in_the_console(page):
     page.execute_script("document.getElementById('filter-severity').dispatchEvent(new Event('change'));")
     severe = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_the_page_loads_nothing_from_the_network(page):
     names = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     assert all(n.startswith(("data:", "file:")) for n in names), names
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_screenshot_shows_the_overview_and_a_chart(page, tmp_path):
     from PIL import Image
     page.execute_script("window.scrollTo(0, 0);")
@@ -230,6 +247,8 @@ def _apart_kept(page) -> int:
 
 
 @pytest.mark.parametrize("key", ["severity", "region", "year", "rule"])
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_a_filter_shows_exactly_the_findings_it_names(page, flags, key):
     column = {"region": "province"}.get(key, key)
     review = flags[flags.severity.isin(["error", "warning"])]
@@ -246,6 +265,8 @@ def test_a_filter_shows_exactly_the_findings_it_names(page, flags, key):
     assert _shown_cards(page) == len(review)
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_every_file_with_an_error_is_on_the_page(page, flags):
     page.find_element("id", "filter-reset").click()
     for rid in sorted(set(flags.loc[flags.severity == "error", "report_id"])):
@@ -254,6 +275,8 @@ def test_every_file_with_an_error_is_on_the_page(page, flags):
         assert page.find_elements("css selector", f'section.office tr[data-report="{rid}"]')
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_the_year_over_year_picker_shows_one_pair_of_years(page):
     from selenium.webdriver.support.ui import Select
     select = next(s for s in page.find_elements("css selector", "select[data-yoy]")
@@ -267,6 +290,8 @@ def test_the_year_over_year_picker_shows_one_pair_of_years(page):
     assert box.find_elements("css selector", f'[data-pair="{first}"] td.changed')
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_copying_the_visible_corrections_fills_one_line_per_cell(page):
     page.find_element("id", "filter-reset").click()
     _select(page, "severity", "error")
@@ -285,6 +310,8 @@ def test_copying_the_visible_corrections_fills_one_line_per_cell(page):
     WebDriverWait(page, 5).until(lambda _: button.text in ("已复制 copied", "请手动复制 copy by hand"))
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_unverifiable_and_info_are_apart_and_collapsed(page, flags):
     page.find_element("id", "filter-reset").click()
     box = page.find_element("id", "apart-box")

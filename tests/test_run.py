@@ -12,6 +12,8 @@ from conftest import REAL, TRUTH, need_corpus
 
 from pipeline.runtime.run import run
 
+pytestmark = pytest.mark.e2e
+
 TXT = "银川市兴庆区胜利街街道办事处_2020.txt"
 
 

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import need_soffice
 
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 from samples import generate
+
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"
@@ -78,10 +81,7 @@ def truth_for(folder: Path, renamed: dict) -> Path:
 
 
 def test_a_doc_made_by_libreoffice_reads_like_its_docx(tmp_path):
-    from pipeline.readers.legacy_word import find_soffice
-    exe = find_soffice()
-    if exe is None:
-        pytest.skip("LibreOffice is not installed (.ci/run installs it)")
+    exe = need_soffice()
     name = "南京市玄武区人民政府_2021"
     src = tmp_path / "src"
     src.mkdir()

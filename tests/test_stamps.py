@@ -17,6 +17,7 @@ from pipeline.core.version import STAGES, stage_files
 SAMPLE = ROOT / "raw" / "南京市玄武区人民政府_2021.txt"
 
 
+@pytest.mark.unit
 def test_the_stages_read_what_they_should():
     files = {s: set(stage_files(s)) for s in STAGES}
     assert "data/rules.csv" not in files["parse"] | files["segment"]      # rules never re-read a file
@@ -58,6 +59,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_a_rule_edit_reruns_extract_and_check_only(code):
     first = _run(code)
     assert _run(code) == first                                     # nothing changed: nothing re-run
@@ -66,6 +68,7 @@ def test_a_rule_edit_reruns_extract_and_check_only(code):
     assert {s for s in STAGES if after[s] != first[s]} == {"extract", "check"}
 
 
+@pytest.mark.e2e
 def test_editing_the_outputs_reruns_nothing(code):
     first = _run(code)
     _edit(code / "code/pipeline/outputs/report/style.css", "{", "{ /* edited */", )
@@ -73,6 +76,7 @@ def test_editing_the_outputs_reruns_nothing(code):
     assert _run(code) == first
 
 
+@pytest.mark.e2e
 def test_a_reader_edit_reruns_every_stage(code):
     first = _run(code)
     _edit(code / "code/pipeline/readers/text.py", '"""', '"""Edited. ')

@@ -18,6 +18,8 @@ from pipeline.publish import schema
 from pipeline.publish.datasets import DATASETS, collect, publish
 from pipeline.runtime.run import run
 
+pytestmark = pytest.mark.e2e
+
 RAW = ROOT / "raw"
 FILES = ["苏州市交通运输局_2020.txt", "苏州市交通运输局_2021.txt", "苏州市交通运输局_2021.md",
          "南京市玄武区人民政府_2021.txt", "南京市玄武区人民政府_2022.txt", "南京市玄武区人民政府_2023.txt",

@@ -12,7 +12,7 @@ from email.mime.text import MIMEText
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, need_engine, need_font
 
 from pipeline.ingest.files import ingest
 from pipeline.ingest.sniff import sniff
@@ -41,6 +41,7 @@ def mht(html: str, parts: dict, base: str = "http://www.example.gov.cn/art/1.htm
 # ---------------------------------------------------------------- where pictures come from
 
 
+@pytest.mark.unit
 def test_pictures_only_from_inside_the_pages_folder(tmp_path):
     site = tmp_path / "site"
     (site / "p_files").mkdir(parents=True)
@@ -63,6 +64,7 @@ def test_pictures_only_from_inside_the_pages_folder(tmp_path):
             src.get(bad)
 
 
+@pytest.mark.unit
 def test_remote_and_outside_pictures_are_findings_never_fetches(tmp_path, monkeypatch):
     attempts = []
     monkeypatch.setattr(socket.socket, "connect", lambda *a: attempts.append(a) or (_ for _ in ()).throw(OSError("blocked")))
@@ -81,6 +83,7 @@ def test_remote_and_outside_pictures_are_findings_never_fetches(tmp_path, monkey
     assert attempts == [] and doc.ocr_pages == [] and len(doc.tables) == 3
 
 
+@pytest.mark.unit
 def test_a_saved_pages_folder_is_not_a_report(tmp_path):
     (tmp_path / "a_files").mkdir()
     (tmp_path / "b_files").mkdir()
@@ -92,6 +95,7 @@ def test_a_saved_pages_folder_is_not_a_report(tmp_path):
     assert sources == ["a.html", "b_files"]                          # b_files/: a folder of page images
 
 
+@pytest.mark.unit
 def test_mht_is_sniffed_by_its_content_and_read_as_a_web_page(tmp_path):
     html = (RAW / f"{STEM}.html").read_text(encoding="utf-8")
     path = tmp_path / "page.txt"                                     # the extension does not decide
@@ -106,6 +110,7 @@ def test_mht_is_sniffed_by_its_content_and_read_as_a_web_page(tmp_path):
     assert sniff(page) == "html"
 
 
+@pytest.mark.unit
 def test_mht_pictures_come_from_its_parts(tmp_path):
     import email
 
@@ -125,11 +130,10 @@ def test_mht_pictures_come_from_its_parts(tmp_path):
 
 @pytest.fixture(scope="module")
 def picture_pages(tmp_path_factory):
-    pytest.importorskip("rapidocr")
-    from samples import content, html_images, scan
+    need_engine()
+    need_font()
+    from samples import content, html_images
     from samples import truth as T
-    if not scan.cjk_font_available():
-        pytest.skip("no CJK font for drawing the table pictures (Debian fonts-wqy-microhei)")
     report = next(r for r in content.build_reports(0) if r.stem == "成都市武侯区民政局_2021")
     report.flags = T.within_report_flags(report.cells)
     inp, truth = tmp_path_factory.mktemp("pictures_in"), tmp_path_factory.mktemp("pictures_truth")
@@ -145,6 +149,8 @@ def picture_pages(tmp_path_factory):
     return out, truth, paths
 
 
+@pytest.mark.ocr
+@pytest.mark.e2e
 def test_table_pictures_are_read_in_place_and_reported(picture_pages):
     from test_scans import unflagged_wrong_numbers
 

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import absent
+
+pytestmark = pytest.mark.e2e
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 FILES = ("南京市玄武区人民政府_2021.txt", "南京市玄武区人民政府_2022.txt", "南京市玄武区人民政府_2023.md")
@@ -71,10 +74,11 @@ def test_stage_commands_count_as_the_run_does(folder, tmp_path):
     assert published["flags"] == run["flags"] and published["status"] == run["status"]
 
 
-@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_the_progress_bar_names_the_file_and_stays(folder, tmp_path):
     """Run under a pseudo-terminal (tqdm draws only on a terminal): the bar's last state, 5/5
     with a file's name, is still on the screen after the summary is printed."""
+    if not hasattr(os, "openpty"):
+        absent("this system has no pseudo-terminals (os.openpty)")
     import fcntl
     import pty
     import struct

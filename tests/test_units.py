@@ -11,6 +11,7 @@ from pipeline.formats import labels as L
 from pipeline.formats.headings import heading_code
 
 ACCEPT = ExtractSettings().label_accept      # the extractor's label-match acceptance
+pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize("raw,kind,value", [

@@ -34,9 +34,10 @@ divisions.csv    divisions a report may name that the current GB/T 2260 list (cn
                  former names (renamed: found under the current code; abolished: their own
                  former code) and aliases (平潭综合实验区 → 平潭县)
 confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
-division_suffixes.csv  the words a division's name ends with (省 市 区 县 自治州 …), the ranks
-                 they name (0 province, 1 city, 2 county) and whether an office's name may start
-                 with the bare word (`alone`: 市科委); only a name ending so is corrected
+division_suffixes.csv  the words a division's name ends with (省 市 区 县 自治州 …) and the ranks
+                 they name (0 province, 1 city, 2 county); only a name ending so is corrected
+level_words.csv  the level words an office's name may start with, its division unnamed (市科委,
+                 州医保局), and the ranks each may stand for
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
 office_kinds.csv the words an office's name ends with → its kind and level
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)

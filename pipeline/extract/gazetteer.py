@@ -31,8 +31,6 @@ class Suffixes:
                         # is no division's, and is never corrected into one
     stems: tuple        # the suffixes of provinces and cities, longest first: stripped, the rest is
                         # the short name a text may use (江苏省 → 江苏, 宿迁市 → 宿迁)
-    alone: dict         # a level word an office's name may start with, the division unnamed (市科委),
-                        # → the ranks (0 province, 1 city, 2 county) it may stand for
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +39,15 @@ def division_suffixes() -> Suffixes:
     ranks = {r["suffix"]: tuple(int(k) for k in r["ranks"].split()) for r in rows}
     above_county = [s for s, rk in ranks.items() if min(rk) <= 1]
     return Suffixes(last="".join(dict.fromkeys(s[-1] for s in ranks)),
-                    stems=tuple(sorted(above_county, key=len, reverse=True)),
-                    alone={r["suffix"]: ranks[r["suffix"]] for r in rows if r["alone"] == "yes"})
+                    stems=tuple(sorted(above_county, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def level_words() -> dict:
+    """{word: ranks} of data/level_words.csv: a level word an office's name may start with, the
+    division unnamed (市科委, 州医保局), → the ranks (0 province, 1 city, 2 county) it may stand
+    for. Not suffixes: 州 ends 杭州 too, which is no 自治州."""
+    return {r["word"]: tuple(int(k) for k in r["ranks"].split()) for r in data.rows("level_words.csv")}
 
 
 @dataclass(frozen=True)

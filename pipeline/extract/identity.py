@@ -188,21 +188,41 @@ def qualify(office: str, text: str) -> str:
     first = G.named(places[0])
     if len(places) == 1 and first and all(p.is_district for p in first):
         city = _city_before(places[0], text)
-        if city is None and len({G.city_of(p) for p in first}) == 1:
-            city = G.city_of(first[0]).name if G.city_of(first[0]) else None
+        if city is None and len({_city_name(p) for p in first}) == 1:
+            city = _city_name(first[0])
         if city:
             return city + office
     return office
 
 
+def _city_name(district) -> Optional[str]:
+    """The name a district is qualified with: its city, or the municipality it lies in
+    (北京市东城区: a municipality's districts have no prefecture-level city)."""
+    city = G.city_of(district)
+    if city is None and district.adcode[:2] in G.MUNICIPALITIES:
+        city = G.by_code(district.adcode[:2] + "0000")
+    return city.name if city else None
+
+
 def _places_before(office: str, text: str) -> list:
-    """Place names printed right before the office name somewhere in the text."""
+    """Place names printed right before the office name somewhere in the text (corrected)."""
     best = []
     for m in re.finditer(re.escape(office), text):
-        names = G.trailing_places(text[max(0, m.start() - 24): m.start()])
+        names = _chain_ending(text[max(0, m.start() - 24): m.start()], text)
         if len(names) > len(best):
             best = names
     return best
+
+
+def _chain_ending(window: str, text: str) -> list:
+    """The place names `window` ends with, read forward from the earliest point where they
+    make up all the rest of it, one-character slips corrected as in a title. Read backwards
+    alone, 天津市何东区 (a slip of 河东区) would end with 东区, another city's district."""
+    for i in range(len(window)):
+        places, rest = split_places(window[i:], text)
+        if places and not rest:
+            return places
+    return []
 
 
 def _city_before(district: str, text: str):
@@ -218,7 +238,7 @@ def _city_before(district: str, text: str):
 def _marked_division(unit: str, text: str):
     """For a name that starts with a bare level word (市科委: 市 without its name), the division
     the text names most often at that level, when one clearly leads (twice the next)."""
-    ranks = G.division_suffixes().alone.get(unit[:1])
+    ranks = G.level_words().get(unit[:1])
     if not ranks:
         return None
     counts = Counter()
@@ -249,7 +269,7 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
     places, rest = split_places(printed, text)
     unit = normalise_unit(rest)
     if not places:
-        bare = unit[1:] if unit[:1] in G.division_suffixes().alone else None
+        bare = unit[1:] if unit[:1] in G.level_words() else None
         for form in dict.fromkeys((printed, rest, unit, bare)):
             if form and (prefix := _places_before(form, text)):
                 places = prefix

@@ -130,7 +130,7 @@ def offices_in_text(text: str) -> list:
             if k == 0:     # 本报告由…办公室编制 names the compiler: the report is its office's
                 office = COMPILER.sub("", office)
             for i in range(len(office)):
-                if G.leading_places(office[i:]) or office[i] in G.division_suffixes().alone:
+                if G.leading_places(office[i:]) or office[i] in G.level_words():
                     out.append(office[i:])
                     break
     return [o for o in dict.fromkeys(out) if o]
