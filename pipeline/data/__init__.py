@@ -38,7 +38,8 @@ division_suffixes.csv  the words a division's name ends with (省 市 区 县 �
                  they name (0 province, 1 city, 2 county) and whether an office's name may start
                  with the bare word (`alone`: 市科委); only a name ending so is corrected
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
-office_kinds.csv the words an office's name ends with → its kind and level
+office_kinds.csv the words an office's name ends with → its kind and level; `key`: the one office_id
+                 key of a division's own government (人民政府, 管理委员会, 行政公署, or its name alone)
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)
 yoy.csv          the totals watched year over year (cross_year.jump, cross_year.to_zero)
 yoy_thresholds.csv  the year-over-year checks' thresholds (jump, floors, copied table and overview)

@@ -10,6 +10,7 @@ writes the same bytes.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.core.store import Workspace, read_json, write_json
@@ -21,6 +22,16 @@ def input_root(path: Path) -> str:
     """The folder a file's `source` is relative to: the input itself, or a single file's folder."""
     path = Path(path).resolve()
     return str(path if path.is_dir() else path.parent)
+
+
+def input_as_given(path: Path) -> str:
+    """The input folder as the command line names it, relative to the current directory (`raw`,
+    `../shared/corpus/real`), never the machine's absolute path: what reports.input publishes,
+    so that the same run elsewhere gives the same dataset. (The catalogue keys files by the
+    folder's real path, `input_root`.)"""
+    path = Path(os.path.abspath(path))
+    folder = path if path.is_dir() else path.parent
+    return Path(os.path.relpath(folder, os.getcwd())).as_posix()
 
 
 def merge(existing: list, fresh: list) -> list:
@@ -51,7 +62,8 @@ def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external
     fresh = []
     for p in dict.fromkeys(Path(p) for p in inputs):
         root = input_root(p)
-        fresh += [{**e, "input": root} for e in ingest(p, exclude, follow_external)]
+        fresh += [{**e, "input": root, "input_as_given": input_as_given(p)}
+                  for e in ingest(p, exclude, follow_external, outputs=(ws.out,))]
     before = read_json(ws.catalogue_path) if ws.catalogue_path.exists() else {}
     old_root = before.get("input")
     existing = [{"input": old_root or "", **e} for e in before.get("files", [])]
