@@ -23,7 +23,7 @@ from pipeline.dataset import groups, panel
 from pipeline.dataset.checks import check_dataset, dataset_findings
 from pipeline.dataset.crosswalk import ReportCells
 from pipeline.dataset.reports import Documents, Reviewed
-from pipeline.publish import duck, schema
+from pipeline.publish import duck, package, schema
 from pipeline.publish.status import Verdict, decide, shown_findings
 
 DATASETS = ("reports", "sections", "cells", "flags", "panel", "panel_balance")
@@ -222,6 +222,7 @@ def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP
         for rows in _batched(panel.balance(keys, source.documents), BALANCE_ROW_GROUP):
             files.write("panel_balance", [schema.to_table("panel_balance", rows)])
     paths = files.paths
+    paths["datapackage"] = package.write(ws.out)
     paths["duckdb"] = duck.write_database(ws.out)
     return paths
 

@@ -247,21 +247,15 @@ _label_declared()
 @lru_cache(maxsize=None)
 def arrow_schema(name: str) -> pa.Schema:
     """The dataset's Arrow schema: each field with its description and labels, the file with the
-    schema and pipeline versions, the GB/T 2260 list, and (for the panel) what pandas needs to
-    read its integer columns as nullable integers."""
+    schema and pipeline versions, the GB/T 2260 list, and what pandas needs to read its integer
+    columns as integers (nullable: Int64 with <NA>, not float64 with NaN)."""
     from pipeline.core.version import pipeline_version
     from pipeline.extract.gazetteer import vintage
     columns = DATASETS[name]
     meta = {METADATA_KEY: SCHEMA_VERSION.encode(), PIPELINE_KEY: pipeline_version().encode(),
             DIVISIONS_KEY: vintage().encode()}
-    if name in NULLABLE_INTEGERS:
-        meta[PANDAS_KEY] = _pandas_metadata(columns)
+    meta[PANDAS_KEY] = _pandas_metadata(columns)
     return pa.schema([pa.field(c.name, c.type, metadata=_field_metadata(c)) for c in columns], metadata=meta)
-
-
-# the datasets whose integer columns pandas reads as nullable integers (Int64, Int32): the panel's
-# counts, not floats with NaN. (The other datasets keep pandas' default reading.)
-NULLABLE_INTEGERS = ("panel", "panel_balance")
 
 
 def _field_metadata(c: Column) -> dict:
