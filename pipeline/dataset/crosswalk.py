@@ -58,7 +58,8 @@ def indicators() -> tuple:
             raise ValueError(f"data/crosswalk.csv: {r['indicator']} needs one row per format {FORMATS}, "
                              f"has {sorted(rows)}")
         out.append(Indicator(r["indicator"], r["type"], r["zh"], r["en"], r["caveat"],
-                             {f: rows[f]["cells"] for f in FORMATS}, {f: rows[f]["definition"] for f in FORMATS}))
+                             {f: rows[f]["cells"] for f in FORMATS},
+                             {f: rows[f]["definition"] for f in FORMATS}))
     return tuple(out)
 
 

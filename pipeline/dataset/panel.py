@@ -44,8 +44,9 @@ def cell_column(table: str, row: str, col: str) -> str:
 def cells() -> tuple:
     """(table, row, col) of every cell column of the panel: the national tables' cells in printed
     order, then the legacy table's indicators (SCHEMA.md's order) with their columns."""
-    return layout.all_cells() + tuple((layout.LEGACY, r, c) for r in layout.rows_of(layout.LEGACY, layout.LEGACY)
-                                      for c in layout.cols_of(layout.LEGACY, layout.LEGACY))
+    legacy = layout.LEGACY
+    return layout.all_cells() + tuple((legacy, r, c) for r in layout.rows_of(legacy, legacy)
+                                      for c in layout.cols_of(legacy, legacy))
 
 
 @lru_cache(maxsize=1)
