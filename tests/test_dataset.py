@@ -143,8 +143,7 @@ def test_ogi_query_prints_a_table_or_csv(samples_run):
 XW = "南京市玄武区人民政府"
 
 
-def test_runs_into_one_folder_add_up_and_update(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)            # the folders named as a person types them: a, b
+def test_runs_into_one_folder_add_up_and_update(tmp_path):
     a, b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
     _copy(a, f"{XW}_2021.txt")
     _copy(a, f"{XW}_2022.txt")
@@ -161,7 +160,8 @@ def test_runs_into_one_folder_add_up_and_update(tmp_path, monkeypatch):
     reports, _ = _go(a, out)
     assert len(reports) == 3
     assert reports.set_index("source").loc[f"{XW}_2022.txt", "report_id"] != old
-    assert set(reports["input"]) == {"a", "b"}       # relative, as given: not the machine's absolute path
+    assert set(reports["input"]) == {"../a", "../b"}     # relative to the output folder, not the machine's path
+    assert all((out / r.input / r.source).is_file() for r in reports.itertuples())
 
 
 def test_several_input_folders_in_one_run_and_a_second_run_changes_nothing(tmp_path):

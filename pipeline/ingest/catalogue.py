@@ -24,14 +24,12 @@ def input_root(path: Path) -> str:
     return str(path if path.is_dir() else path.parent)
 
 
-def input_as_given(path: Path) -> str:
-    """The input folder as the command line names it, relative to the current directory (`raw`,
-    `../shared/corpus/real`), never the machine's absolute path: what reports.input publishes,
-    so that the same run elsewhere gives the same dataset. (The catalogue keys files by the
-    folder's real path, `input_root`.)"""
-    path = Path(os.path.abspath(path))
-    folder = path if path.is_dir() else path.parent
-    return Path(os.path.relpath(folder, os.getcwd())).as_posix()
+def input_shown(root: str, out: Path) -> str:
+    """An input folder as reports.input publishes it: relative to the output folder (`../raw` for
+    `ogi run raw -o extracted`), never the machine's absolute path, so the same run elsewhere gives
+    the same dataset and OUT / input / source finds the file from anywhere. (The catalogue keys
+    files by the folder's real path, `input_root`.)"""
+    return Path(os.path.relpath(root, Path(out).resolve())).as_posix() if root else root
 
 
 def merge(existing: list, fresh: list) -> list:
@@ -62,8 +60,7 @@ def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external
     fresh = []
     for p in dict.fromkeys(Path(p) for p in inputs):
         root = input_root(p)
-        fresh += [{**e, "input": root, "input_as_given": input_as_given(p)}
-                  for e in ingest(p, exclude, follow_external, outputs=(ws.out,))]
+        fresh += [{**e, "input": root} for e in ingest(p, exclude, follow_external, outputs=(ws.out,))]
     before = read_json(ws.catalogue_path) if ws.catalogue_path.exists() else {}
     old_root = before.get("input")
     existing = [{"input": old_root or "", **e} for e in before.get("files", [])]

@@ -23,6 +23,7 @@ from pipeline.dataset import groups, panel
 from pipeline.dataset.checks import check_dataset, dataset_findings
 from pipeline.dataset.crosswalk import ReportCells
 from pipeline.dataset.reports import Documents, Reviewed
+from pipeline.ingest.catalogue import input_shown
 from pipeline.publish import duck, package, schema
 from pipeline.publish.status import Verdict, decide, shown_findings
 
@@ -94,7 +95,8 @@ def report_rows(docs: Documents, assigned: dict, interrupted: bool = False):
         findings = o.findings if first else []   # a duplicate: its row says so, its cells and flags are not repeated
         ex = o.extracted
         cells = ex.cells if first and ex else []
-        rows = {"reports": [_mark_group(_report_row(entry, ex, o.verdict, cells, findings), assigned)],
+        row = _report_row(entry, ex, o.verdict, cells, findings, docs.ws.out)
+        rows = {"reports": [_mark_group(row, assigned)],
                 "sections": [], "cells": [], "flags": []}
         if first:
             done.add(rid)
@@ -169,12 +171,13 @@ def _mark_group(row: dict, assigned: dict) -> dict:
     return row
 
 
-def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, findings: list) -> dict:
+def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, findings: list,
+                out: Path) -> dict:
     meta = ex.meta if ex else ReportMeta(title=None, province=None, city=None, county=None)
     failed = verdict.status == "failed"
     return {**{k: entry.get(k) for k in ("report_id", "source", "sha256", "size", "detected_format",
                                          "duplicate_of")},
-            "input": _input_shown(entry),
+            "input": input_shown(entry.get("input"), out),
             "status": verdict.status, "error": verdict.error,
             **{k: getattr(meta, k) for k in ("office", "office_as_printed", "office_id", "division_code", "level",
                                              "kind", "year")},
@@ -185,15 +188,6 @@ def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, find
             "cells_expected": ex.completeness.expected if ex else None,
             "cells_found": ex.completeness.found if ex else None,
             "pipeline_version": pipeline_version()}
-
-
-def _input_shown(entry: dict):
-    """reports.input: the input folder as the command line named it (relative), not the real path
-    the catalogue keys it by; a catalogue written before `input_as_given` was kept: its folder
-    relative to the current directory."""
-    if "input_as_given" in entry:
-        return entry["input_as_given"]
-    return Path(os.path.relpath(entry["input"], os.getcwd())).as_posix() if entry.get("input") else None
 
 
 def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP,

@@ -127,9 +127,9 @@ DATASETS = {
         Column("n_errors", I32, "findings of severity `error`"),
         Column("duplicate_of", S, "for a file whose content equals an earlier one: that file's `source` "
                                   "(its cells are not repeated)"),
-        Column("input", S, "the input folder the file was found in, as the command line named it (relative to "
-                           "the directory ogi ran in, never the machine's absolute path); `source` is relative "
-                           "to it; a dataset grows over runs and input folders"),
+        Column("input", S, "the input folder the file was found in, relative to the output folder (`../raw` "
+                           "for `ogi run raw -o extracted`; never the machine's absolute path): OUT / input / "
+                           "source is the file; a dataset grows over runs and input folders"),
         Column("group_id", S, "the report this document is a form of: `<office_id>/<year>` (its PDF, web page, "
                               "scan … share it); the report_id when office or year is unknown"),
         Column("group_size", I32, "distinct documents in the group (forms of the same report)"),
