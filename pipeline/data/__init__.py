@@ -44,6 +44,15 @@ words.txt        jieba's dictionary for label words (regenerate: python -m pipel
 yoy.csv          the totals watched year over year (cross_year.jump, cross_year.to_zero)
 yoy_thresholds.csv  the year-over-year checks' thresholds (jump, floors, copied table and overview)
 indicators.csv   the panel's derived indicators: numerator / denominator, signed sums of cell codes
+crosswalk.csv    the indicators across the formats: per indicator and format (legacy, 2019, 2021)
+                 the cells that make it (a signed sum of codes; empty: the format has none)
+crosswalk_indicators.csv  those indicators: value type, labels, the caveat where the meaning shifts
+null_states.csv  why a null of the panel is null (blank, na, text, fraction, unread, not_printed …)
+variables.csv    the English and Chinese label of every declared dataset column
+units.csv        the unit of each value type (count, signed, amount, share)
+cell_labels.csv  a column's label in one row where it differs from the column's own (采购总金额)
+stata_names.csv  short forms of codes for Stata's names of at most 32 characters
+package.csv      the data package's name, title, description, licence and citation
 export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
 export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """
