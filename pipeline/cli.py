@@ -14,7 +14,8 @@ from pipeline.core.version import pipeline_version
 DESCRIPTION = """\
 Turn annual reports on open government information (政府信息公开工作年度报告) into a
 validated dataset: reports.parquet, sections.parquet, cells.parquet, flags.parquet,
-panel.parquet (one row per office and year) and ogi.duckdb (views over them).
+panel.parquet (one row per office and year), panel_balance.parquet, datapackage.json (a
+Frictionless descriptor) and ogi.duckdb (views over them).
 
   ogi run REPORTS_DIR... -o extracted/  all stages on every file under REPORTS_DIR (the dataset
                                         in extracted/ grows: earlier runs' reports are kept)
@@ -22,7 +23,8 @@ panel.parquet (one row per office and year) and ogi.duckdb (views over them).
   ogi parse|segment|extract|check OUT   one stage over the catalogue in OUT
   ogi publish OUT                       write the Parquet datasets from the stage results
   ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
-  ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files)
+  ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files;
+                                        --stata FILE.dta: the panel for Stata)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
   ogi report OUT -o audit.html          one self-contained HTML file for an auditor
   ogi generate OUT --truth DIR          sample reports with known numbers

@@ -179,7 +179,7 @@ def test_a_malformed_header_applies_nothing():
 
 def test_corrections_survive_a_rerun_and_are_in_no_cache_key(corrected, tmp_path):
     out = corrected["out"]
-    result = run(ROOT / "raw", out, workers=2, progress=False, exclude=("*_scan.*",))
+    result = run(ROOT / "raw", out, workers=2, progress=False, exclude=("*_scan.*", "truth"))
     assert result["ran"] == []                                             # nothing read again
     cells = read(out, "cells")
     assert int(cells.corrected.sum()) == 19

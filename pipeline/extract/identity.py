@@ -6,7 +6,8 @@ name is normalised with the data tables
 
     data/office_abbreviations.csv  short forms → full forms (政府 → 人民政府, 科委 → 科学技术委员会,
                                    街道 → 街道办事处 at the end of a name, …)
-    data/office_kinds.csv          the words a name ends with → its kind and level
+    data/office_kinds.csv          the words a name ends with → its kind and level, and the words
+                                   that name a division's own government (one key: 人民政府)
 
 so 玄武区政府 and 南京市玄武区人民政府 are one office. A division name one character away from a
 real division, where the region context agrees (沐阳县 in a report that names 宿迁市), is read as
@@ -93,6 +94,23 @@ def _replace_outside(text: str, short: str, full: str) -> str:
         out.append(text[i:m.start()] + full)
         i = m.end()
     return "".join(out) + text[i:]
+
+
+@lru_cache(maxsize=1)
+def _government_keys() -> dict:
+    """{word: key} of the words that, standing alone after a division's name, name that
+    division's own government (data/office_kinds.csv `key`): 平潭县人民政府, 平潭综合实验区管理委员会
+    and 平潭综合实验区 (a division's name alone) are one office across years and renames."""
+    return {r["ending"]: r["key"] for r in data.rows("office_kinds.csv") if r["key"]}
+
+
+def office_key(unit: str) -> str:
+    """The office's key within its division: its normalised name, or the one key of the
+    division's own government (its name alone, or followed by 人民政府 / 管理委员会 / 行政公署)."""
+    keys = _government_keys()
+    if not unit:
+        return next(iter(keys.values()))
+    return keys.get(unit, unit)
 
 
 def kind_of(unit: str) -> tuple:
@@ -289,7 +307,7 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
         level = LEVELS[place.rank]
     code = place.adcode if place is not None else None
     # the key within the division; without one, the whole name (鼓楼区 of which city?)
-    key = (unit or places[-1]) if code else full
+    key = office_key(unit) if code else full
     return Identity(office=full, office_as_printed=printed, office_id=f"{code or NO_DIVISION}:{key}",
                     division_code=code, level=level, kind=kind,
                     province=province, city=city, county=county)

@@ -10,6 +10,7 @@ writes the same bytes.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.core.store import Workspace, read_json, write_json
@@ -21,6 +22,14 @@ def input_root(path: Path) -> str:
     """The folder a file's `source` is relative to: the input itself, or a single file's folder."""
     path = Path(path).resolve()
     return str(path if path.is_dir() else path.parent)
+
+
+def input_shown(root: str, out: Path) -> str:
+    """An input folder as reports.input publishes it: relative to the output folder (`../raw` for
+    `ogi run raw -o extracted`), never the machine's absolute path, so the same run elsewhere gives
+    the same dataset and OUT / input / source finds the file from anywhere. (The catalogue keys
+    files by the folder's real path, `input_root`.)"""
+    return Path(os.path.relpath(root, Path(out).resolve())).as_posix() if root else root
 
 
 def merge(existing: list, fresh: list) -> list:
@@ -51,7 +60,7 @@ def update_catalogue(ws: Workspace, inputs, exclude: tuple = (), follow_external
     fresh = []
     for p in dict.fromkeys(Path(p) for p in inputs):
         root = input_root(p)
-        fresh += [{**e, "input": root} for e in ingest(p, exclude, follow_external)]
+        fresh += [{**e, "input": root} for e in ingest(p, exclude, follow_external, outputs=(ws.out,))]
     before = read_json(ws.catalogue_path) if ws.catalogue_path.exists() else {}
     old_root = before.get("input")
     existing = [{"input": old_root or "", **e} for e in before.get("files", [])]

@@ -1,5 +1,10 @@
 """Catalogue the input folder: every file, its content hash, its real format.
 
+Every file under the input folder becomes an entry, whatever its name or extension (a `.csv`,
+a folder named `work/`): a file that is no report gets a row saying so. Only hidden files and
+folders (a name starting with a dot) and the output folder itself, where it lies inside the
+input folder (its datasets and work folder are the run's own), are not listed.
+
 Nothing outside the input folder is ever opened. The folder is walked without following links;
 each symbolic link is resolved first and followed only when it leads to a file or folder inside
 the input folder (or anywhere, with `follow_external`). A link that loops, dangles or leads
@@ -21,9 +26,7 @@ from typing import Optional
 
 from pipeline.ingest.sniff import sniff
 
-SKIP_DIRS = {".git", "__pycache__", ".venv", "work"}
 PAGE_IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
-SKIP_SUFFIXES = {".parquet", ".json", ".csv", ".py", ".pyc", ".ipynb", ".md5", ".sha256"}
 SKIPPED = "skipped"      # detected_format of an entry that was not opened
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -96,15 +99,17 @@ def is_saved_page_folder(dirname: str, filenames: list) -> bool:
     return False
 
 
-def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
+def candidates(root: Path, exclude: tuple = (), follow_external: bool = False, outputs: tuple = ()):
     """Input files under `root`, recursively, in a stable order (a folder's files, then its
-    sub-folders, each by name); hidden and output files skipped. A sub-folder of page images is
-    one candidate (the report those pages make up). Links and special files as the module says."""
+    sub-folders, each by name); hidden files and the folders `outputs` (real paths: the output
+    folder) skipped. A sub-folder of page images is one candidate (the report those pages make
+    up). Links and special files as the module says."""
     root = Path(root)
     if not root.is_dir():
         yield Candidate(root, root.resolve())
         return
     top = root.resolve()
+    outputs = {Path(o).resolve() for o in outputs}
 
     def excluded(p: Path) -> bool:
         rel = str(p.relative_to(root))
@@ -134,6 +139,8 @@ def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
                     continue
                 if isinstance(item, tuple):          # a folder link to follow
                     target = item[1]
+                    if target in outputs:
+                        continue
                     if target in followed:
                         files.append(Candidate(p, problem=f"{rel(p)} is a link to a folder already read "
                                                           f"through {rel(followed[target])}; not followed again"))
@@ -143,11 +150,10 @@ def candidates(root: Path, exclude: tuple = (), follow_external: bool = False):
                 else:
                     files.append(item)
             elif e.is_dir(follow_symlinks=False):
-                if e.name not in SKIP_DIRS and not is_saved_page_folder(e.name, names):
+                if real_folder / e.name not in outputs and not is_saved_page_folder(e.name, names):
                     subdirs.append((p, real_folder / e.name))
             elif e.is_file(follow_symlinks=False):
-                if p.suffix.lower() not in SKIP_SUFFIXES:
-                    files.append(Candidate(p, real_folder / e.name))
+                files.append(Candidate(p, real_folder / e.name))
             else:
                 files.append(Candidate(p, problem=f"{rel(p)} is {_special_kind(p)}, not a regular file; not read"))
         for c in files:
@@ -187,8 +193,6 @@ def _link(p: Path, root: Path, top: Path, parents: tuple, follow_external: bool,
         return Candidate(p, problem=f"{rel(p)} is a symbolic link to {display(target)}, which could not be "
                                     f"read: {e.strerror}")
     if stat.S_ISDIR(mode):
-        if p.name in SKIP_DIRS:
-            return None
         if any(target == q or target in q.parents for q in parents):
             return Candidate(p, problem=f"{rel(p)} is a link to {_shown(target, top)}, which contains the "
                                         "link itself (a loop); not followed")
@@ -196,8 +200,6 @@ def _link(p: Path, root: Path, top: Path, parents: tuple, follow_external: bool,
     if not stat.S_ISREG(mode):
         return Candidate(p, problem=f"{rel(p)} is a symbolic link to {_special_kind(target)}, not a regular "
                                     "file; not read")
-    if p.suffix.lower() in SKIP_SUFFIXES:
-        return None
     return Candidate(p, target)
 
 
@@ -232,14 +234,14 @@ def _page_folder(real: Path) -> bool:
     return is_page_folder([e.name for e in entries])
 
 
-def ingest(root: Path, exclude: tuple = (), follow_external: bool = False) -> list:
+def ingest(root: Path, exclude: tuple = (), follow_external: bool = False, outputs: tuple = ()) -> list:
     """One entry per input file: report_id, source, path, sha256, size, detected_format,
     duplicate_of, and `error` for the entries that were not opened (their detected_format is
-    `skipped`)."""
+    `skipped`). `outputs`: folders not to list (the output folder, when inside the input)."""
     root = Path(root)
     base = root if root.is_dir() else root.parent
     entries, first_of = [], {}
-    for c in candidates(root, exclude, follow_external):
+    for c in candidates(root, exclude, follow_external, outputs):
         source = display(c.path.relative_to(base))
         problem = c.problem
         if problem is None:

@@ -46,6 +46,7 @@ from pipeline.core.store import write_atomic
 from pipeline.dataset.panel import cell_column
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label
+from pipeline.publish.variables import col_label
 
 SEVERITY_ORDER = ("error", "warning", "unverifiable", "info")
 FIXED_DATE = datetime(2000, 1, 1)             # workbook created/modified: the same bytes every time
@@ -154,7 +155,7 @@ def overview_sheet(panel: list, flags: list, cells: list) -> Sheet:
 def table_columns(table: str) -> tuple:
     """The cell columns of one standard table, in the codebook's order: the Chinese row and
     column labels (`行政复议｜结果维持`) above the panel column."""
-    return tuple(Column(cell_column(t, r, c), f"{canonical_label(t, 'row', r)}｜{canonical_label(t, 'col', c)}",
+    return tuple(Column(cell_column(t, r, c), f"{canonical_label(t, 'row', r)}｜{col_label(t, r, c)}",
                         layout.value_type(t, c))
                  for t, r, c in layout.all_cells() if t == table)
 
@@ -385,7 +386,8 @@ Row 1 holds the Chinese labels, row 2 the codes (the columns of panel.parquet / 
 both are frozen and filtered. Numbers are numbers; a blank, na or unread cell is an empty cell,
 never 0. The same dataset gives the same file. --csv DIR writes the same five tables as CSV
 files (overview.csv, active.csv, requests.csv, review_litigation.csv, findings.csv), UTF-8 with
-a byte-order mark so that Excel shows the Chinese.
+a byte-order mark so that Excel shows the Chinese. --stata FILE.dta writes the panel as a Stata
+dataset (names of at most 32 characters, a Chinese label per variable, integers as integers).
 """
 
 
@@ -400,12 +402,19 @@ def add_command(sub) -> None:
                                                              "when --csv is not given)")
     e.add_argument("--csv", type=Path, metavar="DIR", dest="csv_dir",
                    help="write each sheet as a CSV file in DIR (UTF-8 with BOM, both header rows)")
+    e.add_argument("--stata", type=Path, metavar="FILE.dta",
+                   help="write the panel as a Stata dataset (format 118: names of at most 32 characters, a label "
+                        "per variable, integers as integers, Unicode intact; pipeline/outputs/stata.py)")
     e.set_defaults(func=command)
 
 
 def command(args) -> int:
-    """Write what was asked; the workbook to OUT/ogi.xlsx when neither --xlsx nor --csv is."""
-    xlsx = args.xlsx if args.xlsx or args.csv_dir else args.out / "ogi.xlsx"
-    for path in export(args.out, xlsx=xlsx, csv_dir=args.csv_dir):
-        print(path)
+    """Write what was asked; the workbook to OUT/ogi.xlsx when none of --xlsx, --csv, --stata is."""
+    xlsx = args.xlsx if args.xlsx or args.csv_dir or args.stata else args.out / "ogi.xlsx"
+    if xlsx or args.csv_dir:
+        for path in export(args.out, xlsx=xlsx, csv_dir=args.csv_dir):
+            print(path)
+    if args.stata:
+        from pipeline.outputs.stata import write
+        print(write(args.out, args.stata))
     return 0

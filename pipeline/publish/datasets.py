@@ -6,6 +6,7 @@ empty run and a run where everything failed have the same columns and types as a
 """
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -20,15 +21,18 @@ from pipeline.core.store import Workspace
 from pipeline.core.version import pipeline_version
 from pipeline.dataset import groups, panel
 from pipeline.dataset.checks import check_dataset, dataset_findings
+from pipeline.dataset.crosswalk import ReportCells
 from pipeline.dataset.reports import Documents, Reviewed
-from pipeline.publish import duck, schema
+from pipeline.ingest.catalogue import input_shown
+from pipeline.publish import duck, package, schema
 from pipeline.publish.status import Verdict, decide, shown_findings
 
-DATASETS = ("reports", "sections", "cells", "flags", "panel")
+DATASETS = ("reports", "sections", "cells", "flags", "panel", "panel_balance")
 # Reports per Parquet row group (and panel rows per row group of panel.parquet): publish holds
 # this many reports' rows at a time. A dataset of up to this many reports is one row group, as
 # every dataset was before publish streamed, and its files are the same bytes.
 ROW_GROUP = 500
+BALANCE_ROW_GROUP = 50_000     # rows of panel_balance.parquet per row group (office × year: small rows)
 STREAMED = ("reports", "sections", "cells", "flags")     # written report by report; the panel after
 NOT_PROCESSED = "not processed yet: run the remaining stages (ogi run)"
 NOT_PROCESSED_INTERRUPTED = ("not processed: the run was interrupted before this file was finished; "
@@ -91,7 +95,8 @@ def report_rows(docs: Documents, assigned: dict, interrupted: bool = False):
         findings = o.findings if first else []   # a duplicate: its row says so, its cells and flags are not repeated
         ex = o.extracted
         cells = ex.cells if first and ex else []
-        rows = {"reports": [_mark_group(_report_row(entry, ex, o.verdict, cells, findings), assigned)],
+        row = _report_row(entry, ex, o.verdict, cells, findings, docs.ws.out)
+        rows = {"reports": [_mark_group(row, assigned)],
                 "sections": [], "cells": [], "flags": []}
         if first:
             done.add(rid)
@@ -122,11 +127,38 @@ def collect(ws: Workspace, interrupted: bool = False) -> dict:
     docs = with_corrections(ws)
     assigned = groups.assign(docs.facts())
     tables = {name: [] for name in DATASETS}
+    source = PanelSource()
     for rows in report_rows(docs, assigned, interrupted):
+        source.add(rows)
         for name, more in rows.items():
             tables[name].extend(more)
-    tables["panel"] = panel.build(tables["reports"], tables["cells"])
+    for chunk in source.chunks(docs, len(source.candidates) or 1):
+        tables["panel"].extend(chunk)
+    tables["panel_balance"] = list(panel.balance(tables["panel"], source.documents))
     return tables
+
+
+class PanelSource:
+    """What the panel takes from the report rows as they stream by: the facts of the canonical
+    documents (a few fields and their flags counted) and the documents of each office-year."""
+
+    def __init__(self):
+        self.candidates, self.documents = [], {}
+
+    def add(self, rows: dict) -> None:
+        """One report's rows (report_rows): its reports row and its flags."""
+        for r in rows["reports"]:
+            if not r.get("duplicate_of") and r.get("office_id") and r.get("year"):
+                key = (r["office_id"], r["year"])
+                self.documents[key] = self.documents.get(key, 0) + 1
+            if panel.takes(r):
+                self.candidates.append(panel.facts(r, rows["flags"]))
+
+    def chunks(self, docs: Documents, size: int):
+        """The panel rows in order, `size` at a time, each document's cells read again."""
+        entries = {e["report_id"]: e for e in docs.entries()}
+        for chunk in _chunks(panel.order(self.candidates), size):
+            yield [panel.row(r, ReportCells.of(docs.reviewed(entries[r["report_id"]]).extracted)) for r in chunk]
 
 
 # -- groups of forms (pipeline.dataset.groups): the same choice the dataset checks made ------------------
@@ -139,16 +171,18 @@ def _mark_group(row: dict, assigned: dict) -> dict:
     return row
 
 
-def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, findings: list) -> dict:
+def _report_row(entry: dict, ex: Optional[Extracted], verdict, cells: list, findings: list,
+                out: Path) -> dict:
     meta = ex.meta if ex else ReportMeta(title=None, province=None, city=None, county=None)
     failed = verdict.status == "failed"
     return {**{k: entry.get(k) for k in ("report_id", "source", "sha256", "size", "detected_format",
-                                         "duplicate_of", "input")},
+                                         "duplicate_of")},
+            "input": input_shown(entry.get("input"), out),
             "status": verdict.status, "error": verdict.error,
             **{k: getattr(meta, k) for k in ("office", "office_as_printed", "office_id", "division_code", "level",
                                              "kind", "year")},
             "format_version": ex.format_version if ex else ("unknown" if not failed else None),
-            "province": meta.province, "city": meta.city, "county": meta.county,
+            "province": meta.province or None, "city": meta.city or None, "county": meta.county or None,
             "title": meta.title, "pages": ex.pages if ex else None, "ocr_pages": ex.ocr_pages if ex else [],
             "n_cells": len(cells), "n_errors": sum(f.severity == "error" for f in findings),
             "cells_expected": ex.completeness.expected if ex else None,
@@ -165,21 +199,24 @@ def publish(ws: Workspace, interrupted: bool = False, row_group: int = ROW_GROUP
     Returns {name: path}."""
     docs = docs if docs is not None and dataset_checked else with_corrections(ws, dataset_checked)
     assigned = groups.assign(docs.facts())
-    entries = {e["report_id"]: e for e in docs.entries()}
     with DatasetFiles(ws.out) as files:
-        candidates, batch = [], {name: [] for name in STREAMED}
+        source, batch = PanelSource(), {name: [] for name in STREAMED}
         for k, rows in enumerate(report_rows(docs, assigned, interrupted), 1):
-            candidates.extend(panel.facts(r) for r in rows["reports"] if panel.takes(r))
+            source.add(rows)
             for name in STREAMED:        # as Arrow at once: a report's rows as dicts are ~10× bigger
                 if rows[name]:
                     batch[name].append(schema.to_table(name, rows[name]))
             if k % row_group == 0:
                 _write_batch(files, batch)
         _write_batch(files, batch)
-        for chunk in _chunks(panel.order(candidates), row_group):
-            rows = [panel.row(r, panel.values_of(docs.reviewed(entries[r["report_id"]]).cells)) for r in chunk]
+        keys = []
+        for rows in source.chunks(docs, row_group):
             files.write("panel", [schema.to_table("panel", rows)])
+            keys += [{"office_id": r["office_id"], "year": r["year"], "office": r["office"]} for r in rows]
+        for rows in _batched(panel.balance(keys, source.documents), BALANCE_ROW_GROUP):
+            files.write("panel_balance", [schema.to_table("panel_balance", rows)])
     paths = files.paths
+    paths["datapackage"] = package.write(ws.out)
     paths["duckdb"] = duck.write_database(ws.out)
     return paths
 
@@ -194,6 +231,13 @@ def _write_batch(files: "DatasetFiles", batch: dict) -> None:
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def _batched(items, size: int):
+    """Lists of `size` items of an iterable (the last one shorter)."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 class DatasetFiles:

@@ -1,7 +1,7 @@
 """DuckDB over the published datasets: `extracted/ogi.duckdb`, and `ogi query`.
 
-The database holds views, not copies: `reports`, `sections`, `cells`, `flags`, `panel` over the
-Parquet files beside it, and one wide view per standard table (`active`, `requests`,
+The database holds views, not copies: `reports`, `sections`, `cells`, `flags`, `panel`,
+`panel_balance` over the Parquet files beside it, and one wide view per standard table (`active`, `requests`,
 `review_litigation`): a row per report and row code, a column per column code, as the table is
 printed (the value as in cells.parquet), with the report's office_id, office, year and
 format_version.
@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline.formats import layout
 
 DATABASE = "ogi.duckdb"
-DATASET_VIEWS = ("reports", "sections", "cells", "flags", "panel")
+DATASET_VIEWS = ("reports", "sections", "cells", "flags", "panel", "panel_balance")
 
 
 def _quote(s: str) -> str:

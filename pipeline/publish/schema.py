@@ -8,15 +8,21 @@ renamed or retyped. docs/outputs.md is generated from `DATASETS` (python -m pipe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import pyarrow as pa
 
-from pipeline.dataset import panel
-from pipeline.formats import layout
+from pipeline.core.findings import catalogue
+from pipeline.dataset import crosswalk, panel
+from pipeline.publish import variables
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 METADATA_KEY = b"ogi.schema_version"
+PIPELINE_KEY = b"ogi.pipeline_version"      # the pipeline version that wrote the file
+DIVISIONS_KEY = b"ogi.gbt2260"              # the GB/T 2260 list the division codes come from
+PANDAS_KEY = b"pandas"                      # pandas reads the integer columns as nullable integers
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,58 @@ class Column:
     name: str
     type: pa.DataType
     doc: str
+    label: str = ""          # in English: the data package's title, Stata's variable label
+    zh: str = ""             # in Chinese
+    unit: str = ""           # a value type of data/units.csv: count, signed, amount, share
+    formats: tuple = ()      # ((format, what the column holds there), …): legacy, 2019, 2021
 
 
 S, I32, I64, F64, B = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_()
+NUMBER_TYPES = {"count": I64, "signed": I64, "amount": F64}
 ID = (Column("report_id", S, "first 16 hex digits of the file's SHA-256: stable across runs and machines (of "
                              "a `skipped` entry, which has no content read, a digest of its name)"),
       Column("source", S, "path of the file relative to the input folder"))
+
+def _panel_columns():
+    """The panel's generated columns: its quality, the crosswalk's indicators and their states,
+    the shares and theirs, a column per cell code."""
+    yield Column("completeness", F64, "cells_found / cells_expected: the share of the canonical document's "
+                                      "layout read (1 for `ok`); null where the layout is unknown", unit="share")
+    yield Column("n_warnings", I32, "findings of severity `warning` on the canonical document", unit="count")
+    yield Column("n_unverifiable", I32, "relations of the canonical document that could not be verified (an "
+                                        "operand blank, na, text or not read)", unit="count")
+    rules = catalogue()
+    for rule in panel.error_rules():
+        yield Column(panel.error_column(rule), I32, f"findings of rule `{rule}` on the canonical document: "
+                                                    f"{rules[rule].en}", f"errors: {rule}", f"错误：{rule}",
+                     unit="count")
+    yield Column("pipeline_version", S, "the pipeline version that made the row (package version + digest of "
+                                        "every stage's code, data tables and engines): cite it with the data")
+    for ind in crosswalk.indicators():
+        notes = tuple((f, ind.definitions[f]) for f in crosswalk.FORMATS)
+        yield Column(ind.name, NUMBER_TYPES[ind.type], f"{ind.en} ({ind.zh}), in every format: the crosswalk's "
+                     f"indicator (docs/codebook.md, crosswalk); null where `{ind.name}{panel.STATE_SUFFIX}` says why. "
+                     f"{ind.caveat}", ind.en, ind.zh, ind.type, notes)
+    for name, *_, num, den, zh, en, label in _shares():
+        yield Column(name, F64, f"{en}: ({num}) / ({den}); null where `{name}{panel.STATE_SUFFIX}` says why (an "
+                                "operand without a value, or a denominator of 0)", label, zh, "share")
+    for ind in [*(i.name for i in crosswalk.indicators()), *(s[0] for s in _shares())]:
+        yield Column(ind + panel.STATE_SUFFIX, S, f"why `{ind}` is null: {', '.join(crosswalk.null_states())} "
+                                                 f"(the codebook's null states); null where `{ind}` has a value",
+                     f"why {ind} is null", f"{ind} 空值原因")
+    for t, r, c in panel.cells():
+        en, zh = variables.cell_labels(t, r, c)
+        unit = variables.cell_unit(t, r, c)
+        yield Column(panel.cell_column(t, r, c), NUMBER_TYPES[unit], f"`{t}.{r}.{c}`", en, zh, unit,
+                     variables.cell_notes(t, r, c))
+
+
+def _shares() -> tuple:
+    """The derived shares of data/indicators.csv with their short labels."""
+    from pipeline import data
+    labels = {r["name"]: r["label"] for r in data.rows("indicators.csv")}
+    return tuple((*ind, labels[ind[0]]) for ind in panel.indicators())
+
 
 DATASETS = {
     "reports": ID + (
@@ -59,10 +111,12 @@ DATASETS = {
         Column("kind", S, "`government` (人民政府, 管理委员会), `department` (局, 委, 办…) or `township` (街道办事处, "
                           "乡镇人民政府)"),
         Column("year", I32, "reporting year (from the title, not the publication date)"),
-        Column("format_version", S, "`2019`, `2021` (read from the table headers) or `unknown`"),
+        Column("format_version", S, "`2019`, `2021` (read from the table headers), `legacy` (a report before "
+                                    "2019: its own statistics table, or figures in its text) or `unknown`"),
         Column("province", S, "province of the office"),
-        Column("city", S, "prefecture-level city of the office (municipalities: the city is the province)"),
-        Column("county", S, "county-level division of the office"),
+        Column("city", S, "prefecture-level city of the office (municipalities: the city is the province); "
+                          "null where there is none"),
+        Column("county", S, "county-level division of the office; null where there is none"),
         Column("title", S, "the title as found"),
         Column("pages", I32, "pages in the source (1 for formats without pages)"),
         Column("ocr_pages", pa.list_(I32), "pages read by OCR"),
@@ -73,8 +127,9 @@ DATASETS = {
         Column("n_errors", I32, "findings of severity `error`"),
         Column("duplicate_of", S, "for a file whose content equals an earlier one: that file's `source` "
                                   "(its cells are not repeated)"),
-        Column("input", S, "the input folder the file was found in (`source` is relative to it); a dataset "
-                           "grows over runs and input folders"),
+        Column("input", S, "the input folder the file was found in, relative to the output folder (`../raw` "
+                           "for `ogi run raw -o extracted`; never the machine's absolute path): OUT / input / "
+                           "source is the file; a dataset grows over runs and input folders"),
         Column("group_id", S, "the report this document is a form of: `<office_id>/<year>` (its PDF, web page, "
                               "scan … share it); the report_id when office or year is unknown"),
         Column("group_size", I32, "distinct documents in the group (forms of the same report)"),
@@ -94,9 +149,9 @@ DATASETS = {
         Column("last_page", I32, "last page of the section"),
     ),
     "cells": ID + (
-        Column("table_code", S, "table code of SCHEMA.md: `active`, `requests`, `review_litigation`"),
-        Column("row_code", S, "row code of SCHEMA.md (`new`, `granted`, `rules` …)"),
-        Column("col_code", S, "column code of SCHEMA.md (`natural_person`, `total`, `in_force` …)"),
+        Column("table_code", S, "table code of the codebook: `active`, `requests`, `review_litigation`, `legacy`"),
+        Column("row_code", S, "row code of the codebook (`new`, `granted`, `rules` …)"),
+        Column("col_code", S, "column code of the codebook (`natural_person`, `total`, `in_force` …)"),
         Column("kind", S, "`number`, `blank`, `na` (/ — 无 不适用…), `text`"),
         Column("value", F64, "the number (amounts in 万元); null for blank and na; for text, its leading "
                              "number if any"),
@@ -126,7 +181,7 @@ DATASETS = {
         Column("corrected_by", S, "for a corrected cell: the correction's `who`"),
     ),
     "flags": ID + (
-        Column("flag", S, "`rule@location`, as SCHEMA.md and the truth files write a flag"),
+        Column("flag", S, "`rule@location`, as the codebook's relations and the truth files write a flag"),
         Column("rule", S, "rule id (see the rule list below)"),
         Column("location", S, "where in the report: the row or column code a relation broke at (`review`, "
                               "`natural_person`), a cell code (`active.rules.in_force`), a table or section "
@@ -150,11 +205,12 @@ DATASETS = {
         Column("office", S, "the office's full name, as the canonical document gives it"),
         Column("division_code", S, "GB/T 2260 code of the office's division"),
         Column("province", S, "province of the office"),
-        Column("city", S, "prefecture-level city of the office"),
-        Column("county", S, "county-level division of the office"),
+        Column("city", S, "prefecture-level city of the office; null where there is none (a province's office)"),
+        Column("county", S, "county-level division of the office; null where there is none"),
         Column("level", S, "`province`, `city`, `county` or `township`"),
         Column("kind", S, "`government`, `department` or `township`"),
-        Column("format_version", S, "`2019` or `2021`: which cells the row can have"),
+        Column("format_version", S, "`legacy` (before 2019), `2019` or `2021` (`unknown` where no table was "
+                                    "read): which cells the row can have"),
         Column("report_id", S, "the canonical document the row's numbers come from"),
         Column("source", S, "its path relative to its input folder"),
         Column("n_forms", I32, "documents of this office-year in the dataset (forms of the report)"),
@@ -163,18 +219,61 @@ DATASETS = {
         Column("cells_found", I32, "of those, the cells read"),
         Column("n_errors", I32, "findings of severity `error` on the canonical document (within the report and "
                                 "across years)"),
-    ) + tuple(Column(name, F64, f"{en}: ({num}) / ({den}); null when an operand is not a number or the "
-                                f"denominator is 0")
-              for name, _, _, num, den, _, en in panel.indicators())
-      + tuple(Column(panel.cell_column(t, r, c), F64, f"`{t}.{r}.{c}`")
-              for t, r, c in layout.all_cells()),
+    ) + tuple(_panel_columns()),
+    "panel_balance": (
+        Column("office_id", S, "an office of the panel"),
+        Column("year", I32, "a year from the panel's first reporting year to its last"),
+        Column("office", S, "the office's full name, as its latest report in the panel gives it"),
+        Column("in_panel", B, "whether panel.parquet has a row for this office-year"),
+        Column("n_documents", I32, "documents of this office and year in reports.parquet (forms of the report, "
+                                   "partial ones and those that are no report included; 0: the dataset has no "
+                                   "document of it)"),
+    ),
 }
-PANEL_CELLS = len(layout.all_cells())     # the last columns of the panel: one per cell code
+PANEL_CELLS = len(panel.cells())     # the last columns of the panel: one per cell code
 
 
+def _label_declared() -> None:
+    """Every declared column gets its labels from data/variables.csv."""
+    labels = variables.declared_labels()
+    for name, columns in DATASETS.items():
+        DATASETS[name] = tuple(replace(c, label=labels[(name, c.name)][0], zh=labels[(name, c.name)][1])
+                               if (name, c.name) in labels else c for c in columns)
+
+
+_label_declared()
+
+
+@lru_cache(maxsize=None)
 def arrow_schema(name: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, c.type) for c in DATASETS[name]],
-                     metadata={METADATA_KEY: SCHEMA_VERSION.encode()})
+    """The dataset's Arrow schema: each field with its description and labels, the file with the
+    schema and pipeline versions, the GB/T 2260 list, and what pandas needs to read its integer
+    columns as integers (nullable: Int64 with <NA>, not float64 with NaN)."""
+    from pipeline.core.version import pipeline_version
+    from pipeline.extract.gazetteer import vintage
+    columns = DATASETS[name]
+    meta = {METADATA_KEY: SCHEMA_VERSION.encode(), PIPELINE_KEY: pipeline_version().encode(),
+            DIVISIONS_KEY: vintage().encode()}
+    meta[PANDAS_KEY] = _pandas_metadata(columns)
+    return pa.schema([pa.field(c.name, c.type, metadata=_field_metadata(c)) for c in columns], metadata=meta)
+
+
+def _field_metadata(c: Column) -> dict:
+    meta = {b"description": c.doc}
+    for key, value in (("label", c.label), ("label_zh", c.zh), ("unit", c.unit)):
+        if value:
+            meta[key.encode()] = value
+    return {k: v.encode() for k, v in meta.items()}
+
+
+def _pandas_metadata(columns: tuple) -> bytes:
+    """The `pandas` schema metadata naming the integer columns' nullable dtypes (what
+    DataFrame.to_parquet writes), so pd.read_parquet gives Int64 with <NA>, not float64 with NaN."""
+    integers = {I32: "Int32", I64: "Int64"}
+    return json.dumps({"index_columns": [], "column_indexes": [],
+                       "columns": [{"name": c.name, "field_name": c.name, "pandas_type": str(c.type),
+                                    "numpy_type": integers[c.type], "metadata": None}
+                                   for c in columns if c.type in integers]}, ensure_ascii=False).encode()
 
 
 def column_names(name: str) -> list:

@@ -15,7 +15,7 @@ from pipeline.runtime.progress import pad, shorten, width
 SHOWN = 20          # reports listed by name per status in the summary
 RULES_SHOWN = 6     # rules named per severity line
 SEVERITIES = ("error", "warning", "unverifiable", "info")
-OUTPUTS = ("reports", "sections", "cells", "flags", "panel")
+OUTPUTS = ("reports", "sections", "cells", "flags", "panel", "panel_balance")
 
 
 @dataclass
@@ -79,7 +79,8 @@ def facts(out: Path, tally: Tally = None) -> dict:
                         "by_rule": dict(Counter(flags.loc[flags["severity"] == sev, "rule"]).most_common())}
                   for sev in SEVERITIES},
         "incomplete": listed["partial"], "not_a_report": listed["not_a_report"], "failed": listed["failed"],
-        "outputs": [str(out / f"{n}.parquet") for n in OUTPUTS] + [str(out / "ogi.duckdb")],
+        "outputs": ([str(out / f"{n}.parquet") for n in OUTPUTS]
+                    + [str(out / "datapackage.json"), str(out / "ogi.duckdb")]),
     }
 
 

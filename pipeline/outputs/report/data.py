@@ -51,6 +51,7 @@ def load(folder) -> Audit:
                 if (folder / "work").is_dir() else f"run `ogi run REPORTS_DIR -o {folder}` first")
         raise NoDataset(f"{folder} holds no dataset (no {', '.join(m + '.parquet' for m in missing)}): {hint}")
     reports = _read(folder, "reports", ["source", "input", "report_id"])
+    reports["input"] = reports["input"].map(lambda i: str(folder / i) if isinstance(i, str) else i)  # relative to it
     reports["region"] = reports.apply(region_of, axis=1)
     reports["office_key"] = reports["office_id"].fillna("")
     cells = _read(folder, "cells", ["report_id", "table_code", "row_code", "col_code"])
