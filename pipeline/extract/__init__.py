@@ -70,7 +70,7 @@ def extract(doc: Document, item_sections=None, settings: ExtractSettings = Extra
         else:
             out.flag("structure.missing_table", code,
                      zh=f"未找到{layout.title(code)}表", en=f"the {layout.title(code, 'en')} table was not found")
-    fmt = detect_format(out.cells)
+    fmt = detect_format(out.cells, out.located)
     check_layout(out, fmt)
     missing = set(layout.tables()) - set(found)
     completeness = account(out, fmt, missing)

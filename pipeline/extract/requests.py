@@ -38,6 +38,7 @@ from pipeline.formats import labels as L
 from pipeline.formats import layout
 
 TABLE = "requests"
+HIDDEN_BLANKS = 1      # blank cells a row of text may have lost without a trace (align.read_run)
 
 
 @dataclass
@@ -186,7 +187,8 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
     if sure and row.run is not None and any(c is not None and parse(c.text).kind == "text" for c in placed):
         sure = False           # a line of text whose fields are not each one value
     codes = [lf.code for lf in leaves]
-    options = [] if sure else digit_splits(value_cells, codes, TABLE, out.settings, row.run)
+    # a line of text whose values are a space apart may have lost a blank cell altogether
+    options = [] if sure else digit_splits(value_cells, codes, TABLE, out.settings, row.run, HIDDEN_BLANKS)
     if len(options) == 1:
         placed, sure, options = options[0], True, []
         how = "split"

@@ -72,6 +72,10 @@ def _text_line(row: Row, out: Collector) -> None:
     cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, settings, row.run)
     made = [make_cell(TABLE, g, c, cell, g, c, settings.aligned_score, placement=how)
             for (g, c), cell in zip(wanted, cells) if cell is not None]
+    if how == "aligned":      # one value per cell: a row whose sum the report broke is set aside alone
+        bad = unconfirmed(list(made), [])
+        broken = sorted({m.row_code for m in made if m.code in bad}, key=layout.rows_of(TABLE).index)
+        made = [m for m in made if m.row_code not in broken]
     if made and not unconfirmed(list(made), []):
         for m in made:
             out.add(m)
@@ -81,8 +85,12 @@ def _text_line(row: Row, out: Collector) -> None:
                  en="the review/litigation table is printed as one line of numbers; read in the national "
                     "column order, the sum of every row read holds")
         for g in broken:
-            out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
-                         "its sum holds under no split of the digits: left unread")
+            if how == "aligned":
+                out.unplaced(TABLE, g, "", "按国家格式的列顺序读取时该行合计不符",
+                             "read in the national column order, this row's sum does not hold")
+            else:
+                out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
+                             "its sum holds under no split of the digits: left unread")
         return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
                  f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
