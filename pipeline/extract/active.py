@@ -138,6 +138,7 @@ def _row(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
 
 # -- a row whose cells ran together on a line of text ------------------------------------------
 
+_SEPARATED = re.compile(r"[ \t\u3000]")     # a separator; a no-break space is a blank cell's &nbsp;
 _AMOUNT = re.compile(r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?(?:万元|元)?")
 
 
@@ -166,7 +167,8 @@ def _label_and_run(text: str):
 
 def _run_row(block, header: list, out: Collector) -> bool:
     """Read a line that is an item's label and its values, however they run together; False
-    when the line is not one (the other readings of a line then try it)."""
+    when the line is not one (the other readings of a line then try it). Where a space parts
+    the values, each field is one cell: only a row with a field for every column is read here."""
     found = _label_and_run(block.text)
     if found is None:
         return False
@@ -175,9 +177,11 @@ def _run_row(block, header: list, out: Collector) -> bool:
     if m is None:
         return False
     codes = [leaf.code for leaf in header]
-    fields = rest.split()
-    if len(fields) == len(codes) and all(_fits(f, code) for f, code in zip(fields, codes)):
-        for c in _cells(block, label, m, header, fields, "labelled"):     # a space between every two cells
+    if _SEPARATED.search(rest.strip()) or len(codes) == 1:    # each field is one cell
+        fields = rest.split()
+        if len(fields) != len(codes) or not all(_fits(f, code) for f, code in zip(fields, codes)):
+            return False                        # a cell missing (pulled out of the table): not placed here
+        for c in _cells(block, label, m, header, fields, "labelled"):
             out.add(c)
         return True
     made = [_cells(block, label, m, header, texts, "split") for texts in _readings(rest, codes, out.settings)]
@@ -199,14 +203,14 @@ def _run_row(block, header: list, out: Collector) -> bool:
 
 def _fits(text: str, code: str) -> bool:
     """Whether one field can be the cell of column `code`: a number (signed only in 本年增/减, a
-    decimal or a unit only in an amount) or an na mark."""
+    unit only in an amount) or an na mark."""
     v = parse(text)
     if v.kind == "na":
         return True
     flat = unicodedata.normalize("NFKC", text)
     if v.kind != "number" or (flat[:1] in "+-" and code != "change"):
         return False
-    return code == "amount" or ("." not in flat and not v.unit)
+    return code == "amount" or not v.unit
 
 
 def _readings(rest: str, codes: list, settings) -> list:

@@ -101,15 +101,19 @@ class Collector:
             self.unmatched.setdefault(table, []).append(t)
 
     def attach_evidence(self) -> None:
-        """Give each finding the cells it is about: the cell its location names
-        (`table.row.col`), or every cell of the row it names (`table.row`)."""
-        by_code = {c.code: c for c in self.cells}
-        for f in self.findings:
-            if f.cells:
-                continue
-            loc = f.location
-            if "." in loc:
-                with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
+        attach_evidence(self.findings, self.cells)
+
+
+def attach_evidence(findings: list, cells: list) -> None:
+    """Give each finding without evidence the cells it is about: the cell its location names
+    (`table.row.col`), or every cell of the row it names (`table.row`)."""
+    by_code = {c.code: c for c in cells}
+    for f in findings:
+        if f.cells:
+            continue
+        loc = f.location
+        if "." in loc:
+            with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
 
 
 def _cell_name(x: CellRecord) -> str:
