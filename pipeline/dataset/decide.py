@@ -172,58 +172,62 @@ def _by_form(row: _Row, docs: list):
 
 def _by_year(row: _Row, docs: list, rows: list):
     """The readings the office's neighbouring years leave: decided when what struck the others
-    was a relation that fails for them, and at least one holds for what is left."""
+    was a relation that fails for them, and at least one holds for what is left. A relation
+    instance that fails under every reading is the report's own break (a count that does not
+    carry over), not evidence: it is set aside, and the cross-year checks report it."""
     near = [d for d in docs if abs(d.year - row.doc.year) == 1]
     if not near:
         return None
-    verdicts = [_verdict(row, o, near, rows) for o in row.options]
-    left = [k for k, (broken, _, _) in enumerate(verdicts) if not broken]
+    states = [_states(row, o, near, rows) for o in row.options]
+    everywhere = set.intersection(*[{k for k, v in st.items() if v == "error"} for st in states])
+    broken = [any(v == "error" and k not in everywhere for k, v in st.items()) for st in states]
+    left = [k for k in range(len(row.options)) if not broken[k]]
     if not left or len(left) == len(row.options):
         return None
     kept = [row.options[k] for k in left]
     cells = [c for c in _new_cells(kept[0], row.doc.known) if all(_same(c, _cell(o, c.key)) for o in kept)]
-    if not cells or (len(left) == 1 and not verdicts[left[0]][1]):
+    held = {k for i in left for k, v in states[i].items() if v == "holds"}
+    if not cells or (len(left) == 1 and not held):
         return None
-    held = sorted({r for k in left for r in verdicts[k][1]})
-    against = sorted({tuple(a) for k in left for a in verdicts[k][2]}, key=lambda a: (a[2], a[1]))
     row.options = kept
-    return _decision(row, cells, "year", [list(a) for a in against], held)
+    against = sorted({(k[2], k[3], k[4]) for k in held}, key=lambda a: (a[2], a[1]))
+    return _decision(row, cells, "year", [list(a) for a in against], sorted({k[0] for k in held}))
 
 
 def _cell(option: list, key: tuple):
     return next((c for c in option if c.key == key), None)
 
 
-def _verdict(row: _Row, option: list, near: list, rows: list) -> tuple:
-    """(broken?, relations that hold, documents they hold against) of one reading, over the
-    cross-year relation instances it takes part in (those the same cells left blank cannot
-    verify), against each neighbouring year's document. Where that document's own row is still
-    open, each of its readings is tried: an instance is broken when it fails under every one,
-    and holds when it holds under some."""
+def _states(row: _Row, option: list, near: list, rows: list) -> dict:
+    """{(relation, location, report_id, source, year): holds | error} for the cross-year relation
+    instances one reading takes part in (those the same cells left blank cannot verify), against
+    each neighbouring year's document. Where that document's own row is still open, each of its
+    readings is tried: an instance fails when it fails under every one, and holds when it holds
+    under some."""
     this = row.doc
     table = row.finding.location.split(".")[0]
     base = [c for k, c in this.known.items() if k not in {o.key for o in option}]
     filled = base + option
     emptied = base + [c.with_(kind="blank", value=None) for c in option]
-    broken, held, against = False, set(), set()
+    out = {}
     for d in near:
         later = d.year > this.year
         fmts = (d.format_version, this.format_version) if later else (this.format_version, d.format_version)
         for rel in (r for r in all_relations() if r.cross_year and r.table == table):
-            states = {}
+            seen = {}
             for alt in _alternatives(d, rel, row, rows):
                 with_ = _instances(rel, alt, filled, fmts) if later else _instances(rel, filled, alt, fmts)
                 without = _instances(rel, alt, emptied, fmts) if later else _instances(rel, emptied, alt, fmts)
                 for where, severity in without.items():
                     if severity == "unverifiable":
-                        states.setdefault(where, set()).add(with_.get(where, "holds"))
-            for where, seen in states.items():
-                if "holds" in seen:
-                    held.add(rel.id)
-                    against.add((d.report_id, d.source, d.year))
-                elif seen == {"error"}:
-                    broken = True
-    return broken, held, against
+                        seen.setdefault(where, set()).add(with_.get(where, "holds"))
+            for where, states in seen.items():
+                key = (rel.id, where, d.report_id, d.source, d.year)
+                if "holds" in states:
+                    out[key] = "holds"
+                elif states == {"error"}:
+                    out[key] = "error"
+    return out
 
 
 def _alternatives(d: _Doc, rel, row: _Row, rows: list) -> list:

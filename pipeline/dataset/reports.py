@@ -97,9 +97,15 @@ class Documents:
         self.decisions = DC.load(ws.work)   # report_id → [Decision] (pipeline.dataset.decide)
 
     def use_decisions(self, decisions: dict) -> None:
-        """Read the documents with these rows decided (pipeline.dataset.decide) from now on."""
+        """Read the documents with these rows decided (pipeline.dataset.decide) from now on; the
+        documents whose decisions changed are read again when asked for."""
+        changed = {rid for rid in set(self.decisions) | set(decisions)
+                   if self.decisions.get(rid) != decisions.get(rid)}
         self.decisions = decisions
-        self._corrected, self._facts = {}, None
+        self._corrected = {rid: doc for rid, doc in self._corrected.items() if rid not in changed}
+        if self._facts is not None and changed:
+            self._facts = [self._facts_of(e) if f.report_id in changed else f
+                           for e, f in zip(self.entries(), self._facts)]
 
     def entries(self) -> list:
         """The catalogue's entries that are distinct documents, in its order (a copy of an earlier
