@@ -32,6 +32,7 @@ from pipeline.core.findings import Finding, with_evidence
 from pipeline.core.results import CellRecord, Extracted
 from pipeline.core.store import read_json, write_json
 from pipeline.formats import layout
+from pipeline.formats.labels import canonical_label, name_en
 from pipeline.formats.relations import TOLERANCE, Context, all_relations, evaluate
 
 DECIDED = "decided.json"
@@ -301,13 +302,14 @@ def _finding(d: Decision) -> Finding:
         en = f"another form of the same report ({sources}) matches one reading only"
     else:
         years = "、".join(sorted({str(a[2]) for a in d.against}))
-        zh = f"按该机关{years}年报告的跨年度关系（{'、'.join(d.rules)}），其他读法不成立"
-        en = f"the cross-year relations ({', '.join(d.rules)}) with the office's {years} report rule out the other readings"
+        zh = f"按该机关{years}年报告（{sources}）的跨年度关系（{'、'.join(d.rules)}），其他读法不成立"
+        en = (f"the cross-year relations ({', '.join(d.rules)}) with the office's {years} report ({sources}) "
+              "rule out the other readings")
     f = Finding("extract.decided", d.location, "info", expected=d.raw, found=reading,
-                message_zh=f"{layout.title(table)}表“{row}”行连在一起的数值（{d.raw}）有{d.readings}种读法；"
-                           f"{zh}，读作：{reading}",
-                message_en=f"{layout.title(table, 'en')}, row {row}: its run-together values ({d.raw}) read "
-                           f"{d.readings} ways; {en}: read as {reading}",
+                message_zh=f"{layout.title(table)}表“{canonical_label(table, 'row', row)}”行连在一起的数值（{d.raw}）"
+                           f"有{d.readings}种读法；{zh}，读作：{reading}",
+                message_en=f"{layout.title(table, 'en')}, {name_en(table, 'row', row)}: its run-together values "
+                           f"({d.raw}) read {d.readings} ways; {en}: read as {reading}",
                 stage="forms" if d.by == "form" else "cross_year",
                 extra={"against": [a[0] for a in d.against]})
     return with_evidence(f, d.cells)
