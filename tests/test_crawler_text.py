@@ -274,3 +274,25 @@ def test_a_blank_cell_that_left_no_trace_is_found_by_the_column_balance(tmp_path
     wrong = [k for k, c in cells.iterrows() if k in want and (c["kind"] != want[k]["kind"] or (
         c["kind"] == "number" and abs(c["value"] - float(want[k]["value"])) > 1e-6))]
     assert wrong == []
+
+
+def test_the_generator_writes_every_layout_of_a_text_copy():
+    """Both formats, table 二 run together and a space apart, tables 三 and 四 run together and a
+    space apart (&nbsp; for a blank), a blank cell that left nothing, the body on one line and a
+    line per block — and a row that only its neighbouring years decide."""
+    pytest.importorskip("reportlab")
+    from collections import Counter
+
+    from samples import content, txt_crawl
+    reports = content.build_reports(7, 150)
+    drawn = Counter()
+    for r in reports:
+        drawn.update(k for k, v in txt_crawl.drawn(r).items() if v)
+    for variant in ("active:glued", "active:spaced", "grids:glued", "grids:spaced", "hidden_blank",
+                    "body:one_line", "body:line_per_block", "blank_as_nbsp", "blank_as_space"):
+        assert drawn[variant] >= 2, variant
+    assert {r.format for r in reports} == {"2019", "2021"}
+    glued = next(r for r in reports if r.format == "2019" and "active:glued" in txt_crawl.drawn(r))
+    text = txt_crawl.text(glued)
+    licensing = [glued.cells[("active", "licensing", c)].text for c in ("prev_items", "change", "decisions")]
+    assert "行政许可" + "".join(licensing) in text

@@ -84,7 +84,8 @@ def decide(docs) -> dict:
     decided = {}
     for members in offices.values():
         if any(f.undecided for f in members):
-            decided.update(_decide_office(members, {f.report_id: docs.reviewed(entries[f.report_id]) for f in members}))
+            contents = {f.report_id: docs.reviewed(entries[f.report_id]) for f in members}
+            decided.update(_decide_office(members, contents))
     write_json(docs.ws.work / DECIDED, {rid: [d.to_dict() for d in ds] for rid, ds in decided.items()})
     docs.use_decisions(decided)
     return decided
@@ -113,9 +114,11 @@ def _decide_office(members: list, reviewed: dict) -> dict:
         ex = reviewed[f.report_id].extracted
         if not isinstance(ex, Extracted):
             continue
-        d = _Doc(f.report_id, f.source, int(f.year), ex.format_version, {c.key: c for c in reviewed[f.report_id].cells})
+        known = {c.key: c for c in reviewed[f.report_id].cells}
+        d = _Doc(f.report_id, f.source, int(f.year), ex.format_version, known)
         docs.append(d)
-        rows += [_Row(d, u, [[CellRecord.from_dict(c) for c in o] for o in u.extra["options"]]) for u in open_rows(ex.findings)]
+        rows += [_Row(d, u, [[CellRecord.from_dict(c) for c in o] for o in u.extra["options"]])
+                 for u in open_rows(ex.findings)]
     out = {}
     changed = True
     while changed and rows:
@@ -286,7 +289,10 @@ def apply(ex: Extracted, decisions: list, recount) -> Extracted:
         cells += new
         have |= {c.key for c in new}
         row_keys = {(c["table_code"], c["row_code"], c["col_code"]) for o in findings[at].extra["options"] for c in o}
-        findings.insert(at + 1, _finding(d))
+        after = at + 1
+        while after < len(findings) and findings[after].rule == "extract.decided" and findings[after].location == d.location:
+            after += 1
+        findings.insert(after, _finding(d))
         if row_keys <= have:
             del findings[at]
     completeness, findings = recount(ex.format_version, cells, findings)

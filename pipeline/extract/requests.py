@@ -220,7 +220,8 @@ def _align(reads: list, out: Collector) -> dict:
         if r.code is not None and r.sure:
             placement[id(r)] = (r.code, r.how, set())
             if r.left:
-                out.unplaced(TABLE, r.code, r.label, f"连在一起的数字有{len(r.left)}种拆分都符合勾稽关系，只读取各拆分相同的单元格",
+                out.unplaced(TABLE, r.code, r.label,
+                             f"连在一起的数字有{len(r.left)}种拆分都符合勾稽关系，只读取各拆分相同的单元格",
                              f"its run-together digits split {len(r.left)} ways the arithmetic allows; only the "
                              "cells they all give alike were read", **_readings(r, r.left, out.settings))
         elif r.code is not None and r.options:
@@ -229,7 +230,8 @@ def _align(reads: list, out: Collector) -> dict:
                          **_readings(r, r.options, out.settings))
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
-                         f"{_count(r)} values for {len(r.leaves)} columns", **_readings(r, _unsummed(r, out.settings), out.settings))
+                         f"{_count(r)} values for {len(r.leaves)} columns",
+                         **_readings(r, _unsummed(r, out.settings), out.settings))
     sequence = [r.code if r.code is not None else None for r in reads]
     filled = _fill(sequence, _row_orders({r.code for r in reads if r.code}))
     aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]

@@ -103,7 +103,7 @@ def _text_line(row: Row, out: Collector) -> None:
                              "cells they all give alike were read", raw=raw, options=readings)
         return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
-                 f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
+                 f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only", raw=raw)
 
 
 def _holds_header(text: str) -> bool:
