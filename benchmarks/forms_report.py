@@ -15,8 +15,10 @@ pipeline once over all of them and scores every file against its truth:
   design.
 
 For the converter Markdown it counts the defects drawn (samples.md_converted.drawn); for the
-crawler text, how often a run-together row of 三 (or the line of 四) splits more than one way by
-its own row sums, and how many such rows the table's arithmetic leaves undecided.
+crawler text, the variants drawn (samples.txt_crawl.drawn) and, of the rows whose run-together
+values read several ways, how many the dataset decided (another form of the report, the office's
+neighbouring years: pipeline.dataset.decide) and how many stay reported. Run it with
+`--forms txt_crawl` to see the crawler copies decided by their neighbouring years alone.
 """
 from __future__ import annotations
 
@@ -78,46 +80,24 @@ DEFECT_TABLE = {"review_total": "review_litigation", "granted_total_off": "reque
                 "negative_cell": "requests", "fractional": "active"}
 
 
-def crawl_ambiguity(folder: Path, reports: list) -> Counter:
-    """Run-together rows of the crawler copies: how many split more than one way by their own
-    sums, and how many the table's arithmetic leaves undecided (whole or in part), apart for
-    reports whose deliberate defect breaks that table."""
+def crawl_rows(out: Path, reports: list) -> Counter:
+    """Rows of the crawler copies whose run-together values read several ways: per table, how
+    many the dataset decided (by another form of the report, by the office's neighbouring
+    years) and how many were left open (reported with their run as printed), the open ones
+    apart for reports whose deliberate defect breaks that table."""
     broken = {(r.stem, DEFECT_TABLE[d]) for r in reports for d in r.spec.defects}
-    from pipeline.core.options import ExtractSettings
-    from pipeline.extract import requests as R
-    from pipeline.extract.collect import Collector
-    from pipeline.extract.find import regions
-    from pipeline.extract.review import _review_split
-    from pipeline.extract.tables import text_row
-    from pipeline.formats import layout
-    from pipeline.readers.text import read
-    from pipeline.segment.sections import segment
-    c, settings = Counter(), ExtractSettings()
-    for path in sorted(folder.glob("*_crawl.txt")):
-        doc = read(path)
-        found = regions(doc.items, segment(doc)["item_sections"])
-        reads = R._read_rows(found.get("requests", []), Collector(settings))
-        rows = [r for r in reads if r.code and r.row.run is not None]
-        ambiguous = [r for r in rows if not r.sure]
-        c["requests_rows"] += len(rows)
-        c["requests_rows_several_splits"] += sum(1 for r in ambiguous if len(r.options) > 1)
-        c["requests_rows_no_split"] += sum(1 for r in ambiguous if not r.options)
-        R._solve_splits(reads, settings)
-        undecided = [r for r in rows if not r.sure or any(p is None for p in r.placed)]
-        stem = path.name[: -len("_crawl.txt")]
-        key = "where_a_defect_breaks_the_table" if (stem, "requests") in broken else "elsewhere"
-        c[f"requests_rows_undecided_{key}"] += len(undecided)
-        key = "where_a_defect_breaks_the_table" if (stem, "review_litigation") in broken else "elsewhere"
-        for item in found.get("review_litigation", []):
-            if hasattr(item, "text") and not hasattr(item, "cells"):
-                row = text_row(item)
-                if row.run and len(row.run) >= 15:
-                    wanted = [(g, k) for g in layout.rows_of("review_litigation")
-                              for k in layout.cols_of("review_litigation")]
-                    cells, _ = _review_split(row.table.cells[-1:], wanted, settings, row.run)
-                    c["review_lines"] += 1
-                    if any(x is None for x in cells):
-                        c[f"review_lines_undecided_{key}"] += 1
+    flags = pd.read_parquet(out / "flags.parquet")
+    flags = flags[flags["source"].str.endswith("_crawl.txt")]
+    c = Counter()
+    for f in flags.itertuples():
+        table = f.location.split(".")[0]
+        if f.rule == "extract.decided":
+            c[f"{table}_decided_by_{'form' if f.stage == 'forms' else 'years'}"] += 1
+        elif f.rule == "extract.unplaced":
+            stem = f.source[: -len("_crawl.txt")]
+            c[f"{table}_open{'_in_defect_reports' if (stem, table) in broken else ''}"] += 1
+            if "(as printed: " not in f.message_en:
+                c[f"{table}_open_without_its_run"] += 1
     return c
 
 
@@ -168,8 +148,8 @@ def main(argv=None) -> int:
             for r in reports:
                 kinds.update(txt_crawl.drawn(r))
             print("\ntxt_crawl variants: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
-            amb = crawl_ambiguity(base / "in", reports)
-            print("txt_crawl run-together rows: " + ", ".join(f"{k} {v}" for k, v in sorted(amb.items())))
+            rows = crawl_rows(base / "out", reports)
+            print("txt_crawl rows that read several ways: " + ", ".join(f"{k} {v}" for k, v in sorted(rows.items())))
     finally:
         if not a.keep:
             shutil.rmtree(base, ignore_errors=True)

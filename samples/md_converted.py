@@ -14,7 +14,8 @@ What the converter does, and how often (`DEFECTS` below holds the rates):
   table sometimes printed after the others. A multi-line cell is pulled out above its table:
   a text cell with a note ("22（其中修订16件）") always; a plain number in a few percent of
   reports. Which column a pulled-out cell came from is lost, so that row cannot be read and
-  must be reported, not guessed: that is why it is rare.
+  must be reported, not guessed: that is why it is rare. Some converters repeat the header above
+  each row's table (as the PDF repeats it on each page).
 - table 三: the column headers in fragments — either the header words cut into pieces stacked
   on lines above the table with one line of pieces left in the pipe header row, or the first
   halves of the five 法人 headers run together on one line and their second halves forming the
@@ -22,8 +23,9 @@ What the converter does, and how often (`DEFECTS` below holds the rates):
   or its middle line left in the row and the rest floating); the vertical group labels
   (三、本年度办理结果, （三）不予公开 …) broken into fragments in the first cells of consecutive
   rows, floating between rows as text, or lost; the table cut into pieces at page breaks with a
-  footer line or footer row, a repeated `## 表三：…` caption, a stray "1" between rows; a
-  trailing empty cell on some rows.
+  footer line or footer row, a repeated `## 表三：…` caption, a stray "1" between rows — and by
+  some converters the table's header rows repeated above each piece; a trailing empty cell on
+  some rows.
 - table 四 in one of three layouts: the one row of 15 numbers under a header of fragments that
   lists only some of them (the corpus file's); the national grid with its top row floating as
   text; or three one-row tables under sub-headings (`### 行政复议`, `### 行政诉讼（未经复议直接
@@ -60,6 +62,9 @@ DEFECTS = {
     "stray_one": 0.35,           # a stray "1" between two rows of table 三
     "review_note": 0.3,          # 注：行政复议、行政诉讼数量含上年度结转数量。
 }
+# Drawn from a stream of their own (so that the draws above stay as they were): a converter that
+# repeats a table's header above each block, as the PDF repeats it on each page.
+REPEAT_HEADER = 0.35
 # Which heading is lost, by section.
 DROP_WEIGHTS = {"overview": 1, "active": 2, "requests": 2, "review_litigation": 2, "problems": 2, "other": 1}
 SUB_STYLES = {"pipe": 3, "lines": 3, "rowtables": 2}          # table 二's small tables
@@ -129,6 +134,7 @@ def markdown(report: C.Report, log: Optional[Counter] = None) -> str:
     `drawn`)."""
     rng = report.rng("md_converted")
     d = {k: rng.random() < p for k, p in DEFECTS.items() if k not in ("float_label", "partial_label")}
+    d["repeat_header"] = report.rng("md_converted:header").random() < REPEAT_HEADER
     log = log if log is not None else Counter()
     log.update(k for k, v in d.items() if v)
     d["log"] = log
@@ -226,6 +232,11 @@ def _sub_table(report: C.Report, sub: L.SubTable, rng: random.Random, d: dict, p
             if d["caption_active"]:
                 out.append(ACTIVE_CAPTION)
                 d["log"]["active_captions"] += 1
+            if d["repeat_header"]:             # the header again, above each row's table
+                out += [_pipe(header), _sep(len(header))]
+                d["log"]["active_header_repeated"] += 1
+                out.append(_pipe([label] + values))
+                continue
             out += [_pipe([label] + values), _sep(1 + len(values))]
     return out
 
@@ -283,6 +294,12 @@ def _requests(report: C.Report, rng: random.Random, d: dict, pages: _Pages) -> l
             text(*(([pages.footer()] if rng.random() < 0.6 else []) + [REQUESTS_CAPTION]))
         elif how == "stray":
             text("1")
+        if how in ("footer_line", "caption") and d["repeat_header"] and header:
+            text(" ")                          # a new table: the header again, above the next block
+            lines.pop()
+            lines += [header[0], _sep(len(header[0].split("|")) - 2)] + header[1:]
+            start = False
+            log["requests_header_repeated"] += 1
         values = [report.cells[("requests", code, col)].text for col in cols]
         before, row_labels, after = groups[i]
         text(*before)

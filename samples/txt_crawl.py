@@ -5,27 +5,33 @@ What such a copy looks like, varied per report from the report's own stream:
 - a header block: `标题: …`, `发布时间: …`, `原文链接: …` (the field names vary: 题目, 发布日期,
   链接, 网址; sometimes a `来源: …` line), then a `==== 正文 ====` line (or `---- 正文 ----`, or
   a bare `正文`);
-- the whole body on one line; the title run into the first sentence, or on two lines of its own
-  after the 正文 line (cut where a narrow page wraps it), or not repeated at all; sometimes a
-  full-width indent (`　　`) before each paragraph;
+- the whole body on one line, or (a quarter of the copies) each paragraph, heading and table on
+  a line of its own, so that a table's rows still run together on one line; the title run into
+  the first sentence, or on two lines of its own after the 正文 line (cut where a narrow page
+  wraps it), or not repeated at all; sometimes a full-width indent (`　　`) before each paragraph;
 - the cells of each table row run together with no separator at all:
-  `一、本年新收政府信息公开申请数量521000053` for 52 | 1 | 0 | 0 | 0 | 0 | 53, the header
-  cells likewise, and table 四 as its header's words followed by its fifteen numbers.
+  `一、本年新收政府信息公开申请数量521000053` for 52 | 1 | 0 | 0 | 0 | 0 | 53, table 二 likewise
+  (`规章000规范性文件0075`, `行政许可20+180` for 20 | +1 | 80), the header cells too, and
+  table 四 as its header's words followed by its fifteen numbers. Some copies keep a space
+  between the cells of table 二 (`规章 0 0 0`), some between the cells of tables 三 and 四
+  (a blank cell then one U+00A0 of its own: `5 \u00a0 2`).
 
 Decisions, since what is not on the page cannot be in the copy:
 
-- Table 二: the one real crawl copy we know of is not available. We assume, as
-  tests/test_messy_forms.py::crawl_text does, that its small tables keep a space between cells
-  ("信息内容 本年制发件数 本年废止件数 现行有效件数规章 0 0 0行政规范性文件 7 0 76").
 - Blank cells: the web page a crawler copies holds `&nbsp;` in a blank cell (both HTML forms of
   the generator write it so, as content systems do), and the copy keeps it: one U+00A0 per
   blank cell, or one plain space where the crawler normalises whitespace (a choice per report).
-  That space is all that is left of the cell, so it is a cell of its own, not a separator.
+  That space is all that is left of the cell, so it is a cell of its own, not a separator. In
+  half the copies that keep a space between cells, one blank cell of table 三 was empty without
+  `&nbsp;` and left nothing: its row shows six values for seven columns, and only the table's
+  arithmetic (each column's balance) can say which cell is the empty one.
 - Na marks ("/", "—", "无", "-") are text and stay as they are between the digits, as do
-  thousands separators ("1,295") and full-width digits.
+  thousands separators ("1,295"), signs ("+2") and full-width digits.
 - Digits alone do not say where one cell ends: a careful reader splits them by the row's sum
   and the table's balance and outcome sums, and a row that splits several ways (or whose own
-  total is wrong, as in the deliberate defects) stays unread.
+  total is wrong, as in the deliberate defects) stays unread. A 2019-format row of table 二
+  (`行政许可20180`) has no sum of its own: only the office's neighbouring years (上一年项目数量 +
+  本年增/减 = next year's 上一年项目数量) or another form of the same report can decide it.
 """
 from __future__ import annotations
 
@@ -41,22 +47,35 @@ FIELDS = {"title": ("标题", "标题", "题目"), "date": ("发布时间", "发
           "url": ("原文链接", "原文链接", "链接", "网址")}
 BODY_MARKS = ("==== 正文 ====", "==== 正文 ====", "====正文====", "---- 正文 ----", "正文")
 TITLE_STYLES = {"run_on": 5, "two_lines": 4, "none": 1}
+BODY_STYLES = {"one_line": 3, "line_per_block": 1}        # the body on one line, or a line per block
+ACTIVE_STYLES = {"glued": 3, "spaced": 2}                 # table 二's cells run together, or a space apart
+GRID_STYLES = {"glued": 4, "spaced": 1}                  # tables 三 and 四: glued, or a space apart
 
 
-def _grid_rows(grid: L.Grid, blank: str, glue: str) -> list:
+def _grid_rows(grid: L.Grid, blank: str, glue: str, hidden: Optional[tuple] = None) -> list:
     """Each grid row as the copy writes it: the texts of the cells starting in that row, joined
-    by `glue`; a blank data cell as `blank`."""
+    by `glue`; a blank data cell as `blank`, but the cell coded `hidden` as nothing at all."""
     out = []
     for r in range(grid.n_rows):
         texts = []
         for c in grid.row_cells(r):
             t = c.text.strip()
-            if c.role == "data" and not t:
+            if c.role == "data" and not t and c.code != hidden:
                 t = blank
             if t:
                 texts.append(t)
         out.append(glue.join(texts))
     return out
+
+
+def _hidden_blank(report: C.Report, rng: random.Random, log: Counter) -> Optional[tuple]:
+    """One blank cell of table 三 that leaves nothing in a copy with a space between cells (an
+    empty cell without &nbsp;, its whitespace collapsed), in half the copies that have one."""
+    blanks = [code for code, w in report.cells.items() if code[0] == "requests" and w.kind == "blank"]
+    if not blanks or rng.random() < 0.5:
+        return None
+    log["hidden_blank"] += 1
+    return rng.choice(blanks)
 
 
 def _url(report: C.Report, rng: random.Random) -> str:
@@ -96,6 +115,10 @@ def text(report: C.Report, log: Optional[Counter] = None) -> str:
         "requests": L.fill(L.requests_grid(report.format, report.split_other), texts),
         "review_litigation": L.fill(L.review_grid(), texts),
     }
+    body_style = _draw(rng, BODY_STYLES, log, "body")
+    active_style = _draw(rng, ACTIVE_STYLES, log, "active")
+    grid_style = _draw(rng, GRID_STYLES, log, "grids")
+    hidden = _hidden_blank(report, rng, log) if grid_style == "spaced" else None
     body = []
     if style == "run_on":
         body.append(title)
@@ -107,13 +130,23 @@ def text(report: C.Report, log: Optional[Counter] = None) -> str:
         if b.kind == "title":
             continue
         if b.kind == "table":
-            glue = " " if b.text == "active" else ""
-            body += _grid_rows(grids[b.text], blank, glue)
+            if b.text == "active":
+                glue, cell_blank = ("", blank) if active_style == "glued" else (" ", blank)
+            else:
+                glue, cell_blank = ("", blank) if grid_style == "glued" else (" ", "\u00a0")
+            body.append(glue.join(_grid_rows(grids[b.text], cell_blank, glue, hidden)))
         elif b.kind == "para":
             body.append(indent + b.text)
         else:
             body.append(b.text)
-    return "\n".join(head) + "\n" + "".join(body) + "\n"
+    joint = "" if body_style == "one_line" else "\n"
+    return "\n".join(head) + "\n" + joint.join(body) + "\n"
+
+
+def _draw(rng, weights: dict, log: Counter, what: str) -> str:
+    choice = rng.choices(list(weights), weights=list(weights.values()))[0]
+    log[f"{what}:{choice}"] += 1
+    return choice
 
 
 def drawn(report: C.Report) -> Counter:

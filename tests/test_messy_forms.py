@@ -184,3 +184,40 @@ def test_crawler_text_header_block_and_run_together_cells(messy):
     assert got[("requests", "new", "commercial")].value == 10                 # two splits; the balance decides
     assert got[("requests", "new", "commercial")].placement == "split"
     assert got[("review_litigation", "review", "total")].placement == "split"
+
+
+def _with_headers_repeated(md: str) -> str:
+    """A converter that repeats each table's header above the next block, as the PDF repeats it
+    on each page: table 三's three header rows again after its page footer (inside the table and
+    as the top of a new one), 表二's header above 行政规范性文件 and 行政强制, 表四's header below
+    its numbers."""
+    lines = md.splitlines()
+    req = [l for l in lines if l.startswith(("| （本列数据", "|  |  |  | 自然人", "|  |  |  |  | 商业企业"))]
+    rev = [l for l in lines if l.startswith(("| 行政复议 |", "| 结果维持 |", "|  |  |  |  |  | 结果维持"))]
+    assert len(req) == 3 and len(rev) == 3
+    out = []
+    for l in lines:
+        if l.startswith("| — 3 —"):
+            out += [l] + req + ["", "— 3 —", "", req[0], "|" + "---|" * 10] + req[1:]
+            continue
+        if l.startswith("| 行政规范性文件"):
+            out.append("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |")
+        if l.startswith("| 行政强制"):
+            out.append("| 信息内容 | 本年处理决定数量 |  |  |")
+        out.append(l)
+        if l.startswith("| 4 | 0 | 2 | 1 | 7 |"):
+            out += rev
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.e2e
+def test_a_tables_own_header_repeated_above_each_block_is_no_row_of_values(tmp_path):
+    """Header rows are read as headers wherever they come again: no row reported unplaced or
+    unrecognised, every cell read."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / MD).write_text(_with_headers_repeated((RAW / MD).read_text(encoding="utf-8")), encoding="utf-8")
+    run(tmp_path / "in", tmp_path / "out", workers=1, progress=False)
+    flags = pd.read_parquet(tmp_path / "out" / "flags.parquet")
+    assert not flags["rule"].isin(["extract.unplaced", "extract.unmatched_label"]).any()
+    wrong, missing = _wrong(tmp_path / "out", MD, MD)
+    assert wrong == [] and missing == []

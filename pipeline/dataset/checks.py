@@ -3,6 +3,8 @@ office's consecutive years.
 
 The dataset checks run after the per-file stages, over every report of the dataset:
 
+    decide      rows a report's own arithmetic left undecided, decided by another form of the
+                report or the office's neighbouring years (pipeline.dataset.decide)
     groups      documents with the same office_id and year are forms of one report; the
                 canonical one is chosen (pipeline.dataset.groups) and the others compared with it
     cross_year  the canonical documents of an office's consecutive years (pipeline.dataset.cross_year)
@@ -16,6 +18,7 @@ from pipeline.core.findings import Finding
 from pipeline.core.store import Workspace, read_json, write_json
 from pipeline.dataset import groups as GR
 from pipeline.dataset.cross_year import YearReport, check_cross_year
+from pipeline.dataset.decide import decide
 from pipeline.dataset.reports import Documents
 
 CROSS_YEAR = "cross_year.json"
@@ -42,6 +45,7 @@ def check_dataset(docs: Documents) -> dict:
     The groups are chosen from the small facts of every document; the contents are then read one
     office at a time (its forms and years are all the comparisons need), so memory holds one
     office's documents, not the dataset's."""
+    decide(docs)                     # rows the report alone left undecided, decided first
     facts = docs.facts()
     assigned = GR.assign(facts)
     entries = {e["report_id"]: e for e in docs.entries()}

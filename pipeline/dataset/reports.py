@@ -9,7 +9,9 @@ Two views of each distinct document (a content read once, whatever number of cop
                on the corrected cells
 
 `Documents` is the one place that applies the corrections (pipeline.dataset.corrections) and
-re-runs the checks they call for: once per document and run. The dataset checks (forms against
+re-runs the checks they call for: once per document and run. Before them it applies the rows
+the dataset decided (pipeline.dataset.decide: a crawler copy's run-together row decided by the
+office's neighbouring years or another form of the report). The dataset checks (forms against
 each other, consecutive years) and publish both take a document's contents from it, so they see
 the same corrected numbers, and nothing is corrected or checked twice. Only corrected documents
 are kept in memory; any other is read again when asked for (a dataset does not fit in memory).
@@ -24,6 +26,8 @@ from pipeline.core.failures import Failure
 from pipeline.core.results import Checked, Extracted, Segmented
 from pipeline.core.store import STAGES, Workspace
 from pipeline.dataset import corrections as CR
+from pipeline.dataset import decide as DC
+from pipeline.extract import recount
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Facts:
     found: int                       # of those, cells read
     ocr: bool                        # some page was read by OCR
     errors: int                      # findings of severity error (reader, extractor, checks)
+    undecided: int = 0               # rows left unread that the dataset may decide (pipeline.dataset.decide)
 
     @property
     def complete(self) -> bool:
@@ -89,6 +94,18 @@ class Documents:
         self.fixes = fixes if fixes is not None else CR.load(ws.out, ws.options.corrections)
         self._corrected = {}          # report_id → Reviewed, for the documents a correction changed
         self._facts = None
+        self.decisions = DC.load(ws.work)   # report_id → [Decision] (pipeline.dataset.decide)
+
+    def use_decisions(self, decisions: dict) -> None:
+        """Read the documents with these rows decided (pipeline.dataset.decide) from now on; the
+        documents whose decisions changed are read again when asked for."""
+        changed = {rid for rid in set(self.decisions) | set(decisions)
+                   if self.decisions.get(rid) != decisions.get(rid)}
+        self.decisions = decisions
+        self._corrected = {rid: doc for rid, doc in self._corrected.items() if rid not in changed}
+        if self._facts is not None and changed:
+            self._facts = [self._facts_of(e) if f.report_id in changed else f
+                           for e, f in zip(self.entries(), self._facts)]
 
     def entries(self) -> list:
         """The catalogue's entries that are distinct documents, in its order (a copy of an earlier
@@ -109,8 +126,12 @@ class Documents:
 
     def _facts_of(self, entry: dict) -> Facts:
         opened = not entry.get("error")
-        ex = self.ws.load("extract", entry["report_id"]) if opened else None
-        check = self.ws.load("check", entry["report_id"]) if opened else None
+        if opened and entry["report_id"] in self.decisions:
+            doc = self.reviewed(entry)
+            ex, check = doc.extracted, doc.checked
+        else:
+            ex = self.ws.load("extract", entry["report_id"]) if opened else None
+            check = self.ws.load("check", entry["report_id"]) if opened else None
         ex = ex if isinstance(ex, Extracted) else None
         findings = (ex.findings if ex else []) + (check.findings if isinstance(check, Checked) else [])
         meta = ex.meta if ex else None
@@ -118,7 +139,7 @@ class Documents:
                      ex is None, meta and meta.office_id, meta and meta.office, meta and meta.year,
                      ex and ex.format_version, ex and ex.completeness.expected,
                      (ex and ex.completeness.found) or 0, bool(ex and ex.ocr_pages),
-                     sum(f.severity == "error" for f in findings))
+                     sum(f.severity == "error" for f in findings), len(DC.open_rows(ex.findings)) if ex else 0)
 
     def reviewed(self, entry: dict) -> Reviewed:
         """The document of `entry` as published (see `Reviewed`)."""
@@ -126,10 +147,14 @@ class Documents:
         if rid in self._corrected:
             return self._corrected[rid]
         doc = self._read(entry)
-        if not isinstance(doc.extracted, Extracted) or doc.failure or not self.fixes:
+        decided = self.decisions.get(rid)
+        if not isinstance(doc.extracted, Extracted) or doc.failure or not (self.fixes or decided):
             return doc
-        cells, applied = self.fixes.correct_cells(entry, doc.extracted.meta, doc.extracted.cells)
-        if not applied:
+        if decided:
+            doc.extracted = DC.apply(doc.extracted, decided, recount)
+        cells, applied = self.fixes.correct_cells(entry, doc.extracted.meta, doc.extracted.cells) \
+            if self.fixes else (doc.extracted.cells, [])
+        if not applied and not decided:
             return doc
         ex = doc.extracted
         doc.extracted = Extracted(ex.meta, ex.format_version, cells, ex.findings, ex.completeness, ex.found,

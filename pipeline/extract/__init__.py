@@ -23,8 +23,8 @@ from pipeline.core.model import Document
 from pipeline.core.options import ExtractSettings
 from pipeline.core.results import Extracted, Segmented
 from pipeline.extract.active import extract_active
-from pipeline.extract.collect import Collector, TablesRead
-from pipeline.extract.complete import account
+from pipeline.extract.collect import Collector, TablesRead, attach_evidence
+from pipeline.extract.complete import account, accounting
 from pipeline.extract.find import regions
 from pipeline.extract.formats import check_layout, detect_format, outline
 from pipeline.extract.inventory import inventory
@@ -39,7 +39,9 @@ from pipeline.segment import CODES
 
 READERS = {"active": extract_active, "requests": extract_requests, "review_litigation": extract_review}
 
-__all__ = ["extract_report", "extract", "detect_format"]
+__all__ = ["extract_report", "extract", "detect_format", "recount"]
+
+_ACCOUNT_RULES = ("structure.missing_rows", "structure.missing_cells")
 
 
 def extract_report(doc: Document, segmented: Segmented, settings: ExtractSettings = ExtractSettings()) -> Extracted:
@@ -73,7 +75,7 @@ def extract(doc: Document, item_sections=None, settings: ExtractSettings = Extra
         else:
             out.flag("structure.missing_table", code,
                      zh=f"未找到{layout.title(code)}表", en=f"the {layout.title(code, 'en')} table was not found")
-    fmt = detect_format(out.cells)
+    fmt = detect_format(out.cells, out.located)
     check_layout(out, fmt)
     missing = set(layout.tables()) - set(found)
     completeness = account(out, fmt, missing)
@@ -94,3 +96,16 @@ def _missing_sections(segmented: Segmented) -> list:
     return [Finding("structure.missing_section", code, "warning", expected=code,
                     message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")
             for code in CODES if code not in found]
+
+
+def recount(format_version: str, cells: list, findings: list) -> tuple:
+    """(Completeness, findings) of a report whose cells a later stage completed (a row decided
+    by the dataset, pipeline.dataset.decide): its missing-rows and missing-cells findings
+    accounted again, in the place of the old ones, the rest kept as they were."""
+    missing_tables = {f.location for f in findings if f.rule == "structure.missing_table"}
+    completeness, fresh = accounting(cells, format_version, missing_tables)
+    attach_evidence(fresh, cells)
+    at = next((k for k, f in enumerate(findings) if f.rule in _ACCOUNT_RULES), None)
+    kept = [f for f in findings if f.rule not in _ACCOUNT_RULES]
+    at = len([f for f in findings[:at] if f.rule not in _ACCOUNT_RULES]) if at is not None else len(kept)
+    return completeness, kept[:at] + fresh + kept[at:]

@@ -7,6 +7,14 @@ read as rows too, when they look like one: a header, or an item label followed b
 words of such a line may run together ("信息内容本年新制作数量本年新公开数量…", "行政许可无 0 0"):
 a header line is read when it is nothing but column names, a row when its label is followed by
 nothing but values.
+
+A site archive's text copy runs a row's cells together as well ("规章000", "行政许可20+180"):
+such a row is read the ways its run of values can be cut into the header's columns (a number
+has no leading zero; only 本年增/减 carries a sign; an amount ends the row, with its unit), and
+only a reading that is the only one is taken. Table 二 has no sums of its own, so a row that
+reads several ways keeps the cells every reading gives alike and is reported with its run as
+printed and its readings (extract.unplaced): the office's neighbouring years or another form of
+the same report may decide it (pipeline.dataset.decide), nothing here guesses.
 """
 from __future__ import annotations
 
@@ -15,7 +23,8 @@ import unicodedata
 from functools import lru_cache
 
 from pipeline.core.model import Cell, Table
-from pipeline.core.values import amount_factor, parse
+from pipeline.core.values import amount_factor, na_marks, parse
+from pipeline.extract.align import read_run
 from pipeline.extract.collect import Collector, make_cell
 from pipeline.extract.tables import Row, has_numbers, header_leaves, place_values, rows, text_row
 from pipeline.formats import labels as L
@@ -29,7 +38,7 @@ def extract_active(region: list, out: Collector) -> None:
         if isinstance(item, Table):
             for row in rows(item):
                 header = _read_row(row, header, out, printed=True)
-        else:
+        elif not (header is not None and _run_row(item, header, out)):
             header = _read_row(_text_line(item), header, out, printed=False)
 
 
@@ -125,3 +134,126 @@ def _row(row: Row, m, value_cells: list, header: list, out: Collector) -> None:
         factor = amount_factor(leaf.cell.text) if leaf.code == "amount" else 1.0
         out.add(make_cell(TABLE, m.code, leaf.code, cell, row.cells[0].text, leaf.cell.text,
                           min(m.score, leaf.score), factor))
+
+
+# -- a row whose cells ran together on a line of text ------------------------------------------
+
+_SEPARATED = re.compile(r"[ \t\u3000]")     # a separator; a no-break space is a blank cell's &nbsp;
+_AMOUNT = re.compile(r"(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?(?:万元|元)?")
+
+
+@lru_cache(maxsize=1)
+def _row_words() -> tuple:
+    """The printed labels of 表二's items, longest first (行政规范性文件 before 规范性文件)."""
+    return tuple(sorted({unicodedata.normalize("NFKC", l.text) for l in L.labels(TABLE, "row")},
+                        key=len, reverse=True))
+
+
+def _label_and_run(text: str):
+    """(item label, the rest) of a line that starts with an item's label and goes on with
+    nothing but values: digits, signs, separators, na marks, decimals, a unit, spaces; else None."""
+    flat = unicodedata.normalize("NFKC", text).strip()
+    label = next((w for w in _row_words() if flat.startswith(w)), None)
+    if label is None:
+        return None
+    rest = text.strip()[len(label):]          # NFKC keeps these labels' length
+    marks = na_marks().in_run
+    body = unicodedata.normalize("NFKC", rest).replace("万元", "").replace("元", "")
+    if not any(ch.isdigit() or ch in marks for ch in body) or any(
+            not (ch.isdigit() or ch in ",.+" or ch in marks or ch.isspace()) for ch in body):
+        return None
+    return label, rest
+
+
+def _run_row(block, header: list, out: Collector) -> bool:
+    """Read a line that is an item's label and its values, however they run together; False
+    when the line is not one (the other readings of a line then try it). Where a space parts
+    the values, each field is one cell: only a row with a field for every column is read here."""
+    found = _label_and_run(block.text)
+    if found is None:
+        return False
+    label, rest = found
+    m = L.match(label, L.labels(TABLE, "row"), out.settings.label_accept)
+    if m is None:
+        return False
+    codes = [leaf.code for leaf in header]
+    if _SEPARATED.search(rest.strip()) or len(codes) == 1:    # each field is one cell
+        fields = rest.split()
+        if len(fields) != len(codes) or not all(_fits(f, code) for f, code in zip(fields, codes)):
+            return False                        # a cell missing (pulled out of the table): not placed here
+        for c in _cells(block, label, m, header, fields, "labelled"):
+            out.add(c)
+        return True
+    made = [_cells(block, label, m, header, texts, "split") for texts in _readings(rest, codes, out.settings)]
+    if len(made) == 1:
+        for c in made[0]:
+            out.add(c)
+        return True
+    for c in _agreed(made):
+        out.add(c)
+    if made:
+        why = (f"连在一起的数值有{len(made)}种读法", f"its run-together values read {len(made)} ways")
+    else:
+        why = (f"连在一起的数值无法读作{len(codes)}列", f"its run-together values do not read as {len(codes)} columns")
+    out.unplaced(TABLE, m.code, label, *why, raw=rest.strip(),
+                 options=made if len(made) <= out.settings.max_splits else ())
+    out.locate(TABLE, m.code, codes)
+    return True
+
+
+def _fits(text: str, code: str) -> bool:
+    """Whether one field can be the cell of column `code`: a number (signed only in 本年增/减, a
+    unit only in an amount) or an na mark."""
+    v = parse(text)
+    if v.kind == "na":
+        return True
+    flat = unicodedata.normalize("NFKC", text)
+    if v.kind != "number" or (flat[:1] in "+-" and code != "change"):
+        return False
+    return code == "amount" or not v.unit
+
+
+def _readings(rest: str, codes: list, settings) -> list:
+    """The ways a run of values reads as the cells of `codes` (lists of cell texts): the last
+    cell an amount where the column is one (a decimal, a unit), a sign only in 本年增/减."""
+    signed = frozenset(k for k, c in enumerate(codes) if c == "change")
+    if codes[-1] != "amount":
+        return _values_of(rest, len(codes), signed, settings)
+    out = []
+    for k in range(len(rest)):
+        tail = rest[k:].strip()
+        if not tail or not (_AMOUNT.fullmatch(unicodedata.normalize("NFKC", tail)) or parse(tail).kind == "na"):
+            continue
+        head = rest[:k]
+        if len(codes) == 1:
+            if not head.strip():
+                out.append([tail])
+            continue
+        out += [texts + [tail] for texts in _values_of(head, len(codes) - 1, signed, settings)]
+    return out
+
+
+def _values_of(run: str, parts: int, signed: frozenset, settings) -> list:
+    """`read_run` of a run of counts, and of a run of na marks only (no digit in it)."""
+    if any(ch.isdigit() for ch in unicodedata.normalize("NFKC", run)):
+        return read_run(run, parts, [], settings, signed)
+    marks = [ch for ch in run if not ch.isspace()]
+    return [marks] if len(marks) == parts else []
+
+
+def _cells(block, label: str, m, header: list, texts: list, placement: str) -> list:
+    """The cell records of one reading of a row."""
+    out = []
+    for k, (leaf, text) in enumerate(zip(header, texts)):
+        factor = amount_factor(leaf.cell.text) if leaf.code == "amount" else 1.0
+        cell = Cell(text=text, row=0, col=k + 1, page=block.page, bbox=block.bbox)
+        out.append(make_cell(TABLE, m.code, leaf.code, cell, label, leaf.cell.text, min(m.score, leaf.score),
+                             factor, placement=placement))
+    return out
+
+
+def _agreed(readings: list) -> list:
+    """The cells every reading of a row gives alike (as printed)."""
+    if not readings:
+        return []
+    return [cells[0] for cells in zip(*readings) if all(c.raw == cells[0].raw for c in cells)]

@@ -125,15 +125,18 @@ def row_sums(table: str, codes: list) -> list:
 
 
 def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSettings,
-                 run: Optional[str] = None) -> list:
-    """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]."""
-    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), settings, run)
+                 run: Optional[str] = None, hidden: int = 0) -> list:
+    """The ways a row's run-together digits can be its `codes` columns: [[Cell per column]]
+    (`hidden`: see `read_run`)."""
+    return split_runs(value_cells, len(codes), row_sums(table, list(codes)), settings, run, hidden)
 
 
+NBSP = "\u00a0"
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
 
 
-def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> list:
+def read_run(run: str, parts: int, sums: list, settings: ExtractSettings,
+             signed: Optional[frozenset] = None, hidden: int = 0) -> list:
     """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
     read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
     na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
@@ -143,7 +146,12 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
     marks (/ — 无 -, each one cell; a run of one dash may be one mark) and spaces. A space is read
     the two ways a copy can leave one: as a separator between cells, or — where the cells ran
     together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
-    cell per space. A reading must use one way throughout."""
+    cell per space. A reading must use one way throughout; between separated cells, a no-break
+    space (U+00A0) is still a blank cell's &nbsp;. `signed`: the cells (indexes) that may carry a
+    sign (表二's 本年增/减); None: any cell may. `hidden`: how many blank cells a reading with
+    separators may take to have left nothing at all (an empty cell without &nbsp;, whose
+    whitespace the copy collapsed: "5 2 1 0 53" for seven columns) — where they were, only the
+    arithmetic can say."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
     marks, dashes = na_marks().in_run, na_marks().dashes
     if not any(ch.isdigit() for ch in s) or any(
@@ -157,32 +165,41 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
     def holds(vals: list) -> bool:
         return all(vals[t] == sum(vals[k] for k in ks) for t, ks in due.get(len(vals) - 1, ()))
 
-    def read(pos: int, end: int, glued: bool, texts: list, vals: list):
+    def separator(i: int) -> bool:
+        return s[i].isspace() and run[i] != NBSP
+
+    def read(pos: int, end: int, glued: bool, texts: list, vals: list, hidden: int):
         if len(found) > most or (vals and not holds(vals)):
             return
         if not glued:
-            while pos < end and s[pos].isspace():
+            while pos < end and separator(pos):
                 pos += 1
         if len(texts) == parts:
             if pos == end and tuple(texts) not in seen:
                 seen.add(tuple(texts))
                 found.append(list(texts))
             return
-        if end - pos < parts - len(texts):
+        if hidden:                                         # a blank cell that left nothing
+            read(pos, end, glued, texts + [""], vals + [0], hidden - 1)
+        if end - pos < parts - len(texts) - hidden:
+            return
+        if pos == end:
             return
         ch = s[pos]
-        if ch.isspace():                                   # glued: a blank cell's space
-            read(pos + 1, end, glued, texts + [""], vals + [0])
+        if ch.isspace():                                   # a blank cell's space (or &nbsp;)
+            read(pos + 1, end, glued, texts + [""], vals + [0], hidden)
             return
         if ch in marks:
-            read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0])
+            read(pos + 1, end, glued, texts + [run[pos:pos + 1]], vals + [0], hidden)
             stop = pos
             while stop < end and s[stop] == ch and ch in dashes:
                 stop += 1
             if stop - pos > 1:                             # ——: one mark
-                read(stop, end, glued, texts + [run[pos:stop]], vals + [0])
+                read(stop, end, glued, texts + [run[pos:stop]], vals + [0], hidden)
             if not (ch == "-" and pos + 1 < end and s[pos + 1].isdigit()):
                 return
+        if s[pos] in "+-" and signed is not None and len(texts) not in signed:
+            return                                         # a sign where no cell has one
         digits = pos + (1 if s[pos] in "+-" else 0)
         stop = digits
         while stop < end and (s[stop].isdigit() or s[stop] == ","):
@@ -191,26 +208,30 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
             piece = s[pos:k]
             if (k < end and s[k] == ",") or not _NUMBER.fullmatch(piece):
                 continue
-            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))])
+            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))], hidden)
 
-    stripped = len(s) - len(s.lstrip()), len(s.rstrip())
-    read(stripped[0], stripped[1], False, [], [])
-    if any(ch.isspace() for ch in s[stripped[0]:stripped[1]]) or stripped != (0, len(s)):
-        read(0, len(s), True, [], [])
+    start, end = 0, len(s)
+    while start < end and separator(start):
+        start += 1
+    while end > start and separator(end - 1):
+        end -= 1
+    read(start, end, False, [], [], hidden)
+    if any(ch.isspace() for ch in s[start:end]) or (start, end) != (0, len(s)):
+        read(0, len(s), True, [], [], 0)
     return found
 
 
 def split_runs(value_cells: list, parts: int, sums: list, settings: ExtractSettings,
-               run: Optional[str] = None) -> list:
+               run: Optional[str] = None, hidden: int = 0) -> list:
     """The ways the digits of these cells (each a run, a separator between them) make `parts`
     numbers with `sums` holding: [[Cell per number]]. With `run` (a line of text's values as
-    printed), the ways that run reads as `parts` cells (`read_run`)."""
+    printed), the ways that run reads as `parts` cells (`read_run`, with `hidden`)."""
     from pipeline.core.model import Cell
     if run is not None and value_cells:
         first = value_cells[0]
         return [[Cell(text=p, row=first.row, col=first.col + k, page=first.page, bbox=first.bbox,
                       confidence=first.confidence) for k, p in enumerate(split)]
-                for split in read_run(run, parts, sums, settings)]
+                for split in read_run(run, parts, sums, settings, hidden=hidden)]
     texts = [c.text.strip() for c in value_cells if c.text.strip()]
     if not texts or not all(t.isdigit() for t in texts):
         return []

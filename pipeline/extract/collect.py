@@ -47,6 +47,7 @@ class Collector:
         self.settings = settings
         self.cells, self.findings, self.seen = [], [], set()
         self.unmatched = {}
+        self.located = set()     # (table, row, col) of cells seen but not read
 
     def add(self, x: Optional[CellRecord]) -> None:
         if x is None:
@@ -70,15 +71,29 @@ class Collector:
         severity = severity or catalogue()[rule].severity
         self.findings.append(Finding(rule, location, severity, expected, found, zh, en))
 
-    def unplaced(self, table: str, row: str, label: str, why_zh: str, why_en: str) -> None:
+    def unplaced(self, table: str, row: str, label: str, why_zh: str, why_en: str, raw: str = "",
+                 options=()) -> None:
         """A row (or stretch of rows) whose values could not be placed for certain: left unread,
-        so that completeness accounting reports its cells missing rather than guessing."""
+        so that completeness accounting reports its cells missing rather than guessing. `raw`:
+        its values as printed (a run of digits that reads several ways); `options`: those
+        readings, each a list of cell records, for a later stage that can decide between them
+        (pipeline.dataset.decide: an office's neighbouring years, another form of the report)."""
         where = f"{table}.{row}" if row else table
         shown = " ".join(label.split()) or row or "（无标签）"
-        self.flag("extract.unplaced", where, found=shown,
-                  zh=f"{layout.title(table)}表“{shown}”行的数值无法确定位置，未读取：{why_zh}",
-                  en=f"{layout.title(table, 'en')}: the values of row {row or shown!r} could not be "
-                     f"placed for certain and were left unread: {why_en}")
+        printed = f"{shown} {raw}" if raw else shown
+        extra = {"raw": raw, "options": [[c.to_dict() for c in o] for o in options]} if raw else {}
+        self.findings.append(Finding(
+            "extract.unplaced", where, catalogue()["extract.unplaced"].severity, found=printed,
+            message_zh=f"{layout.title(table)}表“{shown}”行的数值无法确定位置，未读取：{why_zh}"
+                       + (f"（原文：{raw}）" if raw else ""),
+            message_en=f"{layout.title(table, 'en')}: the values of row {row or shown!r} could not be "
+                       f"placed for certain and were left unread: {why_en}" + (f" (as printed: {raw})" if raw else ""),
+            extra=extra))
+
+    def locate(self, table: str, row: str, cols) -> None:
+        """Cells seen on the page but not read (a row reported unplaced): they still say which
+        format the report's tables are in (pipeline.extract.formats.detect_format)."""
+        self.located |= {(table, row, c) for c in cols}
 
     def unmatched_label(self, table: str, text: str) -> None:
         t = " ".join(text.split())
@@ -86,15 +101,19 @@ class Collector:
             self.unmatched.setdefault(table, []).append(t)
 
     def attach_evidence(self) -> None:
-        """Give each finding the cells it is about: the cell its location names
-        (`table.row.col`), or every cell of the row it names (`table.row`)."""
-        by_code = {c.code: c for c in self.cells}
-        for f in self.findings:
-            if f.cells:
-                continue
-            loc = f.location
-            if "." in loc:
-                with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
+        attach_evidence(self.findings, self.cells)
+
+
+def attach_evidence(findings: list, cells: list) -> None:
+    """Give each finding without evidence the cells it is about: the cell its location names
+    (`table.row.col`), or every cell of the row it names (`table.row`)."""
+    by_code = {c.code: c for c in cells}
+    for f in findings:
+        if f.cells:
+            continue
+        loc = f.location
+        if "." in loc:
+            with_evidence(f, [c for code, c in by_code.items() if code == loc or code.startswith(loc + ".")])
 
 
 def _cell_name(x: CellRecord) -> str:

@@ -9,6 +9,7 @@ row once any row has it. Every missing row, and every row read only in part, is 
 """
 from __future__ import annotations
 
+from pipeline.core.findings import Finding, catalogue
 from pipeline.core.results import Completeness
 from pipeline.extract.collect import Collector
 from pipeline.extract.formats import UNKNOWN
@@ -54,9 +55,18 @@ def _expected_for(fmt: str, found: set) -> set:
 
 def account(out: Collector, fmt: str, missing_tables: set) -> Completeness:
     """Compare the cells read with the layout's; a finding for every missing row or cell."""
-    found = {c.key for c in out.cells}
+    completeness, findings = accounting(out.cells, fmt, missing_tables)
+    out.findings.extend(findings)
+    return completeness
+
+
+def accounting(cells: list, fmt: str, missing_tables: set) -> tuple:
+    """(Completeness, [structure.missing_rows / structure.missing_cells findings]) of a report's
+    cells against its layout; the tables in `missing_tables` (not found at all) are said missing
+    by a finding of their own. Run again where a later stage adds cells (pipeline.dataset.decide)."""
+    found = {c.key for c in cells}
     expected = expected_cells(fmt, found)
-    missing = {}
+    missing, findings = {}, []
     for t, r, c in sorted(expected - found, key=_printed_order):
         missing.setdefault(t, {}).setdefault(r, []).append(c)
     for table, rows in missing.items():
@@ -66,17 +76,21 @@ def account(out: Collector, fmt: str, missing_tables: set) -> Completeness:
                  and not any(t == table and rr == r for t, rr, _ in found)]
         if whole:
             names = "、".join(canonical_label(table, "row", r) for r in whole)
-            out.flag("structure.missing_rows", table, expected=" ".join(whole), found="",
-                     zh=f"{layout.title(table)}表缺少以下行：{names}",
-                     en=f"{layout.title(table, 'en')}: rows not read: {' '.join(whole)}")
+            findings.append(_finding("structure.missing_rows", table, " ".join(whole),
+                                     f"{layout.title(table)}表缺少以下行：{names}",
+                                     f"{layout.title(table, 'en')}: rows not read: {' '.join(whole)}"))
         for r, cols in rows.items():
             if r in whole:
                 continue
             names = "、".join(canonical_label(table, "col", c) for c in cols)
-            out.flag("structure.missing_cells", f"{table}.{r}", expected=" ".join(cols), found="",
-                     zh=f"{layout.title(table)}表“{canonical_label(table, 'row', r)}”行缺少：{names}",
-                     en=f"{layout.title(table, 'en')}, row {r}: cells not read: {' '.join(cols)}")
-    return Completeness(len(expected), len(expected & found), missing)
+            findings.append(_finding("structure.missing_cells", f"{table}.{r}", " ".join(cols),
+                                     f"{layout.title(table)}表“{canonical_label(table, 'row', r)}”行缺少：{names}",
+                                     f"{layout.title(table, 'en')}, row {r}: cells not read: {' '.join(cols)}"))
+    return Completeness(len(expected), len(expected & found), missing), findings
+
+
+def _finding(rule: str, location: str, expected: str, zh: str, en: str) -> Finding:
+    return Finding(rule, location, catalogue()[rule].severity, expected, "", zh, en)
 
 
 def _printed_order(key: tuple):

@@ -53,9 +53,11 @@ def last_legacy_year() -> int:
     return int(next(r["last_year"] for r in data.rows("formats.csv") if r["format"] == layout.LEGACY))
 
 
-def detect_format(cells: list) -> str:
-    """2019 or 2021 by the cells only one format has; 'unknown' when they say nothing."""
-    found = {c.key for c in cells}
+def detect_format(cells: list, located=()) -> str:
+    """2019 or 2021 by the cells only one format has; 'unknown' when they say nothing.
+    `located`: (table, row, col) of cells seen but left unread (a row whose run of digits reads
+    several ways): where they are tells the format as well as a value would."""
+    found = {c.key for c in cells} | set(located)
     votes = {fmt: len(found & layout.only_in(fmt)) for fmt in layout.FORMATS}
     best = max(votes.values())
     winners = [f for f, v in votes.items() if v == best]

@@ -20,6 +20,7 @@ from pipeline.extract.align import (
     digit_splits,
     fill_gaps,
     solve,
+    split_runs,
     unconfirmed,
 )
 from pipeline.extract.collect import Collector, make_cell
@@ -38,6 +39,7 @@ from pipeline.formats import labels as L
 from pipeline.formats import layout
 
 TABLE = "requests"
+HIDDEN_BLANKS = 1      # blank cells a row of text may have lost without a trace (align.read_run)
 
 
 @dataclass
@@ -101,6 +103,7 @@ class _Read:
     row: Row
     how: str = "labelled"      # labelled | split: how its values were placed under the columns
     options: list = ()         # several ways its run-together digits could be split
+    left: list = ()            # ... those the table's arithmetic left, where it decided only some cells
 
 
 def extract_requests(region: list, out: Collector) -> None:
@@ -186,7 +189,8 @@ def _values(table: Table, row: Row, code, score: float, leaf: str, cols: _Column
     if sure and row.run is not None and any(c is not None and parse(c.text).kind == "text" for c in placed):
         sure = False           # a line of text whose fields are not each one value
     codes = [lf.code for lf in leaves]
-    options = [] if sure else digit_splits(value_cells, codes, TABLE, out.settings, row.run)
+    # a line of text whose values are a space apart may have lost a blank cell altogether
+    options = [] if sure else digit_splits(value_cells, codes, TABLE, out.settings, row.run, HIDDEN_BLANKS)
     if len(options) == 1:
         placed, sure, options = options[0], True, []
         how = "split"
@@ -215,12 +219,19 @@ def _align(reads: list, out: Collector) -> dict:
     for r in reads:
         if r.code is not None and r.sure:
             placement[id(r)] = (r.code, r.how, set())
+            if r.left:
+                out.unplaced(TABLE, r.code, r.label,
+                             f"连在一起的数字有{len(r.left)}种拆分都符合勾稽关系，只读取各拆分相同的单元格",
+                             f"its run-together digits split {len(r.left)} ways the arithmetic allows; only the "
+                             "cells they all give alike were read", **_readings(r, r.left, out.settings))
         elif r.code is not None and r.options:
             out.unplaced(TABLE, r.code, r.label, f"连在一起的数字有{len(r.options)}种拆分都符合勾稽关系",
-                         f"its run-together digits split {len(r.options)} ways the arithmetic allows")
+                         f"its run-together digits split {len(r.options)} ways the arithmetic allows",
+                         **_readings(r, r.options, out.settings))
         elif r.code is not None:
             out.unplaced(TABLE, r.code, r.label, f"{_count(r)}个数值对应{len(r.leaves)}列",
-                         f"{_count(r)} values for {len(r.leaves)} columns")
+                         f"{_count(r)} values for {len(r.leaves)} columns",
+                         **_readings(r, _unsummed(r, out.settings), out.settings))
     sequence = [r.code if r.code is not None else None for r in reads]
     filled = _fill(sequence, _row_orders({r.code for r in reads if r.code}))
     aligned = [(reads[k], code) for k, code in filled.items() if reads[k].sure]
@@ -284,9 +295,10 @@ def _solve_splits(reads: list, settings: ExtractSettings) -> None:
         if len(ks) == 1:
             r.placed, r.sure, r.how, r.options = r.options[ks[0]], True, "split", []
             continue
-        cells = agreed([r.options[k] for k in ks] if ks else r.options, settings)
+        left = [r.options[k] for k in ks] if ks else r.options
+        cells = agreed(left, settings)
         if any(c is not None for c in cells):
-            r.placed, r.sure, r.how, r.options = cells, True, "split", []
+            r.placed, r.sure, r.how, r.options, r.left = cells, True, "split", [], left
 
 
 def _row_orders(codes: set) -> list:
@@ -330,6 +342,28 @@ def _fill(sequence: list, orders: list) -> dict:
 def _cells(r: _Read, code: str) -> list:
     return [c for lf, cell in zip(r.leaves, r.placed)
             if (c := make_cell(TABLE, code, lf.code, cell, r.label, "", 1.0)) is not None]
+
+
+def _readings(r: _Read, options: list, settings: ExtractSettings) -> dict:
+    """The run as printed and its readings as cell records, for an unplaced row of a line of
+    text (pipeline.dataset.decide may choose between them; none where the search stopped before
+    finding them all); nothing for a row of a table."""
+    if r.row.run is None:
+        return {}
+    if len(options) > settings.max_splits:
+        options = []
+    made = [[make_cell(TABLE, r.code, lf.code, cell, r.label, lf.cell.text if lf.cell else lf.code,
+                       min(r.score, lf.score), placement="split") for lf, cell in zip(r.leaves, o)] for o in options]
+    return {"raw": r.row.run.strip(), "options": [o for o in made if None not in o]}
+
+
+def _unsummed(r: _Read, settings: ExtractSettings) -> list:
+    """The readings of a line's run without its row's sum (which the report itself may break):
+    another form of the report can still say which one is printed. None beyond the bound."""
+    if r.row.run is None:
+        return []
+    _, value_cells = split_label(r.row, None)
+    return split_runs(value_cells, len(r.leaves), [], settings, r.row.run, HIDDEN_BLANKS)
 
 
 def _count(r: _Read) -> int:

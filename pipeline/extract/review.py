@@ -69,9 +69,15 @@ def _text_line(row: Row, out: Collector) -> None:
         return
     wanted = [(g, c) for g in layout.rows_of(TABLE) for c in layout.cols_of(TABLE)]
     how = "aligned" if len(values) == len(wanted) and all(parse(c.text).kind != "text" for c in values) else "split"
-    cells, broken = (values, []) if how == "aligned" else _review_split(values, wanted, settings, row.run)
+    cells, broken, options = ((values, [], [values]) if how == "aligned"
+                              else _review_split(values, wanted, settings, row.run))
     made = [make_cell(TABLE, g, c, cell, g, c, settings.aligned_score, placement=how)
             for (g, c), cell in zip(wanted, cells) if cell is not None]
+    raw = row.run.strip() if row.run is not None else " ".join(c.text for c in values)
+    if how == "aligned":      # one value per cell: a row whose sum the report broke is set aside alone
+        bad = unconfirmed(list(made), [])
+        broken = sorted({m.row_code for m in made if m.code in bad}, key=layout.rows_of(TABLE).index)
+        made = [m for m in made if m.row_code not in broken]
     if made and not unconfirmed(list(made), []):
         for m in made:
             out.add(m)
@@ -81,11 +87,23 @@ def _text_line(row: Row, out: Collector) -> None:
                  en="the review/litigation table is printed as one line of numbers; read in the national "
                     "column order, the sum of every row read holds")
         for g in broken:
-            out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
-                         "its sum holds under no split of the digits: left unread")
+            readings = _row_readings(g, wanted, options, how, settings)
+            if how == "aligned":
+                out.unplaced(TABLE, g, "", "按国家格式的列顺序读取时该行合计不符",
+                             "read in the national column order, this row's sum does not hold",
+                             raw=raw, options=readings)
+            else:
+                out.unplaced(TABLE, g, "", "该行合计在任何拆分下都不成立，未读取",
+                             "its sum holds under no split of the digits: left unread", raw=raw, options=readings)
+        for g in layout.rows_of(TABLE):
+            if g not in broken and any(cell is None for (r, _), cell in zip(wanted, cells) if r == g):
+                readings = _row_readings(g, wanted, options, how, settings)
+                out.unplaced(TABLE, g, "", f"连在一起的数字有{len(readings)}种拆分都符合各行合计，只读取各拆分相同的单元格",
+                             f"its run-together digits split {len(readings)} ways every row sum allows; only the "
+                             "cells they all give alike were read", raw=raw, options=readings)
         return
     out.unplaced(TABLE, "", "", f"{len(values)}段数字，无法按国家格式唯一读作{len(wanted)}个数",
-                 f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only")
+                 f"{len(values)} runs of digits that do not read as its {len(wanted)} numbers one way only", raw=raw)
 
 
 def _holds_header(text: str) -> bool:
@@ -117,8 +135,24 @@ def _review_split(values: list, wanted: list, settings: ExtractSettings, run=Non
             options = split_runs(values, len(codes), kept, settings, run)
     cells = agreed(options, settings)
     if not cells:
-        return [None] * len(codes), []
-    return [None if wanted[k][0] in broken else c for k, c in enumerate(cells)], broken
+        return [None] * len(codes), [], []
+    return [None if wanted[k][0] in broken else c for k, c in enumerate(cells)], broken, options
+
+
+def _row_readings(g: str, wanted: list, options: list, how: str, settings: ExtractSettings) -> list:
+    """The distinct readings of row `g` among the splits of the whole line, as cell records
+    (none where the splits were too many to have them all)."""
+    if len(options) > settings.max_splits:
+        return []
+    out, seen = [], set()
+    for option in options:
+        cells = [make_cell(TABLE, r, c, cell, r, c, settings.aligned_score, placement=how)
+                 for (r, c), cell in zip(wanted, option) if r == g]
+        key = tuple(c.raw for c in cells)
+        if key not in seen:
+            seen.add(key)
+            out.append(cells)
+    return out
 
 
 def _sub_heading(text: str, accept: float):

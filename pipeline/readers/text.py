@@ -6,7 +6,8 @@ values by count, not by field position.
 
 A site archive's copy of a report page opens with a header block (标题: …, 发布时间: …,
 原文链接: …, ==== 正文 ====), read into the document's metadata, and may hold the whole body
-on one line: such a line is cut back into the report's lines (pipeline/readers/unrun.py).
+on one line, or a table's rows run together on one: such a line is cut back into the report's
+lines (pipeline/readers/unrun.py).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pipeline.core.options import Options
 from pipeline.formats.pages import meta_fields, page_marks
 from pipeline.readers import limits
 from pipeline.readers.textfile import read_text
-from pipeline.readers.unrun import LONG_LINE, unrun
+from pipeline.readers.unrun import LONG_LINE, holds_table, unrun
 
 MAX_GAP = 2    # blank lines a table may contain before it is taken to have ended
 MAX_HELD = 40  # characters: a longer line without tabs is prose, not half a row label
@@ -62,8 +63,9 @@ def _field() -> re.Pattern:
 
 
 def _lines_of(line: str) -> list:
-    """A run-together body line cut back into lines; any other line as it is."""
-    if len(line) >= LONG_LINE and "\t" not in line:
+    """A run-together body line, or a line holding a table's rows run together, cut back into
+    lines; any other line as it is."""
+    if "\t" not in line and (len(line) >= LONG_LINE or holds_table(line)):
         return unrun(line)
     return [line]
 

@@ -8,6 +8,10 @@ report from before 2019 — before its 附件 and its statistics table's header 
 words come from the data tables (sections.csv, labels.csv), so a new heading variant or label
 is a data row here too. Digits glued to a label are cut off by the extractor, which knows how
 many columns a row has and what they must add up to.
+
+A copy that keeps its paragraphs on lines of their own may still run a table's rows together on
+one line: such a line — it holds two of a national table's column names side by side, which
+prose never does (`holds_table`) — is cut back the same way.
 """
 from __future__ import annotations
 
@@ -42,6 +46,27 @@ def _item_words() -> re.Pattern:
               and r["code"] == "indicator"}
     words = [w for w in words if not re.match(r"^[\d（(一二三四五六七八九十]", w)]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _adjacent_columns() -> re.Pattern:
+    """Two column names of one national table side by side (spaces between at most): a table's
+    header run together on a line ("本年制发件数本年废止件数", "结果维持 结果纠正")."""
+    by_table = {}
+    for r in data.rows("labels.csv"):
+        if r["axis"] == "col" and r["table"] != "legacy" and len(r["label"]) >= 3:
+            by_table.setdefault(r["table"], set()).add(r["label"])
+    pairs = []
+    for words in by_table.values():
+        alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        pairs.append(rf"(?:{alt})\s*(?:{alt})")
+    return re.compile("|".join(pairs))
+
+
+def holds_table(line: str) -> bool:
+    """Whether a line holds a national table run together: its header's column names side by
+    side, and digits."""
+    return any(ch.isdigit() for ch in line) and _adjacent_columns().search(line) is not None
 
 
 _TITLE_END = re.compile(r"^.{4,80}?(?:工作)?(?:年度报告|年报)(?=[\u4e00-\u9fff《（(])")
