@@ -20,6 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from pipeline.core.store import umask
 from pipeline.formats import layout
 
 DATABASE = "ogi.duckdb"
@@ -88,6 +89,7 @@ def write_database(folder: Path) -> Path:
         con.execute("CREATE TABLE ogi_meta (key VARCHAR, value VARCHAR)")
         con.execute("INSERT INTO ogi_meta VALUES ('views', ?)", [signature])
         con.close()
+        os.chmod(tmp, 0o666 & ~umask())     # as any file the user makes, whatever DuckDB chose
         os.replace(tmp, path)
     finally:
         for leftover in (tmp, tmp + ".wal"):

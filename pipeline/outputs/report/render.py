@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 
+from pipeline.core.store import write_atomic
 from pipeline.outputs.report.cards import apart_section, collect_evidence, evidence_section
 from pipeline.outputs.report.data import HERE, Audit, NoDataset, load, subset
 from pipeline.outputs.report.offices import offices_section
@@ -59,10 +60,7 @@ def build_report(folder, out, progress=None, regions=(), office_ids=()) -> Path:
                             f"--office {' '.join(office_ids) or '(any)'}")
     html = render_html(audit, progress)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(html.encode("utf-8"))          # bytes: no newline translation, the same file everywhere
-    tmp.replace(out)
+    write_atomic(out, html.encode("utf-8"))        # bytes: no newline translation, the same file everywhere
     return out
 
 
