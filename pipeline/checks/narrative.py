@@ -112,7 +112,7 @@ def check_narrative(overview_text: str, cells: list) -> list:
                 continue
             seen.add(what)
             sentence = _sentence(text, m.start(), m.end())
-            found = ops[0][1].raw if len(ops) == 1 and ops[0][1].kind == "number" else number_text(total)
+            found = ops[0][1].shown if len(ops) == 1 and ops[0][1].kind == "number" else number_text(total)
             claim = f"“{m.group(0)}”" if expect else f"{int(stated)}"
             out.append(with_evidence(Finding(
                 f"narrative.{what}", location, "warning", number_text(stated), found,
