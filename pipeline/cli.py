@@ -23,6 +23,7 @@ panel.parquet (one row per office and year) and ogi.duckdb (views over them).
   ogi publish OUT                       write the Parquet datasets from the stage results
   ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
   ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files)
+  ogi compare OUT A B --year Y          offices side by side in one year (one office: across its years)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
   ogi report OUT -o audit.html          one self-contained HTML file for an auditor
   ogi generate OUT --truth DIR          sample reports with known numbers
@@ -115,11 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "review_litigation). See docs/outputs.md.")
     q.add_argument("out", type=Path, metavar="OUT")
     q.add_argument("sql", metavar="SQL")
-    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    q.add_argument("--csv", action="store_true",
+                   help="print CSV instead of a table (UTF-8 with a byte-order mark, so that Excel shows the Chinese)")
     q.set_defaults(func=cmd_query)
 
     from pipeline.outputs.export import add_command as add_export
     add_export(sub)
+    from pipeline.outputs.compare import add_command as add_compare
+    add_compare(sub)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
                         description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
@@ -137,10 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("out", type=Path, metavar="EXTRACTED", help="a dataset folder made by ogi run")
     rp.add_argument("-o", "--output", type=Path, default=Path("audit.html"), metavar="FILE",
                     help="the HTML file to write (default: audit.html)")
-    rp.add_argument("--region", action="append", default=[], metavar="PROVINCE",
-                    help="only the files of this province, as reports.province writes it (repeatable): 江苏省")
-    rp.add_argument("--office", action="append", default=[], metavar="OFFICE_ID",
-                    help="only the files of this office (repeatable): 320102:人民政府")
+    from pipeline.outputs.select import add_arguments as add_selection
+    add_selection(rp, "reports")
     rp.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     rp.set_defaults(func=cmd_report)
 
@@ -306,22 +308,19 @@ def cmd_publish(args) -> int:
 
 
 def cmd_query(args) -> int:
-    import pandas as pd
-
+    from pipeline.outputs.terminal import frame_text, whole_numbers
     from pipeline.publish.duck import query
     if not (args.out / "reports.parquet").exists():
         raise FileNotFoundError(f"{args.out} holds no datasets: run `ogi run REPORTS_DIR -o {args.out}` first")
     try:
-        result = query(args.out, args.sql)
+        result = whole_numbers(query(args.out, args.sql))
     except Exception as e:           # duckdb's errors: a sentence for the person who typed the SQL
         print(f"ogi: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
-    if args.csv:
-        result.to_csv(sys.stdout, index=False)
+    if args.csv:                     # a BOM first: Excel reads the file as UTF-8 only with one
+        sys.stdout.write("\ufeff" + result.to_csv(index=False, lineterminator="\r\n"))
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 0,
-                               "display.max_colwidth", 60):
-            print(result.to_string(index=False) if len(result.columns) else "(no columns)")
+        print(frame_text(result))
     return 0
 
 
@@ -354,8 +353,12 @@ The same dataset gives the same file, byte for byte. Crops are read from the sou
 def cmd_report(args) -> int:
     from pipeline.outputs.report import build_report
     from pipeline.outputs.report.render import main_progress
-    out = build_report(args.out, args.output, None if args.quiet else main_progress,
-                       regions=tuple(args.region), office_ids=tuple(args.office))
+    from pipeline.outputs.select import NoMatch, from_args
+    try:
+        out = build_report(args.out, args.output, None if args.quiet else main_progress, selection=from_args(args))
+    except (NoMatch, ValueError) as e:
+        print(f"ogi: {e}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(f"wrote {out} ({out.stat().st_size // 1024} kB); open it in a browser")
     return 0

@@ -24,6 +24,10 @@ legacy_text.csv  the sentences that state a legacy report's figures in its text 
                  then a pattern per indicator)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
+rule_names.csv   every rule id's short name in Chinese and English: what the audit report's
+                 titles, filters and charts and the workbook show instead of the id
+value_names.csv  the values people read in the outputs, in Chinese and English: severities,
+                 statuses, levels, kinds of office, formats, kinds of cell value (空白, 不适用, 未读到)
 meta_fields.csv  the labelled fields a site or crawler prints above a report (标题：, 发布日期： …):
                  the metadata key, its priority on a web page (lower wins), and the words of a web
                  page's 索引号/发布机构 box (`box`); every label ends the value of the one before it
