@@ -212,11 +212,26 @@ def test_the_workbook_shows_the_corrections(corrected, tmp_path):
     counts = {r[codes.index("office_id")] + f"/{r[codes.index('year')]}": r[codes.index("n_corrected")]
               for r in ws.iter_rows(min_row=3, values_only=True)}
     assert counts[f"{ZHEJIANG[0]}/{ZHEJIANG[1]}"] == 1 and counts[f"{SIYANG[0]}/{SIYANG[1]}"] == 1
-    findings = book["问题清单"]
-    codes = [c.value for c in findings[2]]
-    readings = [r[codes.index("readings")] for r in findings.iter_rows(min_row=3, values_only=True)
-                if r[codes.index("rule")] == "correction.applied"]
-    assert readings and all("已更正为" in r for r in readings)
+    sheet = book["人工更正"]
+    codes = [c.value for c in sheet[2]]
+    rows = {(r[codes.index("office_id")], r[codes.index("year")], r[codes.index("code")]): r
+            for r in sheet.iter_rows(min_row=3, values_only=True)}
+    z = rows[(*ZHEJIANG, "active.coercion.decisions")]
+    assert z[codes.index("value")] == 2 and z[codes.index("extracted")] == 2.5 and z[codes.index("n_forms")] == 6
+    assert z[codes.index("correction_note")] == "原件为2" and z[codes.index("corrected_by")] == "王审核"
+    assert "主动公开" in z[codes.index("cell")] and "行政强制" in z[codes.index("cell")]
+    blank = rows[("500103:人民政府", 2023, "requests.total.legal_services")]
+    assert blank[codes.index("value")] == "空白" and blank[codes.index("extracted")] == 17
+    # in the table's sheet the corrected cell is marked: a fill and a comment with what was read, why, who
+    ws = book["主动公开"]
+    head = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3) if (r[head.index("office_id")].value, r[head.index("year")].value)
+               == ZHEJIANG)
+    cell = row[head.index("active__coercion__decisions")]
+    assert cell.value == 2 and cell.fill.fgColor.rgb.endswith("C8E6C9")
+    assert "2.5" in cell.comment.text and "原件为2" in cell.comment.text and "王审核" in cell.comment.text
+    marked = [c for r in ws.iter_rows(min_row=3) for c in r if c.comment is not None]
+    assert len(marked) == 1
 
 
 # ---- lines as an auditor copies them from the audit report's cards ------------------------------

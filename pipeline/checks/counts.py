@@ -21,10 +21,10 @@ def check_counts(cells: list) -> list:
                f" / {canonical_label(c.table_code, 'col', c.col_code)}"
         if v < 0 and kind != "signed":
             out.append(with_evidence(Finding(
-                "values.non_negative", where, "error", ">= 0", c.shown,
+                "values.non_negative", where, "error", "≥ 0", c.shown,
                 f"{name}：数量不能为负数（{c.shown}）", f"{where}: a count cannot be negative ({c.shown!r})"), [c]))
         if not float(v).is_integer() and kind != "amount":
             out.append(with_evidence(Finding(
-                "values.integer", where, "error", "integer", c.shown,
+                "values.integer", where, "error", "整数", c.shown,
                 f"{name}：件数应为整数（{c.shown}）", f"{where}: a count must be a whole number ({c.shown!r})"), [c]))
     return out

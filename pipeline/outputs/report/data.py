@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.outputs.counting import per_report
 from pipeline.outputs.select import UNKNOWN_REGION, Selection, mask, region_of, with_region  # noqa: F401
 
 HERE = Path(__file__).parent
@@ -101,25 +102,15 @@ def _findings(flags: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Flags with the office, year, region, level, format and group of their file, sorted by
     office, year, file and flag (the order the auditor reads them in); `shown` marks the one
     finding counted per report and flag, `forms` the sources of the report's other forms that
-    have it too."""
-    cols = ["report_id", "office_key", "office", "year", "region", "level", "detected_format", "canonical", "input",
-            "group_key", "format_version"]
+    have it too (pipeline.outputs.counting)."""
+    cols = ["report_id", "office_key", "office", "year", "region", "level", "detected_format", "input",
+            "format_version"]
     out = flags.merge(reports.drop_duplicates("report_id")[cols], on="report_id", how="left")
     out["office_key"] = out["office_key"].fillna("")
-    out["canonical"] = out["canonical"].fillna(False).astype(bool)
-    out["group_key"] = out["group_key"].fillna(out["source"] + "#" + out["flag"])   # about no document: itself
     out = out.sort_values(["office_key", "year", "source", "severity", "flag", "location"], kind="mergesort",
                           na_position="last").reset_index(drop=True)
     out["finding_id"] = [f"f{i}" for i in range(len(out))]
-    # the representative of each report's flag: the canonical form's, else the first form's
-    order = out.assign(_rank=~out["canonical"]).sort_values(["group_key", "flag", "_rank", "source"],
-                                                            kind="mergesort")
-    first = order.drop_duplicates(["group_key", "flag"])["finding_id"]
-    out["shown"] = out["finding_id"].isin(set(first))
-    sources = order.groupby(["group_key", "flag"], sort=False)["source"].agg(list)
-    out["forms"] = [tuple(s for s in sources[(g, f)] if s != src)
-                    for g, f, src in zip(out["group_key"], out["flag"], out["source"])]
-    return out
+    return per_report(out, reports)
 
 
 def source_path(report) -> Path:
