@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.core.findings import Finding, with_evidence
 from pipeline.formats import layout
-from pipeline.formats.labels import canonical_label
+from pipeline.formats.labels import canonical_label, code_name
 
 
 def check_counts(cells: list) -> list:
@@ -22,9 +22,9 @@ def check_counts(cells: list) -> list:
         if v < 0 and kind != "signed":
             out.append(with_evidence(Finding(
                 "values.non_negative", where, "error", "≥ 0", c.shown,
-                f"{name}：数量不能为负数（{c.shown}）", f"{where}: a count cannot be negative ({c.shown!r})"), [c]))
+                f"{name}：数量不能为负数（{c.shown}）", f"{code_name(where, 'en')}: a count cannot be negative ({c.shown!r})"), [c]))
         if not float(v).is_integer() and kind != "amount":
             out.append(with_evidence(Finding(
                 "values.integer", where, "error", "整数", c.shown,
-                f"{name}：件数应为整数（{c.shown}）", f"{where}: a count must be a whole number ({c.shown!r})"), [c]))
+                f"{name}：件数应为整数（{c.shown}）", f"{code_name(where, 'en')}: a count must be a whole number ({c.shown!r})"), [c]))
     return out

@@ -195,7 +195,7 @@ def _applied(cell: CellRecord, fixed: CellRecord, fix: Correction, name: str) ->
         "correction.applied", code, "info", expected=new, found=old,
         message_zh=f"{code_name(code)} 已按 {name} 第{fix.line}行更正：读取为 {old}（印作“{cell.raw or ''}”），"
                    f"更正为 {new}" + (f"（{why}）" if why else ""),
-        message_en=f"{code} corrected by line {fix.line} of {name}: read as {old} (printed {cell.raw!r}), "
+        message_en=f"{code_name(code, 'en')} corrected by line {fix.line} of {name}: read as {old} (printed {cell.raw!r}), "
                    f"corrected to {new}" + (f" ({fix.note or 'no note'}; by {fix.who or 'unnamed'})")),
         [fixed])
 
@@ -208,7 +208,7 @@ def _conflict(cell: CellRecord, lines: list, name: str) -> Finding:
         "correction.conflict", code, "warning", expected=" / ".join(shown(c.value) for c in lines),
         found=read,
         message_zh=f"{name} 把 {code_name(code)} 改为不同的值（{values}），均未采用，仍为读取值 {read}",
-        message_en=f"{name} changes {code} to different values ({values_en}): none was applied, it keeps "
+        message_en=f"{name} changes {code_name(code, 'en')} to different values ({values_en}): none was applied, it keeps "
                    f"the value read, {read}"), [cell])
 
 
@@ -216,7 +216,7 @@ def _repeat(c: Correction, first: int, name: str) -> Finding:
     return Finding("correction.duplicate", f"{name}:{c.line}", "info", expected=f"line {first}",
                    found=f"line {c.line}", cells=(c.code,),
                    message_zh=f"{name} 第{c.line}行与第{first}行相同（{code_name(c.code)} 改为 {shown(c.value)}），只采用一次",
-                   message_en=f"line {c.line} of {name} repeats line {first} ({c.code} to {shown(c.value)}): "
+                   message_en=f"line {c.line} of {name} repeats line {first} ({code_name(c.code, 'en')} to {shown(c.value)}): "
                               "applied once")
 
 

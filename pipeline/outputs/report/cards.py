@@ -92,6 +92,9 @@ def readable(text: str, f: dict) -> str:
     tables = {str(f["location"]).split(".")[0]} | {evidence.split_code(c)[0] for c in evidence.involved(f["cells"])}
     names = []
     for tok in tokens:
+        if tok.count(".") >= 2 and tok.split(".")[0] in layout.all_tables():
+            names.append(code_name(tok))                 # a cell
+            continue
         name = next((axis_name(t, axis, tok) for t in sorted(tables) if t in layout.all_tables()
                      for axis in ("row", "col") if tok in _codes(t, axis)), None)
         if name is None:
