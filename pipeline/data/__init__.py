@@ -38,6 +38,10 @@ divisions.csv    divisions a report may name that the current GB/T 2260 list (cn
                  former names (renamed: found under the current code; abolished: their own
                  former code) and aliases (平潭综合实验区 → 平潭县)
 confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
+zones.csv        functional zones that are no division and do not name the division they sit in
+                 (雄安新区 → 保定市, 江北新区 → 南京市), with its code
+zone_words.csv   the words a functional zone's name ends with (经济技术开发区, 高新区, 新区 …): a zone
+                 named after its division (宿迁经济技术开发区) sits in that division
 division_suffixes.csv  the words a division's name ends with (省 市 区 县 自治州 …), the ranks
                  they name (0 province, 1 city, 2 county) and whether an office's name may start
                  with the bare word (`alone`: 市科委); only a name ending so is corrected
