@@ -337,17 +337,23 @@ def cmd_score(args) -> int:
 
 REPORT_DESCRIPTION = """\
 Write one HTML file that an auditor opens in a browser, from disk or sent by mail: everything is
-inline (no network). In Chinese, with English where useful:
-  - overview: files read, complete / partial / failed, errors by rule and by region, the
-    offices with most errors;
+inline (no network). In Chinese, with English where useful. A report published in several forms
+(PDF, web page, Word …) counts once, as its canonical form:
+  - overview: reports and files read, complete / partial / failed, errors by rule and by region,
+    the offices with most errors — all following the filters;
   - every error and warning with its evidence: expected and found, the full labels, a crop of
-    the page holding its cells (PDFs and scans; the rows as printed for web pages, Word, text),
-    and pre-filled lines of corrections.csv to copy;
-  - a section per office: its key figures over the years, its files and their completeness,
-    its findings, and two years' tables side by side with the changes highlighted;
-  - filters by region, year, rule and severity; unverifiable and info findings apart, collapsed.
-The same dataset gives the same file, byte for byte. Crops are read from the source files
-(reports.input / reports.source): a file moved since the run gets a note instead of a crop."""
+    the page holding its cells under the table's header (PDFs and scans; the rows as printed for
+    web pages, Word, text), the other forms that have it and their values where they differ, and
+    a corrections editor: type the right value, copy the changed lines into corrections.csv
+    (keyed by office and year: every form of the report is corrected);
+  - the cells corrected (value now, value read, why, who); offices side by side in one year;
+  - a section per office: its key figures, its files and their completeness, its findings, and
+    its years side by side with Δ and % (the years before 2019 too);
+  - filters by region, year, level, rule and severity; unverifiable and info findings apart.
+Reads on a phone; prints without its controls. --region (江苏 or 江苏省), --year, --office,
+--level keep only some reports; a value that matches nothing lists the valid ones. The same
+dataset gives the same file, byte for byte. Crops are read from the source files (reports.input /
+reports.source): a file moved since the run gets a note instead of a crop."""
 
 
 def cmd_report(args) -> int:
