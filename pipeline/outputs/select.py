@@ -87,16 +87,24 @@ def _listed(names) -> str:
     return "、".join(names[:SHOWN]) + more if names else "(none)"
 
 
-def _by_region(reports: pd.DataFrame, wanted) -> pd.Series:
+def _matching(reports: pd.DataFrame, wanted, hit, complaint) -> pd.Series:
+    """The rows any of `wanted` names (`hit(value)`: a mask); NoMatch saying `complaint(value)`
+    for a value that names none."""
     keep = pd.Series(False, index=reports.index)
-    cities = reports["city"].fillna("") if "city" in reports else pd.Series("", index=reports.index)
     for w in wanted:
-        hit = reports["region"].str.startswith(w) | (cities.str.startswith(w) & (cities != ""))
-        if not hit.any():
-            raise NoMatch(f"no report of the dataset is in region {w!r}; its regions are: "
-                          f"{_listed(reports['region'])} (a city's name works too)")
-        keep |= hit
+        mine = hit(w)
+        if not mine.any():
+            raise NoMatch(complaint(w))
+        keep |= mine
     return keep
+
+
+def _by_region(reports: pd.DataFrame, wanted) -> pd.Series:
+    cities = reports["city"].fillna("") if "city" in reports else pd.Series("", index=reports.index)
+    return _matching(reports, wanted,
+                     lambda w: reports["region"].str.startswith(w) | (cities.str.startswith(w) & (cities != "")),
+                     lambda w: f"no report of the dataset is in region {w!r}; its regions are: "
+                               f"{_listed(reports['region'])} (a city's name works too)")
 
 
 def years(text: str) -> tuple:
@@ -118,17 +126,14 @@ def _by_year(reports: pd.DataFrame, wanted) -> pd.Series:
 
 
 def _by_office(reports: pd.DataFrame, wanted) -> pd.Series:
-    keep = pd.Series(False, index=reports.index)
     ids, names = reports["office_id"].fillna(""), reports["office"].fillna("")
-    for w in wanted:
-        hit = (ids == w) | (names == w)
-        if not hit.any():
-            hit = names.str.startswith(w) & (names != "")
-        if not hit.any():
-            raise NoMatch(f"no office of the dataset is {w!r} (an office_id, or the start of an office's name); "
-                          f"its offices are: {_listed(names)}")
-        keep |= hit
-    return keep
+
+    def hit(w):
+        exact = (ids == w) | (names == w)
+        return exact if exact.any() else names.str.startswith(w) & (names != "")
+    return _matching(reports, wanted, hit,
+                     lambda w: f"no office of the dataset is {w!r} (an office_id, or the start of an office's "
+                               f"name); its offices are: {_listed(names)}")
 
 
 def level_code(text: str) -> str:
