@@ -246,3 +246,18 @@ def test_export_help_explains_the_sheets():
     assert p.returncode == 0
     for word in (*SHEETS, "--xlsx", "--csv", "BOM"):
         assert word in p.stdout or (word == "BOM" and "byte-order mark" in p.stdout), word
+
+
+def test_a_comparison_sheet_on_request(exported, tmp_path):
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "c.xlsx", "--compare", "320102:人民政府",
+            "--compare", "苏州市交通运输局", "--compare-year", "2021")
+    assert p.returncode == 0, p.stderr
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    assert book.sheetnames == SHEETS + ["对比"]
+    ws = book["对比"]
+    assert header(ws, 1)[:4] == ["项目", "代码", "南京市玄武区人民政府 2021", "苏州市交通运输局 2021"]
+    row = next(r for r in rows_of(ws) if r[1] == "requests.new.total")
+    assert row[2:4] == [260, 120]
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "d.xlsx", "--compare", "320102:人民政府",
+            "--compare-year", "2019")
+    assert p.returncode == 2 and "2021, 2022, 2023" in p.stderr and not (tmp_path / "d.xlsx").exists()

@@ -197,3 +197,13 @@ def test_the_years_before_2019_in_the_audit_report(corpus_all, tmp_path):
     [card] = doc.xpath('//article[@data-office="350128:人民政府"]')            # a legacy report's warning
     assert card.get("data-year") == "2013" and card.get("data-rule") == "cross_year.copied_overview"
     assert "总体情况与上年相同" in card.text_content()
+
+
+def test_the_years_before_2019_in_ogi_query(corpus_all):
+    p = ogi("query", corpus_all, "SELECT office_id, year, year_value, cumulative FROM legacy "
+                                 "WHERE row_code = 'requests_total' ORDER BY office_id, year", "--csv")
+    assert p.returncode == 0, p.stderr
+    rows = [line.split(",") for line in p.stdout[1:].splitlines()]
+    assert rows[0] == ["office_id", "year", "year_value", "cumulative"]
+    assert ["350128:人民政府", "2012", "21", "21"] in rows and ["350128:人民政府", "2013", "7", "28"] in rows
+    assert len(rows) == 4                                        # three canonical reports, one row each
