@@ -137,6 +137,7 @@ def test_ogi_query_prints_a_table_or_csv(samples_run):
     assert len(rows) == 12 and rows[0]["office_id"] == "320102:人民政府" and rows[0]["year"] == "2021"
 
 
+@pytest.mark.e2e
 def test_ogi_query_prints_whole_numbers_and_aligns_chinese(samples_run):
     from pipeline.outputs.terminal import display_width
     p = ogi("query", samples_run, "SELECT office, count(*) AS n, sum(requests__new__total) AS new, "

@@ -25,6 +25,7 @@ def ogi(*args, umask=None):
 
 # ---- every output file with the user's umask ----------------------------------------------------
 
+@pytest.mark.e2e
 def test_every_output_is_readable_by_group_and_others_under_umask_022(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -47,6 +48,7 @@ def test_every_output_is_readable_by_group_and_others_under_umask_022(tmp_path):
     assert closed == []
 
 
+@pytest.mark.unit
 def test_the_umask_is_read_not_assumed(tmp_path):
     from pipeline.core.store import umask, write_atomic
     old = os.umask(0o027)
@@ -60,6 +62,7 @@ def test_the_umask_is_read_not_assumed(tmp_path):
 
 # ---- ogi compare --------------------------------------------------------------------------------
 
+@pytest.mark.e2e
 def test_compare_two_offices_in_one_year_and_an_office_across_its_years(samples_run, tmp_path):
     p = ogi("compare", samples_run, "320102:人民政府", "苏州市交通运输局", "--year", "2021")
     assert p.returncode == 0, p.stderr
@@ -88,6 +91,7 @@ def test_compare_two_offices_in_one_year_and_an_office_across_its_years(samples_
     assert p.returncode == 2 and "南京市玄武区人民政府" in p.stderr
 
 
+@pytest.mark.unit
 def test_blank_na_unread_and_absent_are_no_zero():
     from pipeline.outputs.compare import Line, Value
     line = Line("cell", "requests.new.total", "requests", "x", "x",
@@ -100,16 +104,23 @@ def test_blank_na_unread_and_absent_are_no_zero():
     assert Line("cell", "c", "t", "x", "x", (Value("unread"), Value("number", 0.0))).interesting() is True
 
 
-def test_the_crosswalk_indicators_join_the_comparison_when_the_panel_has_them(samples_run):
-    """A panel column that is no cell and no fixed column is an indicator across the formats (the
-    crosswalk's): the comparison takes it without knowing it."""
-    from pipeline.outputs.compare import Dataset, indicator_columns, office_years
-    ds = Dataset.read(samples_run)
-    ds.panel = ds.panel.assign(requests_received=ds.panel["requests__new__total"])
-    assert ("requests_received", "requests_received", "requests_received", False) in indicator_columns(ds.panel)
-    comp = office_years(ds, "320102:人民政府")
+@pytest.mark.e2e
+def test_the_crosswalk_indicators_join_the_comparison_when_the_panel_has_them(samples_run, monkeypatch):
+    """An indicator of the crosswalk that the panel holds joins the comparison, labelled by the
+    crosswalk, a null one saying why (its `_state`); one the panel lacks does not."""
+    from pipeline.outputs import compare
+    monkeypatch.setattr(compare, "crosswalk_indicators",
+                        lambda: (("requests_received", "收到的申请数", "requests received"), ("not_there", "无", "none")))
+    ds = compare.Dataset.read(samples_run)
+    ds.panel = ds.panel.assign(requests_received=ds.panel["requests__new__total"].where(ds.panel.year != 2022),
+                               requests_received_state=["unread" if y == 2022 else None for y in ds.panel.year])
+    assert ("requests_received", "收到的申请数", "requests received", False) in compare.indicator_columns(ds.panel)
+    assert "not_there" not in [c for c, *_ in compare.indicator_columns(ds.panel)]
+    comp = compare.office_years(ds, "320102:人民政府")
     line = next(l for l in comp.lines if l.code == "requests_received")
-    assert [v.value for v in line.values] == [260, 637, 509] and line.kind == "indicator"
+    assert line.kind == "indicator" and line.label == "收到的申请数"
+    assert [v.value for v in line.values] == [260, None, 509] and line.values[1].text() == "unread"
+    assert line.delta(0, 1) == (None, None)
 
 
 # ---- the shared corpus: on paper, and the years before 2019 ----------------------------------------
@@ -135,6 +146,7 @@ def _calc() -> str:
     return ""
 
 
+@pytest.mark.e2e
 def test_the_workbook_of_the_shared_corpus_prints_on_fewer_than_40_a4_pages(corpus_all, tmp_path):
     why = _calc()
     if why:
@@ -153,6 +165,7 @@ def test_the_workbook_of_the_shared_corpus_prints_on_fewer_than_40_a4_pages(corp
         assert sheet in text, sheet
 
 
+@pytest.mark.e2e
 def test_the_years_before_2019_in_the_workbook(corpus_all, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     assert ogi("export", corpus_all, "--xlsx", tmp_path / "c.xlsx").returncode == 0
@@ -177,6 +190,7 @@ def test_the_years_before_2019_in_the_workbook(corpus_all, tmp_path):
     assert "2019年以前" in formats
 
 
+@pytest.mark.e2e
 def test_the_years_before_2019_in_the_audit_report(corpus_all, tmp_path):
     from lxml import html as lhtml
 
@@ -199,6 +213,7 @@ def test_the_years_before_2019_in_the_audit_report(corpus_all, tmp_path):
     assert "总体情况与上年相同" in card.text_content()
 
 
+@pytest.mark.e2e
 def test_the_years_before_2019_in_ogi_query(corpus_all):
     p = ogi("query", corpus_all, "SELECT office_id, year, year_value, cumulative FROM legacy "
                                  "WHERE row_code = 'requests_total' ORDER BY office_id, year", "--csv")

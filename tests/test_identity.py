@@ -43,6 +43,7 @@ def test_a_slip_is_corrected_only_where_the_region_agrees():
     assert identify("沐阳县发展和改革局", "淮安市人民政府").office == "沐阳县发展和改革局"
 
 
+@pytest.mark.unit
 def test_a_slip_in_a_report_that_names_no_city_is_placed_when_one_look_alike_division_is_it():
     """沐阳县: 沭阳县, 泗阳县 and fifty other 某阳县 are one character away, only 沭 is a look-alike
     of 沐 (data/confusables.csv): the only division it can be. 泅阳县 is one character from them
@@ -55,6 +56,7 @@ def test_a_slip_in_a_report_that_names_no_city_is_placed_when_one_look_alike_div
     assert i.division_code is None and i.office == "泅阳县发展和改革局"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("printed,office_id,region", [
     ("苏州工业园区管理委员会", "320500:苏州工业园区管理委员会", ("江苏省", "苏州市", "")),      # data/zones.csv
     ("苏州市苏州工业园区管委会", "320500:苏州工业园区管理委员会", ("江苏省", "苏州市", "")),
@@ -75,10 +77,12 @@ def test_a_functional_zone_is_placed_in_the_division_it_sits_in(printed, office_
     assert i.office == printed.replace("管委会", "管理委员会")
 
 
+@pytest.mark.unit
 def test_a_zone_named_by_an_ambiguous_place_is_not_guessed():
     assert identify("朝阳经济开发区管委会").division_code is None            # 朝阳市, 朝阳区s: which?
 
 
+@pytest.mark.unit
 def test_a_zone_is_a_row_of_data(monkeypatch):
     """A zone the data does not list and whose name names no division is not placed; listed (a
     row of data/zones.csv), it is."""

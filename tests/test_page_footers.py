@@ -13,6 +13,7 @@ from pipeline.formats.pages import page_marks
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 
+pytestmark = pytest.mark.e2e
 pytest.importorskip("reportlab")
 from samples import generate  # noqa: E402
 

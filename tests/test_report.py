@@ -48,6 +48,7 @@ def flags(samples_run):
 RESOURCE = re.compile(r"""(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*https?:|url\(\s*["']?https?:|@import""", re.I)
 
 
+@pytest.mark.e2e
 def test_the_report_references_no_network_resource(audit_html):
     text = audit_html.read_text(encoding="utf-8")
     assert not RESOURCE.search(text), RESOURCE.search(text).group(0)
@@ -55,11 +56,13 @@ def test_the_report_references_no_network_resource(audit_html):
     assert "data:image/png;base64," in text          # the crops are inline
 
 
+@pytest.mark.e2e
 def test_the_same_dataset_gives_the_same_bytes(samples_run, audit_html, tmp_path):
     again = build_report(samples_run, tmp_path / "again.html")
     assert again.read_bytes() == audit_html.read_bytes()
 
 
+@pytest.mark.e2e
 def test_a_folder_without_a_dataset_is_a_clear_error(tmp_path, capsys):
     assert main(["report", str(tmp_path), "-o", str(tmp_path / "a.html")]) == 2
     err = capsys.readouterr().err
@@ -67,6 +70,7 @@ def test_a_folder_without_a_dataset_is_a_clear_error(tmp_path, capsys):
     assert not (tmp_path / "a.html").exists()
 
 
+@pytest.mark.e2e
 def test_one_report_one_count(samples_run, audit_html, flags):
     """The samples publish each report in six forms: 63 error findings in the files are 13 errors
     of reports, each on one card, shown on the canonical form."""
@@ -84,6 +88,7 @@ def test_one_report_one_count(samples_run, audit_html, flags):
     assert re.search(r'data-stat="reports"><b>12</b>', text) and re.search(r'data-stat="files"><b>72</b>', text)
 
 
+@pytest.mark.e2e
 def test_every_error_card_has_a_corrections_editor_keyed_by_office_and_year(audit_html, flags):
     from lxml import html as lhtml
     doc = lhtml.fromstring(audit_html.read_bytes())
@@ -97,6 +102,7 @@ def test_every_error_card_has_a_corrections_editor_keyed_by_office_and_year(audi
             assert value == read or (value == "" and not read[:1].isdigit())
 
 
+@pytest.mark.e2e
 def test_every_office_has_its_section_and_its_years_with_change(samples_run, audit_html):
     from lxml import html as lhtml
 
@@ -114,6 +120,7 @@ def test_every_office_has_its_section_and_its_years_with_change(samples_run, aud
     assert "requests" not in row.xpath("./th")[0].text_content()                     # a label, not a code
 
 
+@pytest.mark.e2e
 def test_a_blank_that_became_a_number_is_no_change(samples_run):
     """Across an office's years, Δ is the change of two numbers: a blank (or n/a) is no 0."""
     from pipeline.outputs.compare import Dataset, office_years
@@ -137,6 +144,7 @@ def test_a_blank_that_became_a_number_is_no_change(samples_run):
     assert found > 0
 
 
+@pytest.mark.e2e
 def test_help_says_what_the_report_holds(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
@@ -145,6 +153,7 @@ def test_help_says_what_the_report_holds(capsys):
         assert word in out, word
 
 
+@pytest.mark.e2e
 def test_a_region_prefix_selects_and_a_wrong_one_lists_the_regions(samples_run, tmp_path, capsys):
     assert main(["report", str(samples_run), "-o", str(tmp_path / "js.html"), "-q", "--region", "江苏"]) == 0
     from lxml import html as lhtml
@@ -159,6 +168,7 @@ def test_a_region_prefix_selects_and_a_wrong_one_lists_the_regions(samples_run, 
     assert set(doc.xpath('//section[@class="office"]/@data-level')) == {"county"}
 
 
+@pytest.mark.unit
 def test_a_files_region_is_its_province_or_that_of_its_division_code():
     from pipeline.outputs.select import UNKNOWN_REGION, region_of
     assert region_of({"province": "浙江省", "division_code": "330000"}) == "浙江省"
@@ -166,6 +176,7 @@ def test_a_files_region_is_its_province_or_that_of_its_division_code():
     assert region_of({"province": "", "division_code": "000000"}) == UNKNOWN_REGION
 
 
+@pytest.mark.unit
 def test_a_line_chart_does_not_join_across_a_missing_year():
     from pipeline.outputs.report.charts import line_chart
     svg = line_chart([(2019, 1.0), (2020, 2.0), (2021, None), (2022, 4.0)], "t")
@@ -173,6 +184,7 @@ def test_a_line_chart_does_not_join_across_a_missing_year():
     assert all(f">{y}<" in svg for y in (2019, 2020, 2021, 2022))
 
 
+@pytest.mark.unit
 def test_every_rule_has_a_name():
     from pipeline import data
     from pipeline.core.findings import catalogue
@@ -208,6 +220,7 @@ def _one_error_cell(samples_run, source):
     return report, finding, by_code
 
 
+@pytest.mark.e2e
 def test_a_pdf_crop_outlines_the_printed_number(samples_run):
     report, finding, by_code = _one_error_cell(samples_run, "合肥市包河区人民政府_2020.pdf")
     made, left_out, problem = crops.crops_for_report(report, [finding], by_code)
@@ -216,6 +229,7 @@ def test_a_pdf_crop_outlines_the_printed_number(samples_run):
     assert _ink_inside_outline(_decode(crop)) > 10
 
 
+@pytest.mark.e2e
 def test_a_crop_holds_the_tables_header_band_above_the_rows(samples_run):
     """The crop of a cell far down table 三 shows the table's column headings (申请人情况 … 总计),
     found on the page above the table's first row, and the row's own label."""
@@ -236,6 +250,7 @@ def test_a_crop_holds_the_tables_header_band_above_the_rows(samples_run):
     assert crop.height > rows_only + (first_top - heading["top"]) * scale * 0.8
 
 
+@pytest.mark.e2e
 def test_a_page_image_crop_uses_the_images_resolution(samples_run, tmp_path):
     """The same page as a 144-dpi PNG: boxes in points land on the same digits."""
     import pypdfium2 as pdfium
@@ -252,6 +267,7 @@ def test_a_page_image_crop_uses_the_images_resolution(samples_run, tmp_path):
     assert _ink_inside_outline(_decode(made[finding["finding_id"]][0])) > 10
 
 
+@pytest.mark.e2e
 def test_crops_are_limited_per_file_and_a_moved_file_is_said(samples_run, tmp_path):
     report, finding, by_code = _one_error_cell(samples_run, "合肥市包河区人民政府_2020.pdf")
     many = [{**finding, "finding_id": f"x{i}"} for i in range(crops.MAX_CROPS_PER_REPORT + 3)]
@@ -304,17 +320,23 @@ def _stat(page, key) -> int:
     return int(page.find_element("css selector", f'[data-stat="{key}"] b').text)
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_no_script_errors_in_the_console(page):
     page.execute_script("document.getElementById('filter-severity').dispatchEvent(new Event('change'));")
     severe = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_the_page_loads_nothing_from_the_network(page):
     names = page.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     assert all(n.startswith(("data:", "file:", "blob:")) for n in names), names
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_screenshot_shows_the_overview_and_a_chart(page, tmp_path):
     from PIL import Image
     page.execute_script("window.scrollTo(0, 0);")
@@ -339,6 +361,8 @@ def _apart_kept(page) -> int:
 
 
 @pytest.mark.parametrize("key", ["severity", "region", "year", "rule", "level"])
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_a_filter_shows_exactly_the_findings_it_names_and_the_overview_follows(page, flags, key):
     column = {"region": "province"}.get(key, key)
     review = flags[flags.severity.isin(["error", "warning"])]
@@ -363,6 +387,8 @@ def test_a_filter_shows_exactly_the_findings_it_names_and_the_overview_follows(p
     assert _shown_cards(page) == len(review)
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_the_ranking_follows_the_year_and_level_filters(page, flags):
     page.find_element("id", "filter-reset").click()
     errors = flags[flags.severity == "error"]
@@ -378,6 +404,8 @@ def test_the_ranking_follows_the_year_and_level_filters(page, flags):
         page.find_element("id", "filter-reset").click()
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_every_file_with_an_error_is_on_the_page(page, samples_run):
     page.find_element("id", "filter-reset").click()
     every = pd.read_parquet(samples_run / "flags.parquet")
@@ -399,6 +427,8 @@ def _zhejiang_card(page, flags) -> str:
                              ).get_attribute("id")
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_copying_corrections_gives_the_changed_cells_once_keyed_by_office_and_year(page, flags):
     page.find_element("id", "filter-reset").click()
     button = page.find_element("css selector", 'button[data-copy="visible"]')
@@ -418,6 +448,8 @@ def test_copying_corrections_gives_the_changed_cells_once_keyed_by_office_and_ye
     WebDriverWait(page, 5).until(lambda _: button.text in ("已复制 copied", "请手动复制 copy by hand"))
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_a_correction_copied_from_a_card_fixes_every_form_and_raises_nothing_new(page, flags, samples_run, tmp_path):
     """The auditor corrects 2.5 to 2 in the card, copies, pastes into corrections.csv and runs
     again: every form of the report is corrected, its error is gone, nothing new is raised."""
@@ -444,6 +476,8 @@ def test_a_correction_copied_from_a_card_fixes_every_form_and_raises_nothing_new
     assert len(after[after.severity.isin(review)]) == len(before[before.severity.isin(review)]) - 6
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_the_same_cell_edited_in_two_cards_is_one_line(page):
     page.find_element("id", "filter-reset").click()
     keys = page.execute_script(
@@ -469,6 +503,8 @@ def test_the_same_cell_edited_in_two_cards_is_one_line(page):
                         ".forEach(i => {{ i.value = i.defaultValue; }});")
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_offices_side_by_side_in_one_year(page, samples_run):
     from selenium.webdriver.support.ui import Select
     Select(page.find_element("id", "compare-year")).select_by_value("2021")
@@ -501,6 +537,8 @@ def test_offices_side_by_side_in_one_year(page, samples_run):
         page.execute_script("arguments[0].click();", page.find_element("css selector", f'#compare-offices input[value="{o}"]'))
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_no_code_is_shown_where_a_label_exists(page):
     """What the auditor reads is labels: no rule id and no row or column code of the codebook
     in the page's visible text (codes stay in attributes and in the corrections lines)."""
@@ -518,6 +556,8 @@ def test_no_code_is_shown_where_a_label_exists(page):
     page.execute_script("document.querySelectorAll('details').forEach(d => d.open = false);")
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_unverifiable_and_info_are_apart_and_collapsed(page, flags):
     page.find_element("id", "filter-reset").click()
     box = page.find_element("id", "apart-box")
@@ -530,6 +570,8 @@ def test_unverifiable_and_info_are_apart_and_collapsed(page, flags):
     assert sum(int(r.get_attribute("data-n")) for r in rows) == len(apart)
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_printed_to_pdf_the_report_has_no_controls(page):
     """Chromium's print to PDF: the evidence without buttons, inputs and the filter bar."""
     import pypdfium2 as pdfium
@@ -548,6 +590,8 @@ def test_printed_to_pdf_the_report_has_no_controls(page):
     assert "机关对比" in compare[0].get_textpage().get_text_range()
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
 def test_on_a_phone_nothing_is_wider_than_the_screen_and_crops_stay_legible(phone):
     assert phone.execute_script("return window.innerWidth;") == 390
     assert phone.execute_script("return document.documentElement.scrollWidth;") <= 390

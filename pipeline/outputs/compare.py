@@ -12,9 +12,10 @@ blank that became 0 is no change (Δ stays empty).
 Rows are labelled in Chinese (the codebook's labels; the codes beside them where a machine needs
 them: CSV, workbook). Where the compared years are in different formats (2019 / 2021 / before
 2019) the cells of one are not the cells of the other: the indicators carry the comparison —
-those of data/indicators.csv, and every further indicator the panel holds (the crosswalk's,
-labelled by data/crosswalk.csv when it is there), taken as they come, so a new indicator of the
-panel shows here without a change to this module.
+the shares of data/indicators.csv, and the crosswalk's indicators when the panel holds them
+(data/crosswalk_indicators.csv names them; a null one says why by its `<name>_state`, named by
+data/null_states.csv), taken as they come, so a new indicator of the crosswalk shows here
+without a change to this module.
 
 The same Comparison is printed by `ogi compare` (aligned columns, CJK counted double), written as
 CSV (UTF-8 with a BOM, for Excel) or a workbook sheet (pipeline.outputs.export), and drawn in the
@@ -32,13 +33,13 @@ from typing import Optional
 import pandas as pd
 
 from pipeline import data
-from pipeline.dataset.panel import FIXED, cell_column, indicators
+from pipeline.dataset.panel import indicators
 from pipeline.formats import layout
 from pipeline.formats.labels import axis_name
 from pipeline.outputs.names import value_name
 
 PERCENT_INDICATORS = "ratio"           # indicators.csv's rows are ratios: shown as percentages
-CROSSWALK = "crosswalk.csv"
+CROSSWALK_TABLES = ("crosswalk_indicators.csv", "crosswalk.csv")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Value:
         if self.kind == "text":
             return self.raw
         if self.kind == "none":
-            return "–"
+            return self.raw or "–"
         return value_name("kind_of_value", self.kind, lang)
 
 
@@ -238,12 +239,32 @@ def _cell(c, expected: bool) -> Value:
 
 
 def _indicator(panel: pd.DataFrame, report_id: str, name: str) -> Value:
+    """An indicator's value in a document's panel row; a null one with why, where the panel says
+    (its `<name>_state`)."""
     if report_id not in panel.index or name not in panel.columns:
         return Value("none")
-    v = panel.at[report_id, name]
-    if isinstance(v, pd.Series):
-        v = v.iloc[0]
-    return Value("none") if v is None or pd.isna(v) else Value("number", float(v))
+    v = _first(panel.at[report_id, name])
+    if v is not None and not pd.isna(v):
+        return Value("number", float(v))
+    state = _first(panel.at[report_id, name + STATE]) if name + STATE in panel.columns else None
+    return Value("none", raw=_state_name(state) if isinstance(state, str) and state else "")
+
+
+def _first(v):
+    return v.iloc[0] if isinstance(v, pd.Series) else v
+
+
+STATE = "_state"                 # the panel's companion column saying why an indicator is null
+
+
+def _state_name(state: str) -> str:
+    """A null's reason as people read it: its Chinese name in data/null_states.csv (空白 …), when
+    the pipeline has that table; the state itself otherwise."""
+    if (data.DATA / "null_states.csv").exists():
+        for r in data.rows("null_states.csv"):
+            if r.get("state") == state and r.get("zh"):
+                return r["zh"].split("：")[0]
+    return state
 
 
 def cell_keys(sets: list) -> list:
@@ -263,33 +284,29 @@ def cell_keys(sets: list) -> list:
 
 
 @lru_cache(maxsize=1)
-def _crosswalk_labels() -> dict:
-    """{indicator: (Chinese, English)} from data/crosswalk.csv when the dataset has one (the
-    panel's indicators across the three formats); {} without it."""
-    if not (data.DATA / CROSSWALK).exists():
-        return {}
-    out = {}
-    for r in data.rows(CROSSWALK):
-        name = next((r[k] for k in ("indicator", "name", "code") if r.get(k)), None)
-        zh = next((r[k] for k in ("zh", "label_zh", "label") if r.get(k)), None)
-        en = next((r[k] for k in ("en", "label_en") if r.get(k)), None)
-        if name and name not in out:
-            out[name] = (zh or name, en or name)
-    return out
+def crosswalk_indicators() -> tuple:
+    """(name, Chinese, English) of the panel's indicators across the three formats, from the
+    crosswalk's tables when the pipeline has them (data/crosswalk_indicators.csv: one row per
+    indicator with its labels; else data/crosswalk.csv: its indicators, named by themselves);
+    () without a crosswalk."""
+    for table in CROSSWALK_TABLES:
+        if not (data.DATA / table).exists():
+            continue
+        out = {}
+        for r in data.rows(table):
+            name = r.get("indicator") or r.get("name")
+            if name and name not in out:
+                out[name] = (r.get("zh") or name, r.get("en") or name)
+        return tuple((name, zh, en) for name, (zh, en) in out.items())
+    return ()
 
 
 def indicator_columns(panel: pd.DataFrame) -> list:
-    """(column, Chinese, English, shown as a percentage) of the panel's indicators: those of
-    data/indicators.csv, then any other numeric column of the panel that is no cell and no fixed
-    column (the crosswalk's indicators, when the panel has them)."""
+    """(column, Chinese, English, shown as a percentage) of the panel's indicators: the shares
+    of data/indicators.csv, then the crosswalk's indicators the panel holds (counts across the
+    formats: the comparison of an office's years before and after 2019 rests on them)."""
     out = [(name, zh, en, True) for name, _, _, _, _, zh, en in indicators()]
-    known = {name for name, *_ in out} | set(FIXED) | {cell_column(*k) for k in layout.all_cells()}
-    labels = _crosswalk_labels()
-    for col in panel.columns:
-        if col in known or "__" in col or not pd.api.types.is_numeric_dtype(panel[col]):
-            continue
-        zh, en = labels.get(col, (col, col))
-        out.append((col, zh, en, False))
+    out += [(name, zh, en, False) for name, zh, en in crosswalk_indicators() if name in panel.columns]
     return out
 
 

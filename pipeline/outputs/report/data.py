@@ -71,6 +71,8 @@ def load(folder) -> Audit:
                 if (folder / "work").is_dir() else f"run `ogi run REPORTS_DIR -o {folder}` first")
         raise NoDataset(f"{folder} holds no dataset (no {', '.join(m + '.parquet' for m in missing)}): {hint}")
     reports = with_region(_read(folder, "reports", ["source", "input", "report_id"]))
+    # the input folder as a path from here: relative to the dataset's folder (an absolute one stays)
+    reports["input"] = reports["input"].map(lambda i: str(folder / i) if isinstance(i, str) else i)
     reports["office_key"] = reports["office_id"].fillna("")
     reports["group_key"] = reports["group_id"].fillna(reports["report_id"])
     reports["canonical"] = reports["canonical"].fillna(False).astype(bool)
