@@ -25,6 +25,7 @@ Frictionless descriptor) and ogi.duckdb (views over them).
   ogi query OUT "SQL" [--csv]           SQL over the datasets (DuckDB views: reports, cells, panel …)
   ogi export OUT --xlsx ogi.xlsx        the dataset as an Excel workbook (--csv DIR: as CSV files;
                                         --stata FILE.dta: the panel for Stata)
+  ogi compare OUT A B --year Y          offices side by side in one year (one office: across its years)
   ogi score OUT --truth DIR             accuracy against hand-keyed truth
   ogi report OUT -o audit.html          one self-contained HTML file for an auditor
   ogi generate OUT --truth DIR          sample reports with known numbers
@@ -117,11 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
                                    "review_litigation). See docs/outputs.md.")
     q.add_argument("out", type=Path, metavar="OUT")
     q.add_argument("sql", metavar="SQL")
-    q.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    q.add_argument("--csv", action="store_true",
+                   help="print CSV instead of a table (UTF-8 with a byte-order mark, so that Excel shows the Chinese)")
     q.set_defaults(func=cmd_query)
 
     from pipeline.outputs.export import add_command as add_export
     add_export(sub)
+    from pipeline.outputs.compare import add_command as add_compare
+    add_compare(sub)
 
     sc = sub.add_parser("score", help="accuracy against hand-keyed truth",
                         description="Compare OUT's datasets with a truth folder (reports.csv and cells/<file>.csv, "
@@ -139,10 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("out", type=Path, metavar="EXTRACTED", help="a dataset folder made by ogi run")
     rp.add_argument("-o", "--output", type=Path, default=Path("audit.html"), metavar="FILE",
                     help="the HTML file to write (default: audit.html)")
-    rp.add_argument("--region", action="append", default=[], metavar="PROVINCE",
-                    help="only the files of this province, as reports.province writes it (repeatable): 江苏省")
-    rp.add_argument("--office", action="append", default=[], metavar="OFFICE_ID",
-                    help="only the files of this office (repeatable): 320102:人民政府")
+    from pipeline.outputs.select import add_arguments as add_selection
+    add_selection(rp, "reports")
     rp.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     rp.set_defaults(func=cmd_report)
 
@@ -308,22 +310,19 @@ def cmd_publish(args) -> int:
 
 
 def cmd_query(args) -> int:
-    import pandas as pd
-
+    from pipeline.outputs.terminal import frame_text, whole_numbers
     from pipeline.publish.duck import query
     if not (args.out / "reports.parquet").exists():
         raise FileNotFoundError(f"{args.out} holds no datasets: run `ogi run REPORTS_DIR -o {args.out}` first")
     try:
-        result = query(args.out, args.sql)
+        result = whole_numbers(query(args.out, args.sql))
     except Exception as e:           # duckdb's errors: a sentence for the person who typed the SQL
         print(f"ogi: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
-    if args.csv:
-        result.to_csv(sys.stdout, index=False)
+    if args.csv:                     # a BOM first: Excel reads the file as UTF-8 only with one
+        sys.stdout.write("\ufeff" + result.to_csv(index=False, lineterminator="\r\n"))
     else:
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 0,
-                               "display.max_colwidth", 60):
-            print(result.to_string(index=False) if len(result.columns) else "(no columns)")
+        print(frame_text(result))
     return 0
 
 
@@ -340,24 +339,34 @@ def cmd_score(args) -> int:
 
 REPORT_DESCRIPTION = """\
 Write one HTML file that an auditor opens in a browser, from disk or sent by mail: everything is
-inline (no network). In Chinese, with English where useful:
-  - overview: files read, complete / partial / failed, errors by rule and by region, the
-    offices with most errors;
+inline (no network). In Chinese, with English where useful. A report published in several forms
+(PDF, web page, Word …) counts once, as its canonical form:
+  - overview: reports and files read, complete / partial / failed, errors by rule and by region,
+    the offices with most errors — all following the filters;
   - every error and warning with its evidence: expected and found, the full labels, a crop of
-    the page holding its cells (PDFs and scans; the rows as printed for web pages, Word, text),
-    and pre-filled lines of corrections.csv to copy;
-  - a section per office: its key figures over the years, its files and their completeness,
-    its findings, and two years' tables side by side with the changes highlighted;
-  - filters by region, year, rule and severity; unverifiable and info findings apart, collapsed.
-The same dataset gives the same file, byte for byte. Crops are read from the source files
-(reports.input / reports.source): a file moved since the run gets a note instead of a crop."""
+    the page holding its cells under the table's header (PDFs and scans; the rows as printed for
+    web pages, Word, text), the other forms that have it and their values where they differ, and
+    a corrections editor: type the right value, copy the changed lines into corrections.csv
+    (keyed by office and year: every form of the report is corrected);
+  - the cells corrected (value now, value read, why, who); offices side by side in one year;
+  - a section per office: its key figures, its files and their completeness, its findings, and
+    its years side by side with Δ and % (the years before 2019 too);
+  - filters by region, year, level, rule and severity; unverifiable and info findings apart.
+Reads on a phone; prints without its controls. --region (江苏 or 江苏省), --year, --office,
+--level keep only some reports; a value that matches nothing lists the valid ones. The same
+dataset gives the same file, byte for byte. Crops are read from the source files (reports.input /
+reports.source): a file moved since the run gets a note instead of a crop."""
 
 
 def cmd_report(args) -> int:
     from pipeline.outputs.report import build_report
     from pipeline.outputs.report.render import main_progress
-    out = build_report(args.out, args.output, None if args.quiet else main_progress,
-                       regions=tuple(args.region), office_ids=tuple(args.office))
+    from pipeline.outputs.select import NoMatch, from_args
+    try:
+        out = build_report(args.out, args.output, None if args.quiet else main_progress, selection=from_args(args))
+    except (NoMatch, ValueError) as e:
+        print(f"ogi: {e}", file=sys.stderr)
+        return 2
     if not args.quiet:
         print(f"wrote {out} ({out.stat().st_size // 1024} kB); open it in a browser")
     return 0

@@ -214,8 +214,96 @@ def test_the_workbook_shows_the_corrections(corrected, tmp_path):
     counts = {r[codes.index("office_id")] + f"/{r[codes.index('year')]}": r[codes.index("n_corrected")]
               for r in ws.iter_rows(min_row=3, values_only=True)}
     assert counts[f"{ZHEJIANG[0]}/{ZHEJIANG[1]}"] == 1 and counts[f"{SIYANG[0]}/{SIYANG[1]}"] == 1
-    findings = book["问题清单"]
-    codes = [c.value for c in findings[2]]
-    readings = [r[codes.index("readings")] for r in findings.iter_rows(min_row=3, values_only=True)
-                if r[codes.index("rule")] == "correction.applied"]
-    assert readings and all("已更正为" in r for r in readings)
+    sheet = book["人工更正"]
+    codes = [c.value for c in sheet[2]]
+    rows = {(r[codes.index("office_id")], r[codes.index("year")], r[codes.index("code")]): r
+            for r in sheet.iter_rows(min_row=3, values_only=True)}
+    z = rows[(*ZHEJIANG, "active.coercion.decisions")]
+    assert z[codes.index("value")] == 2 and z[codes.index("extracted")] == 2.5 and z[codes.index("n_forms")] == 6
+    assert z[codes.index("correction_note")] == "原件为2" and z[codes.index("corrected_by")] == "王审核"
+    assert "主动公开" in z[codes.index("cell")] and "行政强制" in z[codes.index("cell")]
+    blank = rows[("500103:人民政府", 2023, "requests.total.legal_services")]
+    assert blank[codes.index("value")] == "空白" and blank[codes.index("extracted")] == 17
+    # in the table's sheet the corrected cell is marked: a fill and a comment with what was read, why, who
+    ws = book["主动公开"]
+    head = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3) if (r[head.index("office_id")].value, r[head.index("year")].value)
+               == ZHEJIANG)
+    cell = row[head.index("active__coercion__decisions")]
+    assert cell.value == 2 and cell.fill.fgColor.rgb.endswith("C8E6C9")
+    assert "2.5" in cell.comment.text and "原件为2" in cell.comment.text and "王审核" in cell.comment.text
+    marked = [c for r in ws.iter_rows(min_row=3) for c in r if c.comment is not None]
+    assert len(marked) == 1
+
+
+# ---- lines as an auditor copies them from the audit report's cards ------------------------------
+
+@pytest.fixture(scope="module")
+def edited(samples_run, tmp_path_factory):
+    """A file as pasted from cards: every cell of a finding, one of them edited, some lines twice."""
+    out = tmp_path_factory.mktemp("edited") / "out"
+    shutil.copytree(samples_run, out)
+    lines = [
+        ("", *ZHEJIANG, "active", "coercion", "decisions", 2, "原件为2", "王"),              # 2: edited
+        ("", *ZHEJIANG, "active", "coercion", "decisions", 2, "原件为2", "王"),              # 3: the same again
+        ("", *SIYANG, "review_litigation", "review", "total", 1, "", ""),                # 4: as read: ignored
+        ("", *SIYANG, "review_litigation", "review", "upheld", 0, "", ""),               # 5: as read: ignored
+        ("", *SIYANG, "review_litigation", "review", "upheld", 1, "维持1件", "李"),        # 6: the copy edited
+    ]
+    (out / "corrections.csv").write_text(corrections_text(lines), encoding="utf-8")
+    before = read(out, "flags")
+    publish(Workspace(out))
+    return {"out": out, "before": before}
+
+
+def test_only_edited_lines_correct_and_every_form_of_the_report(edited):
+    cells, flags = read(edited["out"], "cells"), read(edited["out"], "flags")
+    fixed = cells[cells.corrected]
+    assert sorted(set(zip(fixed.table_code, fixed.row_code, fixed.col_code))) == [
+        ("active", "coercion", "decisions"), ("review_litigation", "review", "upheld")]
+    assert len(fixed) == 12                                     # six forms of each report
+    assert not flags.rule.isin(["correction.conflict", "correction.unmatched", "correction.malformed"]).any()
+    assert not flags.rule.eq("forms.disagree").any()
+    assert len(errors(flags, *SIYANG, "review_litigation.row_sum@review")) == 0
+    assert len(errors(flags, *ZHEJIANG, "values.integer")) == 0
+    new = set(flags.loc[flags.severity.isin(["error", "warning"]), "flag"]) - set(
+        edited["before"].loc[edited["before"].severity.isin(["error", "warning"]), "flag"])
+    assert new == set()                                          # nothing new to look at
+
+
+def test_a_repeated_line_is_applied_once_and_said_so(edited):
+    flags = read(edited["out"], "flags")
+    [dup] = flags[flags.rule == "correction.duplicate"].itertuples()
+    assert dup.location == "corrections.csv:3" and dup.severity == "info"
+    assert "第3行与第2行相同" in dup.message_zh and "repeats line 2" in dup.message_en
+    applied = flags[flags.rule == "correction.applied"]
+    assert len(applied) == 12 and all("行政复议 · 结果维持" in m or "主动公开" in m for m in applied.message_zh)
+
+
+def test_unchanged_lines_are_no_corrections_in_the_workbook(edited, tmp_path):
+    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+    assert ogi("export", edited["out"], "--xlsx", tmp_path / "e.xlsx").returncode == 0
+    ws = load_workbook(tmp_path / "e.xlsx")["概览"]
+    codes = [c.value for c in ws[2]]
+    counts = {(r[codes.index("office_id")], r[codes.index("year")]): r[codes.index("n_corrected")]
+              for r in ws.iter_rows(min_row=3, values_only=True)}
+    assert counts[SIYANG] == 1 and counts[ZHEJIANG] == 1 and sum(counts.values()) == 2
+
+
+def test_legacy_cells_are_correctable_including_indicators_the_data_does_not_know():
+    from pipeline.core.results import CellRecord, ReportMeta
+    text = corrections_text([("", "350128:人民政府", 2013, "legacy", "requests_total", "year", 8, "", ""),
+                             ("", "350128:人民政府", 2013, "legacy", "other:网上咨询", "year", 3, "", ""),
+                             ("", "350128:人民政府", 2013, "legacy", "other:", "year", 3, "", ""),
+                             ("", "350128:人民政府", 2013, "legacy", "requests_total", "total", 3, "", "")])
+    fixes = parse(text.encode("utf-8"))
+    assert [c.code for c in fixes.lines] == ["legacy.requests_total.year", "legacy.other:网上咨询.year"]
+    assert [p[0] for p in fixes.problems] == [4, 5]                      # no label; no such column
+    meta = ReportMeta(title=None, province=None, city=None, county=None, office_id="350128:人民政府", year=2013)
+    cells = [CellRecord.at("legacy", "requests_total", "year", "number", 7.0),
+             CellRecord.at("legacy", "other:网上咨询", "year", "number", 2.0)]
+    out, found = fixes.correct_cells({"report_id": "r", "source": "a.txt"}, meta, cells)
+    assert [c.value for c in out] == [8.0, 3.0] and all(c.corrected for c in out)
+    assert [f.rule for f in found] == ["correction.applied"] * 2
+    assert "网上咨询" in found[1].message_zh

@@ -4,6 +4,7 @@ that grows over runs, and the checks across years."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -125,11 +126,17 @@ def test_the_duckdb_file_has_views_over_every_dataset_and_each_table(samples_run
         for view in ("reports", "sections", "cells", "flags", "panel"):
             n = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
             assert n == pq.read_table(samples_run / f"{view}.parquet").num_rows, view
+        # the README's example: one row per report-year (the canonical form of each report)
         rows = con.execute("SELECT office, year, natural_person, total FROM requests WHERE row_code = 'new' "
-                           "AND source LIKE '%.pdf' ORDER BY office_id, year").fetchall()
+                           "ORDER BY office_id, year").fetchall()
         assert len(rows) == 12 and all(r[3] is not None for r in rows)
+        assert len({(r[0], r[1]) for r in rows}) == 12
         assert con.execute("SELECT count(DISTINCT row_code) FROM active").fetchone()[0] >= 8
-        assert con.execute("SELECT count(*) FROM review_litigation WHERE row_code = 'review'").fetchone()[0] == 72
+        assert con.execute("SELECT count(*) FROM review_litigation WHERE row_code = 'review'").fetchone()[0] == 12
+        assert con.execute("SELECT count(*) FROM flags WHERE severity = 'error' AND canonical").fetchone()[0] == 13
+        assert con.execute("SELECT count(*) FROM cells WHERE canonical").fetchone()[0] == \
+            con.execute("SELECT count(*) FROM cells c JOIN reports r USING (report_id, source) WHERE r.canonical"
+                        ).fetchone()[0]
 
 
 @pytest.mark.e2e
@@ -138,8 +145,26 @@ def test_ogi_query_prints_a_table_or_csv(samples_run):
     assert p.returncode == 0, p.stderr
     assert "南京市玄武区人民政府" in p.stdout and "requests__new__total" in p.stdout.splitlines()[0]
     p = ogi("query", samples_run, "SELECT office_id, year FROM panel ORDER BY office_id, year", "--csv")
-    rows = list(csv.DictReader(p.stdout.splitlines()))
-    assert len(rows) == 12 and rows[0]["office_id"] == "320102:人民政府"
+    assert p.stdout.startswith("\ufeff")                          # a BOM: Excel reads the Chinese
+    rows = list(csv.DictReader(p.stdout[1:].splitlines()))
+    assert len(rows) == 12 and rows[0]["office_id"] == "320102:人民政府" and rows[0]["year"] == "2021"
+
+
+@pytest.mark.e2e
+def test_ogi_query_prints_whole_numbers_and_aligns_chinese(samples_run):
+    from pipeline.outputs.terminal import display_width
+    p = ogi("query", samples_run, "SELECT office, count(*) AS n, sum(requests__new__total) AS new, "
+                                  "avg(share_granted) AS share FROM panel GROUP BY office ORDER BY office")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.rstrip("\n").splitlines()
+    assert "260.0" not in p.stdout and re.search(r"\b1406\b", p.stdout)           # 260 + 637 + 509, no .0
+    assert len(lines) == 9
+    header = lines[0]
+    column_end = display_width(header[:header.index(" n ") + 2])
+    for line in lines[1:]:                                       # the counts line up under n, after Chinese names
+        assert display_width(re.match(r"\S+\s+\d+", line).group(0)) == column_end, line
+    p = ogi("query", samples_run, "SELECT sum(requests__new__total) AS new FROM panel", "--csv")
+    assert p.stdout[1:].splitlines()[1] == "3292"                  # an integer, not 3292.0
     p = ogi("query", samples_run, "SELECT nothing FROM nowhere")
     assert p.returncode == 1 and "nowhere" in p.stderr
 

@@ -16,10 +16,13 @@ pytestmark = pytest.mark.e2e
 
 openpyxl = need_module("openpyxl", "reading the workbook")
 
-SHEETS = ["概览", "主动公开", "依申请", "复议诉讼", "问题清单"]
+SHEETS = ["概览", "主动公开", "依申请", "复议诉讼", "2008–2018年", "历年指标", "错误", "警告", "无法核对", "提示", "人工更正"]
 TABLE_SHEETS = {"主动公开": "active", "依申请": "requests", "复议诉讼": "review_litigation"}
 CSV_FILES = {"概览": "overview.csv", "主动公开": "active.csv", "依申请": "requests.csv",
-             "复议诉讼": "review_litigation.csv", "问题清单": "findings.csv"}
+             "复议诉讼": "review_litigation.csv", "2008–2018年": "legacy.csv", "历年指标": "indicators.csv",
+             "错误": "errors.csv", "警告": "warnings.csv", "无法核对": "unverifiable.csv", "提示": "info.csv",
+             "人工更正": "corrections.csv"}
+SEVERITY_SHEETS = {"error": "错误", "warning": "警告", "unverifiable": "无法核对", "info": "提示"}
 
 
 def ogi(*args):
@@ -120,20 +123,103 @@ def test_overview_counts_and_completeness(exported):
     assert ws.cell(row=3, column=codes.index("completeness") + 1).number_format == "0.0%"
 
 
-def test_every_finding_with_its_evidence(exported):
-    ws = exported["book"]["问题清单"]
-    codes = header(ws, 2)
-    flags = pd.read_parquet(exported["dataset"] / "flags.parquet")
-    rows = rows_of(ws)
-    assert len(rows) == len(flags)
-    severities = [r[codes.index("severity")] for r in rows]
-    assert severities[0] == "error" and severities.count("error") == (flags.severity == "error").sum()
-    err = rows[0]
-    for col in ("message_zh", "message_en", "expected", "found", "page", "cells", "readings"):
+def _counted(dataset):
+    """flags.parquet, one finding per report and flag (the forms of a report count once)."""
+    flags = pd.read_parquet(dataset / "flags.parquet")
+    reports = pd.read_parquet(dataset / "reports.parquet")
+    flags = flags.merge(reports[["report_id", "group_id", "canonical"]], on="report_id", how="left")
+    flags["report"] = flags.group_id.fillna(flags.report_id)
+    return flags.drop_duplicates(["report", "flag"])
+
+
+def test_findings_once_per_report_on_a_sheet_per_severity(exported):
+    counted = _counted(exported["dataset"])
+    for severity, name in SEVERITY_SHEETS.items():
+        ws = exported["book"][name]
+        codes, rows = header(ws, 2), rows_of(ws)
+        mine = counted[counted.severity == severity]
+        if severity in ("unverifiable", "info"):             # one row per report, form and rule
+            assert sum(r[codes.index("n")] for r in rows) == len(mine), name
+            assert len(rows) == mine.groupby(["report", "rule"]).ngroups
+        else:
+            assert len(rows) == len(mine), name
+        assert all(r[codes.index("severity")] == name for r in rows)          # Chinese values
+    errors = rows_of(exported["book"]["错误"])
+    codes = header(exported["book"]["错误"], 2)
+    assert len(errors) == 13                                  # the samples' 13 deliberate errors, once each
+    assert {r[codes.index("n_forms")] for r in errors} == {1, 6}              # cross-year: canonical form only
+    err = errors[0]
+    for col in ("message_zh", "message_en", "expected", "found", "page", "cells", "readings", "rule_name", "where"):
         assert err[codes.index(col)] not in (None, ""), col
-    # each involved cell with its printed text: requests.new.total：509
-    assert all("：" in line for line in err[codes.index("readings")].splitlines())
-    assert len(err[codes.index("readings")].splitlines()) == len(err[codes.index("cells")].splitlines())
+    # each involved cell by its label with its printed text: 本年新收…｜自然人：463
+    assert len(err[codes.index("readings")].split("；")) == len(err[codes.index("cells")].splitlines())
+    assert "." not in err[codes.index("rule_name")] and "." not in err[codes.index("where")]
+    sums = [r for r in errors if r[codes.index("rule")].endswith("balance")]
+    assert sums and all(isinstance(r[codes.index(c)], int) for r in sums for c in ("expected", "found"))
+
+
+def test_no_page_number_for_a_form_without_pages(exported):
+    reports = pd.read_parquet(exported["dataset"] / "reports.parquet").set_index("source")
+    for name in ("错误", "无法核对"):
+        ws = exported["book"][name]
+        codes = header(ws, 2)
+        for r in rows_of(ws):
+            fmt = reports.loc[r[codes.index("source")], "detected_format"]
+            assert (r[codes.index("page")] is None) == (fmt not in ("pdf", "image")), (name, r[codes.index("source")])
+
+
+def test_the_workbook_prints_landscape_fitted_to_width_with_its_headers_on_every_page(exported):
+    for ws in exported["book"]:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$1:$2", ws.title
+    ws = exported["book"]["错误"]
+    codes = header(ws, 2)
+    message = ws.cell(row=3, column=codes.index("message_zh") + 1)
+    assert message.alignment.wrap_text and ws.column_dimensions[message.column_letter].width >= 40
+    assert ws.row_dimensions[3].height and ws.row_dimensions[3].height > 15     # grown to its wrapped text
+    hidden = {c for c in codes if ws.column_dimensions[ws.cell(row=2, column=codes.index(c) + 1).column_letter].hidden}
+    assert {"message_en", "position", "report_id"} <= hidden and "message_zh" not in hidden
+
+
+def test_values_people_read_are_chinese(exported):
+    ws = exported["book"]["概览"]
+    codes = header(ws, 2)
+    rows = rows_of(ws)
+    assert {r[codes.index("level")] for r in rows} <= {"省级", "市级", "县级", "乡镇级"}
+    assert {r[codes.index("status")] for r in rows} == {"完整"}
+    assert {r[codes.index("format_version")] for r in rows} == {"2019年版", "2021年版"}
+    assert {r[codes.index("kind")] for r in rows} <= {"人民政府", "部门", "乡镇街道"}
+
+
+def test_indicators_across_years(exported):
+    ws = exported["book"]["历年指标"]
+    codes, rows = header(ws, 2), rows_of(ws)
+    panel = pd.read_parquet(exported["dataset"] / "panel.parquet")
+    years = [c for c in codes if c.isdigit()]
+    assert years == [str(y) for y in sorted(panel.year.unique())]
+    row = next(r for r in rows if r[codes.index("office_id")] == "320102:人民政府" and r[codes.index("indicator")] == "share_granted")
+    for y in (2021, 2022, 2023):
+        want = panel[(panel.office_id == "320102:人民政府") & (panel.year == y)].share_granted.item()
+        assert row[codes.index(str(y))] == pytest.approx(100 * want, abs=0.01)
+    assert row[codes.index("2019")] is None                      # no report that year: empty, not 0
+
+
+def test_a_selection_keeps_its_reports_and_a_wrong_one_lists_the_names(exported, tmp_path):
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "js.xlsx", "--region", "江苏", "--year", "2021-2023")
+    assert p.returncode == 0, p.stderr
+    book = openpyxl.load_workbook(tmp_path / "js.xlsx")
+    codes = header(book["概览"], 2)
+    rows = rows_of(book["概览"])
+    assert rows and {r[codes.index("province")] for r in rows} == {"江苏省"}
+    assert all(2021 <= r[codes.index("year")] <= 2023 for r in rows)
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "x.xlsx", "--region", "江西")
+    assert p.returncode == 2 and "江苏省" in p.stderr and "浙江省" in p.stderr and "Traceback" not in p.stderr
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "x.xlsx", "--level", "县级")
+    assert p.returncode == 0
+    codes = header(openpyxl.load_workbook(tmp_path / "x.xlsx")["概览"], 2)
+    assert {r[codes.index("level")] for r in rows_of(openpyxl.load_workbook(tmp_path / "x.xlsx")["概览"])} == {"县级"}
 
 
 def test_csv_files_hold_the_same_tables(exported):
@@ -162,3 +248,18 @@ def test_export_help_explains_the_sheets():
     assert p.returncode == 0
     for word in (*SHEETS, "--xlsx", "--csv", "BOM"):
         assert word in p.stdout or (word == "BOM" and "byte-order mark" in p.stdout), word
+
+
+def test_a_comparison_sheet_on_request(exported, tmp_path):
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "c.xlsx", "--compare", "320102:人民政府",
+            "--compare", "苏州市交通运输局", "--compare-year", "2021")
+    assert p.returncode == 0, p.stderr
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    assert book.sheetnames == SHEETS + ["对比"]
+    ws = book["对比"]
+    assert header(ws, 1)[:4] == ["项目", "代码", "南京市玄武区人民政府 2021", "苏州市交通运输局 2021"]
+    row = next(r for r in rows_of(ws) if r[1] == "requests.new.total")
+    assert row[2:4] == [260, 120]
+    p = ogi("export", exported["dataset"], "--xlsx", tmp_path / "d.xlsx", "--compare", "320102:人民政府",
+            "--compare-year", "2019")
+    assert p.returncode == 2 and "2021, 2022, 2023" in p.stderr and not (tmp_path / "d.xlsx").exists()

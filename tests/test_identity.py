@@ -52,9 +52,64 @@ def test_level_kind_and_region():
 
 @pytest.mark.unit
 def test_a_slip_is_corrected_only_where_the_region_agrees():
-    assert identify("沐阳县发展和改革局", "").division_code is None          # no context: left as printed
-    assert identify("沐阳县发展和改革局", "").office == "沐阳县发展和改革局"
     assert identify("毫州市人民政府", "安徽省").office == "亳州市人民政府"
+    # a report that names a city that is not the slip's: left as printed
+    assert identify("沐阳县发展和改革局", "淮安市人民政府").division_code is None
+    assert identify("沐阳县发展和改革局", "淮安市人民政府").office == "沐阳县发展和改革局"
+
+
+@pytest.mark.unit
+def test_a_slip_in_a_report_that_names_no_city_is_placed_when_one_look_alike_division_is_it():
+    """沐阳县: 沭阳县, 泗阳县 and fifty other 某阳县 are one character away, only 沭 is a look-alike
+    of 沐 (data/confusables.csv): the only division it can be. 泅阳县 is one character from them
+    all, and a look-alike of none: it stays as printed."""
+    i = identify("沐阳县发展和改革局", "")
+    assert (i.office, i.office_id, i.city) == ("沭阳县发展和改革局", "321322:发展和改革局", "宿迁市")
+    near = G.near("沐阳县")
+    assert {"沭阳县", "泗阳县"} <= set(near) and [n for n in near if G.confusable("沐阳县", n)] == ["沭阳县"]
+    i = identify("泅阳县发展和改革局", "")
+    assert i.division_code is None and i.office == "泅阳县发展和改革局"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("printed,office_id,region", [
+    ("苏州工业园区管理委员会", "320500:苏州工业园区管理委员会", ("江苏省", "苏州市", "")),      # data/zones.csv
+    ("苏州市苏州工业园区管委会", "320500:苏州工业园区管理委员会", ("江苏省", "苏州市", "")),
+    ("苏州工业园区劳动和社会保障局", "320500:苏州工业园区劳动和社会保障局", ("江苏省", "苏州市", "")),
+    ("雄安新区管理委员会", "130600:雄安新区管理委员会", ("河北省", "保定市", "")),
+    ("南京市江北新区管委会", "320100:江北新区管理委员会", ("江苏省", "南京市", "")),
+    ("四川天府新区管理委员会", "510100:天府新区管理委员会", ("四川省", "成都市", "")),
+    ("宿迁经济技术开发区管委会", "321300:经济技术开发区管理委员会", ("江苏省", "宿迁市", "")),   # zone_words.csv
+    ("宿迁市经济技术开发区", "321300:经济技术开发区管理委员会", ("江苏省", "宿迁市", "")),
+    ("合肥高新技术产业开发区管委会", "340100:高新技术产业开发区管理委员会", ("安徽省", "合肥市", "")),
+    ("吴中经济技术开发区管委会", "320506:经济技术开发区管理委员会", ("江苏省", "苏州市", "吴中区")),
+    ("浦东新区人民政府", "310115:人民政府", ("上海市", "上海市", "浦东新区")),              # a division named 新区
+    ("平潭综合实验区地方税务局", "350128:地方税务局", ("福建省", "福州市", "平潭县")),       # an alias of its county
+])
+def test_a_functional_zone_is_placed_in_the_division_it_sits_in(printed, office_id, region):
+    i = identify(printed)
+    assert i.office_id == office_id and (i.province, i.city, i.county) == region
+    assert i.office == printed.replace("管委会", "管理委员会")
+
+
+@pytest.mark.unit
+def test_a_zone_named_by_an_ambiguous_place_is_not_guessed():
+    assert identify("朝阳经济开发区管委会").division_code is None            # 朝阳市, 朝阳区s: which?
+
+
+@pytest.mark.unit
+def test_a_zone_is_a_row_of_data(monkeypatch):
+    """A zone the data does not list and whose name names no division is not placed; listed (a
+    row of data/zones.csv), it is."""
+    assert identify("前海深港现代服务业合作区管理局").division_code is None
+    zones = dict(G._zones())
+    monkeypatch.setattr(G, "_zones", lambda: {**zones, "前海深港现代服务业合作区": "440300"})
+    G._zone.cache_clear()
+    try:
+        i = identify("前海深港现代服务业合作区管理局")
+        assert i.office_id == "440300:前海深港现代服务业合作区管理局" and i.city == "深圳市"
+    finally:
+        G._zone.cache_clear()
 
 
 @pytest.mark.unit

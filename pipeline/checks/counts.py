@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.core.findings import Finding, with_evidence
 from pipeline.formats import layout
-from pipeline.formats.labels import canonical_label
+from pipeline.formats.labels import canonical_label, code_name
 
 
 def check_counts(cells: list) -> list:
@@ -21,10 +21,10 @@ def check_counts(cells: list) -> list:
                f" / {canonical_label(c.table_code, 'col', c.col_code)}"
         if v < 0 and kind != "signed":
             out.append(with_evidence(Finding(
-                "values.non_negative", where, "error", ">= 0", c.raw,
-                f"{name}：数量不能为负数（{c.raw}）", f"{where}: a count cannot be negative ({c.raw!r})"), [c]))
+                "values.non_negative", where, "error", "≥ 0", c.shown,
+                f"{name}：数量不能为负数（{c.shown}）", f"{code_name(where, 'en')}: a count cannot be negative ({c.shown!r})"), [c]))
         if not float(v).is_integer() and kind != "amount":
             out.append(with_evidence(Finding(
-                "values.integer", where, "error", "integer", c.raw,
-                f"{name}：件数应为整数（{c.raw}）", f"{where}: a count must be a whole number ({c.raw!r})"), [c]))
+                "values.integer", where, "error", "整数", c.shown,
+                f"{name}：件数应为整数（{c.shown}）", f"{code_name(where, 'en')}: a count must be a whole number ({c.shown!r})"), [c]))
     return out

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pipeline import data
 from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.formats import layout
+from pipeline.formats.labels import canonical_label
 
 SENTENCE_END = "。；;！!？?"
 
@@ -54,6 +55,18 @@ def _operands(terms: tuple, index: dict):
         else:
             return None
     return out
+
+
+def _named(expr: str) -> str:
+    """The cells a claim is checked against, by their labels (予以公开·总计 + 部分公开·总计); a
+    wildcard by its row group (无法提供（各项）·总计)."""
+    out = []
+    for sign, term, _ in data.terms(expr):
+        table, row, col = term.split("|")[0].split(".")
+        name = (f"{canonical_label(table, 'group', row.rstrip('*').rstrip('_'))}（各项）" if "*" in row
+                else canonical_label(table, "row", row))
+        out.append(("" if not out else " - " if sign < 0 else " + ") + f"{name}·{canonical_label(table, 'col', col)}")
+    return "".join(out)
 
 
 def _sentence(text: str, start: int, end: int) -> str:
@@ -112,11 +125,11 @@ def check_narrative(overview_text: str, cells: list) -> list:
                 continue
             seen.add(what)
             sentence = _sentence(text, m.start(), m.end())
-            found = ops[0][1].raw if len(ops) == 1 and ops[0][1].kind == "number" else number_text(total)
+            found = ops[0][1].shown if len(ops) == 1 and ops[0][1].kind == "number" else number_text(total)
             claim = f"“{m.group(0)}”" if expect else f"{int(stated)}"
             out.append(with_evidence(Finding(
                 f"narrative.{what}", location, "warning", number_text(stated), found,
-                f"一、总体情况写“…{sentence}…”（{claim}），而表中为 {found}（{expr}）",
+                f"一、总体情况写“…{sentence}…”（{claim}），而表中为 {found}（{_named(expr)}）",
                 f"the overview states {claim} ({what}: “{sentence}”) but the tables have {found} ({expr})",
                 extra={"sentence": sentence}), evidence))
     return out

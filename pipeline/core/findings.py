@@ -14,7 +14,7 @@ generated from the same catalogue) cannot fall behind the code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -26,17 +26,21 @@ SEVERITIES = ("error", "warning", "unverifiable", "info")
 @dataclass(frozen=True)
 class RuleInfo:
     """What the catalogue knows of a rule id: its severity when it fires, the stage that emits
-    it, and a description for people."""
+    it, a description for people, and its short name (the outputs' titles, filters and charts
+    show the name, never the id)."""
     id: str
     severity: str
     stage: str
     zh: str
     en: str
+    name_zh: str = ""
+    name_en: str = ""
 
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict:
-    """{rule id: RuleInfo} for every rule id any stage can emit."""
+    """{rule id: RuleInfo} for every rule id any stage can emit; the short names from
+    data/rule_names.csv (a rule without one is named by its description)."""
     out = {}
     for r in data.rows("findings.csv"):
         out[r["id"]] = RuleInfo(r["id"], r["severity"], r["stage"], r["zh"], r["en"])
@@ -45,7 +49,18 @@ def catalogue() -> dict:
     for r in data.described("narrative.csv"):
         rid = f"narrative.{r['what']}"
         out[rid] = RuleInfo(rid, "warning", "check", r["zh"], r["en"])
-    return out
+    names = {r["id"]: r for r in data.described("rule_names.csv")}
+    return {rid: replace(info, name_zh=names[rid]["zh"] if rid in names else info.zh,
+                         name_en=names[rid]["en"] if rid in names else info.en)
+            for rid, info in out.items()}
+
+
+def rule_name(rule: str, lang: str = "zh") -> str:
+    """A rule's short name for people (收支不平衡…); the id itself for a rule the catalogue lacks."""
+    info = catalogue().get(rule)
+    if info is None:
+        return rule
+    return info.name_zh if lang == "zh" else info.name_en
 
 
 class UnknownRule(ValueError):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Optional
 
-from pipeline.core.findings import Finding
+from pipeline.core.findings import Finding, number_text
 from pipeline.core.model import Document
 
 
@@ -168,6 +168,14 @@ class CellRecord:
     def code(self) -> str:
         """`table.row.col`, as findings and corrections name a cell."""
         return f"{self.table_code}.{self.row_code}.{self.col_code}"
+
+    @property
+    def shown(self) -> str:
+        """The cell as a message quotes it: its text as printed, or, for a cell a reviewer
+        corrected, the corrected value (the printed text is no longer what the checks read)."""
+        if not self.corrected:
+            return self.raw
+        return number_text(self.value) if self.value is not None else self.kind
 
     def with_(self, **changes) -> "CellRecord":
         return replace(self, **changes)

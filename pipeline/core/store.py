@@ -23,10 +23,34 @@ from pipeline.core.version import STAGES, stage_digest
 HEAD = 64 * 1024       # bytes of a stage result read to find its error
 
 
+def umask() -> int:
+    """The process's umask: from /proc (Linux), else by setting it and setting it back (the only
+    portable way to read it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def temp_file(folder: Path, name: str) -> tuple:
+    """(fd, path) of a new temporary file in `folder` for the file `name`, with the mode any file
+    the user creates gets (0666 less the umask). mkstemp makes it 0600 for privacy, which a file
+    renamed into place would keep: a colleague could not open the datasets."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    os.fchmod(fd, 0o666 & ~umask())
+    return fd, tmp
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_file(path.parent, path.name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

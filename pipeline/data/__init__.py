@@ -24,6 +24,10 @@ legacy_text.csv  the sentences that state a legacy report's figures in its text 
                  then a pattern per indicator)
 narrative.csv    sentences of 一、总体情况 whose numbers must equal the tables
 findings.csv     every other rule id a stage can emit, with its severity and description
+rule_names.csv   every rule id's short name in Chinese and English: what the audit report's
+                 titles, filters and charts and the workbook show instead of the id
+value_names.csv  the values people read in the outputs, in Chinese and English: severities,
+                 statuses, levels, kinds of office, formats, kinds of cell value (空白, 不适用, 未读到)
 meta_fields.csv  the labelled fields a site or crawler prints above a report (标题：, 发布日期： …):
                  the metadata key, its priority on a web page (lower wins), and the words of a web
                  page's 索引号/发布机构 box (`box`); every label ends the value of the one before it
@@ -34,6 +38,10 @@ divisions.csv    divisions a report may name that the current GB/T 2260 list (cn
                  former names (renamed: found under the current code; abolished: their own
                  former code) and aliases (平潭综合实验区 → 平潭县)
 confusables.csv  character pairs a division's name is often mistyped with (沐/沭, 毫/亳)
+zones.csv        functional zones that are no division and do not name the division they sit in
+                 (雄安新区 → 保定市, 江北新区 → 南京市), with its code
+zone_words.csv   the words a functional zone's name ends with (经济技术开发区, 高新区, 新区 …): a zone
+                 named after its division (宿迁经济技术开发区) sits in that division
 division_suffixes.csv  the words a division's name ends with (省 市 区 县 自治州 …) and the ranks
                  they name (0 province, 1 city, 2 county); only a name ending so is corrected
 level_words.csv  the level words an office's name may start with, its division unnamed (市科委,

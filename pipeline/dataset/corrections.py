@@ -30,10 +30,18 @@ is decided on the documents as read, so a correction never moves a panel row to 
 That re-check is the clean choice: marking old findings as "corrected" would publish errors
 computed from numbers that are no longer the dataset's.
 
+A line whose value is the value read changes nothing and is ignored: an auditor who copies the
+lines of a finding and edits one of them corrects that cell only, and a line naming every form
+of a report corrects only the forms that read the cell otherwise. Lines are compared with what
+was read, never with each other's line numbers, so copying a line twice is harmless.
+
 A line that cannot be read (wrong columns, an unknown cell code, a year or value that is not a
 number, no document named) is a `correction.malformed` finding; one that matches no cell of the
-dataset is `correction.unmatched`; two lines giving one cell different values are
-`correction.conflict` and neither is applied (never a guess). None of them stops a run.
+dataset is `correction.unmatched`; a line that repeats another's correction (same cell, same
+value) is `correction.duplicate` (applied once); two lines changing one cell to different values
+are `correction.conflict` and neither is applied (never a guess). None of them stops a run.
+Cells of every table can be corrected: the national tables and a legacy report's table `legacy`
+(its known indicators and its `other:<label>` rows).
 """
 from __future__ import annotations
 
@@ -41,12 +49,14 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 from pipeline.core.findings import Finding, number_text, with_evidence
 from pipeline.core.results import CellRecord
 from pipeline.formats import layout
+from pipeline.formats.labels import code_name
 
 HEADER = ("report_id", "office_id", "year", "table_code", "row_code", "col_code", "value", "note", "who")
 FILE_NAME = "corrections.csv"
@@ -78,8 +88,9 @@ class Corrections:
     path: Optional[Path] = None
     lines: tuple = ()
     problems: list = field(default_factory=list)      # (line, rule, why, report_id as written)
-    matched: set = field(default_factory=set)         # lines that corrected at least one cell
+    matched: set = field(default_factory=set)         # lines that named a cell of some document
     named: dict = field(default_factory=dict)         # line → (report_id, source): the first document it named
+    repeats: dict = field(default_factory=dict)       # line → the earlier line whose correction it repeats
 
     def __bool__(self) -> bool:
         return bool(self.lines or self.problems)
@@ -95,30 +106,34 @@ class Corrections:
 
     def correct_cells(self, entry: dict, meta, cells: list) -> tuple:
         """(cells with this document's corrections applied, applied and conflict findings);
-        `meta`: the document's ReportMeta."""
+        `meta`: the document's ReportMeta. A line whose value is what the document read changes
+        nothing here; of the others, one value per cell is applied, different values are a
+        conflict."""
         mine = self.for_document(entry["report_id"], meta)
         for c in mine:
             self.named.setdefault(c.line, (entry["report_id"], entry["source"]))
         if not mine:
             return cells, []
-        by_code, findings = {}, []
+        by_cell = {c.code: c for c in cells}
+        by_code, findings, chosen = {}, [], {}
         for c in mine:
-            by_code.setdefault(c.code, []).append(c)
-        chosen, by_cell = {}, {c.code: c for c in cells}
+            if c.code in by_cell:                   # (no such cell: unmatched, reported at the end)
+                by_code.setdefault(c.code, []).append(c)
         for code, lines in by_code.items():
-            if len({c.value for c in lines}) > 1:
-                if code in by_cell:                             # (no such cell: unmatched, below)
-                    findings.append(_conflict(by_cell[code], lines, self.name))
-                    self.matched.update(c.line for c in lines)  # they matched: the conflict says why not applied
-            else:
-                chosen[code] = lines[0]
+            self.matched.update(c.line for c in lines)
+            changes = [c for c in lines if not unchanged(by_cell[code], c)]
+            if len({c.value for c in changes}) > 1:
+                findings.append(_conflict(by_cell[code], changes, self.name))
+            elif changes:
+                chosen[code] = changes[0]
+                for c in changes[1:]:
+                    self.repeats.setdefault(c.line, changes[0].line)
         out = []
         for cell in cells:
             fix = chosen.get(cell.code)
             if fix is None:
                 out.append(cell)
                 continue
-            self.matched.add(fix.line)
             fixed = corrected(cell, fix)
             out.append(fixed)
             findings.append(_applied(cell, fixed, fix, self.name))
@@ -133,11 +148,16 @@ class Corrections:
         name)."""
         out = [(None, self.name, _line_problem(rule, line, why, self.name)) for line, rule, why, _ in self.problems]
         for c in self.lines:
+            if c.line in self.repeats:
+                rid, src = self.named[c.line]
+                out.append((rid, src, _repeat(c, self.repeats[c.line], self.name)))
             if c.line in self.matched:
                 continue
-            why = ("the document it names has no such cell (not read, or not in its format)" if c.line in self.named
-                   else "no document of the dataset has that report_id" if c.report_id
-                   else "no document of the dataset has that office_id and year")
+            why = (("它所指的文件没有这个单元格（未读到，或该格式没有）",
+                    "the document it names has no such cell (not read, or not in its format)") if c.line in self.named
+                   else ("数据集中没有这个 report_id 的文件", "no document of the dataset has that report_id")
+                   if c.report_id else ("数据集中没有这个机关和年度的报告",
+                                        "no document of the dataset has that office_id and year"))
             rid, src = self.named.get(c.line, (None, self.name))
             out.append((rid, src, _line_problem("correction.unmatched", c.line, why, self.name, c.code)))
         return sorted(out, key=lambda x: _line_of(x[2]))
@@ -145,6 +165,13 @@ class Corrections:
 
 def _line_of(f: Finding) -> int:
     return int(f.location.rsplit(":", 1)[1])
+
+
+def unchanged(cell: CellRecord, fix: Correction) -> bool:
+    """Whether a line gives the cell the value it was read with (a blank for a blank)."""
+    if fix.value is None:
+        return cell.kind == "blank"
+    return cell.kind == "number" and cell.value is not None and float(cell.value) == fix.value
 
 
 def corrected(cell: CellRecord, fix: Correction) -> CellRecord:
@@ -161,35 +188,46 @@ def shown(value, kind: str = "number") -> str:
     return number_text(value)
 
 
-def _applied(cell: dict, fixed: dict, fix: Correction, name: str) -> Finding:
+def _applied(cell: CellRecord, fixed: CellRecord, fix: Correction, name: str) -> Finding:
     code, old, new = cell.code, shown(cell.value, cell.kind), shown(fix.value)
     why = "；".join(x for x in (fix.note, fix.who) if x)
     return with_evidence(Finding(
         "correction.applied", code, "info", expected=new, found=old,
-        message_zh=f"{code} 已按 {name} 第{fix.line}行更正：读取为 {old}（印作“{cell.raw or ''}”），"
+        message_zh=f"{code_name(code)} 已按 {name} 第{fix.line}行更正：读取为 {old}（印作“{cell.raw or ''}”），"
                    f"更正为 {new}" + (f"（{why}）" if why else ""),
-        message_en=f"{code} corrected by line {fix.line} of {name}: read as {old} (printed {cell.raw!r}), "
+        message_en=f"{code_name(code, 'en')} corrected by line {fix.line} of {name}: read as {old} (printed {cell.raw!r}), "
                    f"corrected to {new}" + (f" ({fix.note or 'no note'}; by {fix.who or 'unnamed'})")),
         [fixed])
 
 
-def _conflict(cell: dict, lines: list, name: str) -> Finding:
-    code = cell.code
-    values = "、".join(f"第{c.line}行 {shown(c.value)}" for c in lines)
+def _conflict(cell: CellRecord, lines: list, name: str) -> Finding:
+    code, read = cell.code, shown(cell.value, cell.kind)
+    values = "、".join(f"第{c.line}行为 {shown(c.value)}" for c in lines)
     values_en = ", ".join(f"line {c.line}: {shown(c.value)}" for c in lines)
     return with_evidence(Finding(
         "correction.conflict", code, "warning", expected=" / ".join(shown(c.value) for c in lines),
-        found=shown(cell.value, cell.kind),
-        message_zh=f"{name} 对 {code} 给出不同的更正值（{values}），均未采用（读取为 {shown(cell.value, cell.kind)}）",
-        message_en=f"{name} gives {code} different values ({values_en}): none was applied (read as "
-                   f"{shown(cell.value, cell.kind)})"), [cell])
+        found=read,
+        message_zh=f"{name} 把 {code_name(code)} 改为不同的值（{values}），均未采用，仍为读取值 {read}",
+        message_en=f"{name} changes {code_name(code, 'en')} to different values ({values_en}): none was applied, it keeps "
+                   f"the value read, {read}"), [cell])
 
 
-def _line_problem(rule: str, line: int, why: str, name: str, code: str = "") -> Finding:
+def _repeat(c: Correction, first: int, name: str) -> Finding:
+    return Finding("correction.duplicate", f"{name}:{c.line}", "info", expected=f"line {first}",
+                   found=f"line {c.line}", cells=(c.code,),
+                   message_zh=f"{name} 第{c.line}行与第{first}行相同（{code_name(c.code)} 改为 {shown(c.value)}），只采用一次",
+                   message_en=f"line {c.line} of {name} repeats line {first} ({code_name(c.code, 'en')} to {shown(c.value)}): "
+                              "applied once")
+
+
+def _line_problem(rule: str, line: int, why, name: str, code: str = "") -> Finding:
+    """A line that was not applied: `why` is (Chinese, English), or one English sentence (what
+    the reader of the file found wrong with it: a column, a code, a number)."""
     zh = {"correction.malformed": "无法读取", "correction.unmatched": "没有对应的单元格"}[rule]
+    why_zh, why_en = why if isinstance(why, tuple) else (why, why)
     return Finding(rule, f"{name}:{line}", "warning", found=f"line {line}", cells=(code,) if code else (),
-                   message_zh=f"{name} 第{line}行{zh}：{why}",
-                   message_en=f"line {line} of {name}: {why}")
+                   message_zh=f"{name} 第{line}行{zh}：{why_zh}",
+                   message_en=f"line {line} of {name}: {why_en}")
 
 
 # -- reading the file ----------------------------------------------------------------------------
@@ -250,9 +288,24 @@ def parse_line(line: int, fields: list) -> Correction:
     if not report_id and not (office_id and year is not None):
         raise ValueError("it names neither a report_id nor an office_id and a year")
     key = (row["table_code"], row["row_code"], row["col_code"])
-    if key not in set(layout.all_cells()):
+    if not known_cell(*key):
         raise ValueError(f"{'.'.join(key)} is not a cell code of the codebook")
     return Correction(line, report_id, office_id, year, ".".join(key), _value(row["value"]), row["note"], row["who"])
+
+
+def known_cell(table: str, row: str, col: str) -> bool:
+    """Whether the codebook has this cell: one of the national layouts, or of the legacy table
+    (a known indicator, or `other:<label>` for one printed under a label the data does not know)."""
+    if (table, row, col) in _national():
+        return True
+    legacy = layout.LEGACY
+    return table == legacy and col in layout.cols_of(legacy, legacy) and (
+        row in layout.rows_of(legacy, legacy) or (row.startswith(layout.OTHER_ROW) and len(row) > len(layout.OTHER_ROW)))
+
+
+@lru_cache(maxsize=1)
+def _national() -> frozenset:
+    return frozenset(layout.all_cells())
 
 
 def _year(text: str) -> Optional[int]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.core.findings import Finding, number_text, with_evidence
+from pipeline.formats.labels import code_name
 
 FORMAT_ORDER = ("pdf", "ofd", "docx", "doc", "wps", "html", "md", "txt")
 
@@ -79,7 +80,7 @@ def disagreements(form_cells: list, canonical_cells: list, canonical_id: str, ca
             continue
         out.append(with_evidence(Finding(
             "forms.disagree", code, "warning", expected=a, found=b,
-            message_zh=f"{code}：本文件为 {b}（{other.raw!s}），同一报告的 {canonical_source} 为 {a}",
-            message_en=f"{code}: this form reads {b}, the canonical form {canonical_source} reads {a}",
+            message_zh=f"{code_name(code)}：本文件为 {b}（{other.shown!s}），同一报告的 {canonical_source} 为 {a}",
+            message_en=f"{code_name(code, 'en')}: this form reads {b}, the canonical form {canonical_source} reads {a}",
             extra={"canonical": canonical_id, "canonical_source": canonical_source}), [other]))
     return out

@@ -33,7 +33,7 @@ from pipeline.extract.meta import report_meta
 from pipeline.extract.requests import extract_requests
 from pipeline.extract.review import extract_review
 from pipeline.extract.units import conversions
-from pipeline.formats import layout
+from pipeline.formats import headings, layout
 from pipeline.formats.headings import NATIONAL
 from pipeline.segment import CODES
 
@@ -94,7 +94,7 @@ def _missing_sections(segmented: Segmented) -> list:
         return []
     found = {s.code for s in segmented.sections}
     return [Finding("structure.missing_section", code, "warning", expected=code,
-                    message_zh=f"未找到“{code}”部分的标题", message_en=f"no heading found for the {code} section")
+                    message_zh=f"未找到“{headings.section_name(code)}”部分的标题", message_en=f"no heading found for the {code} section")
             for code in CODES if code not in found]
 
 

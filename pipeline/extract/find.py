@@ -12,7 +12,9 @@ label of the table, right before a run are its first pieces.
 
 A table's region is its fragments with the text blocks around and between them, within its
 section: converters pull labels and multi-line cells out of tables into such text, and some
-reports print a table's rows as lines of text ("行政许可 0").
+reports print a table's rows as lines of text ("行政许可 0"). A page's own line (a page number
+between dashes, 第3页 共5页: data/page_marks.csv) is no line of the table: a text PDF's footer
+between a table's pieces or under its last row was read as a row of numbers.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pipeline.core.model import Table
 from pipeline.core.values import parse
 from pipeline.formats import headings, layout
 from pipeline.formats import labels as L
+from pipeline.formats.pages import page_marks
 
 
 def standard_tables() -> tuple:
@@ -68,7 +71,8 @@ def regions(items: list, item_sections=None) -> dict:
         # the longest run of a kind wins; a second copy of a table is rare
         if code not in chosen or _size(items, idx) > _size(items, chosen[code]):
             chosen[code] = idx
-    found = {code: [items[k] for k in _around(items, sections, idx)] for code, idx in chosen.items()}
+    found = {code: [items[k] for k in _around(items, sections, idx) if not _page_line(items[k])]
+             for code, idx in chosen.items()}
     claimed = {k for idx in chosen.values() for k in idx}
     for code, info in layout.tables().items():
         if code not in found:
@@ -99,8 +103,13 @@ def _section_lines(items: list, sections: list, section: str, claimed: set) -> l
     into fragments no label matches (table 四's fifteen numbers under "结果 审结 总计"). Every
     text block of the section but its heading, and every table no other kind claimed."""
     return [items[k] for k in range(len(items))
-            if sections[k] == section and sections[k] is not None
+            if sections[k] == section and sections[k] is not None and not _page_line(items[k])
             and (_same_text(items, sections, k, section) or (isinstance(items[k], Table) and k not in claimed))]
+
+
+def _page_line(item) -> bool:
+    """Whether an item is a line of the page, not of the report: a page footer."""
+    return not isinstance(item, Table) and bool(page_marks().footer.match(item.text))
 
 
 def _around(items: list, sections: list, idx: list) -> list:

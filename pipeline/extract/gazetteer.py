@@ -13,6 +13,13 @@ Used to qualify office names (a district needs its city: 淮安市洪泽区, not
 division code and to fill province / city / county. A district name that several cities share is
 never resolved by guessing: only text that names the city does it. The words division names end
 with (省 市 区 县 自治州 …) are `data/division_suffixes.csv` (`division_suffixes`).
+
+Functional zones are no divisions, but their offices report: a zone sits in a division, and its
+offices are that division's, under the zone's name (`status` zone). The zones that do not name
+their division are `data/zones.csv` (雄安新区 → 保定市, 江北新区 → 南京市); any other zone names the
+division it sits in before the word that makes it a zone (`data/zone_words.csv`: 宿迁经济技术开发区
+→ 宿迁市, 吴中经济技术开发区 → 吴中区). A zone that administers a division in its place (平潭综合实验区
+→ 平潭县) is that division's alias in divisions.csv.
 """
 from __future__ import annotations
 
@@ -50,11 +57,17 @@ def level_words() -> dict:
     return {r["word"]: tuple(int(k) for k in r["ranks"].split()) for r in data.rows("level_words.csv")}
 
 
+def city_suffixes() -> tuple:
+    """The words a prefecture-level division's name ends with (市 州 盟 地区 …)."""
+    return tuple(sorted((r["suffix"] for r in data.rows("division_suffixes.csv")
+                         if 1 in (int(k) for k in r["ranks"].split())), key=len, reverse=True))
+
+
 @dataclass(frozen=True)
 class Place:
     adcode: str    # 6 digits (GB/T 2260; for a renamed division, its current code)
     name: str      # the name as it may be printed
-    status: str = "current"   # current, renamed (a former name), abolished, alias
+    status: str = "current"   # current, renamed (a former name), abolished, alias, zone (a functional zone in it)
 
     @property
     def rank(self) -> int:
@@ -65,7 +78,7 @@ class Place:
 
     @property
     def is_district(self) -> bool:
-        return self.rank == 2 and self.name.endswith("区") and self.status != "alias"
+        return self.rank == 2 and self.name.endswith("区") and self.status not in ("alias", "zone")
 
     def within(self, other: "Place") -> bool:
         return self.adcode.startswith(other.adcode[: (other.rank + 1) * 2])
@@ -124,7 +137,94 @@ def _index() -> tuple:
 
 
 def named(name: str) -> list:
-    return _index()[0].get(name, [])
+    """The divisions (and the zone) a name is: [Place], several for a name several share."""
+    return _index()[0].get(name) or _zone(name)
+
+
+@lru_cache(maxsize=1)
+def zone_words() -> tuple:
+    """The words a functional zone's name ends with, longest first (data/zone_words.csv)."""
+    return tuple(sorted((r["word"] for r in data.rows("zone_words.csv")), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict:
+    """{zone name: adcode of the division it sits in} of data/zones.csv."""
+    return {r["name"]: r["within"] for r in data.rows("zones.csv")}
+
+
+@lru_cache(maxsize=4096)
+def _zone(name: str) -> list:
+    """[Place] of a functional zone's name (status zone, the code of the division it sits in), or
+    []: a zone of data/zones.csv, with or without the name of a division containing it before it
+    (四川天府新区); else a name ending in a zone word whose start names one division (宿迁经济技术
+    开发区 → 宿迁市; 吴中高新区 → 吴中区)."""
+    for zone, within in _zones().items():
+        if name == zone or (name.endswith(zone) and _names_containing(name[:-len(zone)], within)):
+            return [Place(within, name, "zone")]
+    word = next((w for w in zone_words() if name.endswith(w)), None)
+    if word is None or len(name) == len(word):
+        return []
+    start = name[:-len(word)]
+    for k in range(len(start), 1, -1):
+        places = [p for p in _stemmed(start[:k]) if p.rank >= 1]
+        if len(places) == 1:
+            return [Place(places[0].adcode, name, "zone")]
+        if places:
+            return []
+    return []
+
+
+def listed_zone(name: str) -> str:
+    """The zone of data/zones.csv a zone's name ends with (四川天府新区 → 天府新区), or ''."""
+    return next((z for z in sorted(_zones(), key=len, reverse=True) if name.endswith(z)), "")
+
+
+def _stemmed(text: str) -> list:
+    """The divisions a text names by its full name or its short name (宿迁市 or 宿迁)."""
+    out = [p for p in _index()[0].get(text, []) if p.status == "current"]
+    if out:
+        return out
+    if len(text) < 2:
+        return []
+    found = {p.adcode: p for s in dict.fromkeys(division_suffixes().stems + tuple(division_suffixes().last))
+             for p in _index()[0].get(text + s, []) if p.status == "current"}
+    return list(found.values())
+
+
+def _names_containing(text: str, adcode: str) -> bool:
+    """Whether `text` names (fully or by its short name) a division that contains `adcode`."""
+    if not text:
+        return False
+    inner = Place(adcode, "")
+    return any(inner.within(p) for p in _stemmed(text))
+
+
+def leading_zone(text: str) -> str:
+    """The functional zone a text starts with (its name as printed), or ''."""
+    ends = sorted({m + len(w) for w in (*zone_words(), *_zones()) for m in _find_all(text[:24], w)})
+    for end in ends:
+        if _zone(text[:end]):
+            return text[:end]
+    return ""
+
+
+def zone_word_at(text: str) -> str:
+    """The zone (its name up to its zone word) a text starts with when it names no division of
+    its own (经济技术开发区… after 宿迁市): '' otherwise."""
+    for word in zone_words():
+        at = text.find(word, 0, 16)
+        if at >= 0 and not leading_places(text[:at]):
+            return text[:at + len(word)]
+    return ""
+
+
+def _find_all(text: str, word: str) -> list:
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
 
 
 def by_code(adcode: str):
@@ -191,8 +291,8 @@ def region(place) -> tuple:
 
 
 def _county_name(place: Place) -> str:
-    """An alias stands for its division (平潭综合实验区 → 平潭县); a former name is kept."""
-    if place.status == "alias":
+    """An alias stands for its division (平潭综合实验区 → 平潭县), a zone is in it; a former name is kept."""
+    if place.status in ("alias", "zone"):
         current = _index()[1].get(place.adcode)
         return current.name if current else place.name
     return place.name

@@ -126,7 +126,9 @@ def kind_of(unit: str) -> tuple:
 # -- divisions at the start of a name, with one-character slips corrected -------------------
 
 def split_places(name: str, context: str = "") -> tuple:
-    """([place names, corrected], rest of the name): 宿迁市沐阳县发改局 → ([宿迁市, 沭阳县], 发改局)."""
+    """([place names, corrected], rest of the name): 宿迁市沐阳县发改局 → ([宿迁市, 沭阳县], 发改局).
+    A functional zone that names its division (苏州工业园区, 宿迁经济技术开发区) is a place of its
+    own; one that does not, after the division it sits in (宿迁市经济技术开发区), stays in the rest."""
     places, i = [], 0
     while i < len(name):
         exact = G.leading_places(name[i:])
@@ -134,6 +136,13 @@ def split_places(name: str, context: str = "") -> tuple:
             places.append(exact[0])
             i += len(exact[0])
             continue
+        zone = G.leading_zone(name[i:])
+        if zone and (not places or G.named(zone)[0].within(G.resolve(places) or G.named(zone)[0])):
+            places.append(zone)
+            i += len(zone)
+            break
+        if places and G.zone_word_at(name[i:]):
+            break
         fixed = _corrected(name[i:], places, context)
         if fixed is None:
             break
@@ -150,7 +159,9 @@ def _corrected(text: str, chain: list, context: str):
     division printed before it, or its city (or the name itself) is named in the text; failing
     that, its province alone is named. Where several agree (沐阳县 in 宿迁市: 沭阳县 and 泗阳县),
     the one whose differing character is a known slip (data/confusables.csv), or whose name the
-    text spells elsewhere, is taken; otherwise none."""
+    text spells elsewhere, is taken; otherwise none. A report that names no city (and no division
+    before the name) at all is placed when exactly one division in the country is one look-alike
+    character away (沐阳县 → 沭阳县: 泗阳县 is one character away too, but not a look-alike)."""
     within = G.resolve(chain) if chain else None
     for length in range(min(len(text), 8), 2, -1):
         printed = text[:length]
@@ -181,8 +192,28 @@ def _corrected(text: str, chain: list, context: str):
                 return found.pop(), length
             if found:
                 return None
+        if within is None and not _names_a_city(context):
+            return _only_look_alike(printed, candidates, length)
         return None
     return None
+
+
+def _only_look_alike(printed: str, candidates: list, length: int):
+    """(division name, printed length) when exactly one division in the whole country is one
+    look-alike character (data/confusables.csv) away from the name printed: a report that names
+    no city cannot confirm it, but nothing else is it."""
+    alike = [p for c in candidates if G.confusable(printed, c) for p in G.named(c)]
+    return (alike[0].name, length) if len(alike) == 1 else None
+
+
+def _names_a_city(text: str) -> bool:
+    """Whether a text names a prefecture-level city (its full name): then a slip it leaves
+    unconfirmed stays as printed."""
+    for m in re.finditer("|".join(map(re.escape, G.city_suffixes())), text):
+        for start in range(max(0, m.start() - 8), m.start()):
+            if any(p.rank == 1 for p in G.named(text[start:m.end()])):
+                return True
+    return False
 
 
 def _stem(name: str) -> str:
@@ -298,7 +329,8 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
             marked = _marked_division(unit, text)
             if marked:
                 places, unit = [marked], unit[1:]
-    full = qualify("".join(places) + unit, text) if places else unit
+    zoned = bool(places) and any(p.status == "zone" for p in G.named(places[-1]))
+    full = ("".join(places) + unit) if zoned else qualify("".join(places) + unit, text) if places else unit
     places, _ = split_places(full, text)
     place = G.resolve(places) if places else None
     province, city, county = G.region(place)
@@ -307,10 +339,44 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
         level = LEVELS[place.rank]
     code = place.adcode if place is not None else None
     # the key within the division; without one, the whole name (鼓楼区 of which city?)
-    key = office_key(unit) if code else full
+    key = _office_key(places, unit) if code else full
     return Identity(office=full, office_as_printed=printed, office_id=f"{code or NO_DIVISION}:{key}",
                     division_code=code, level=level, kind=kind,
                     province=province, city=city, county=county)
+
+
+ZONE_BODY = "管理委员会"      # a zone's own body: the zone and its 管委会 are one office
+
+
+def _office_key(places: list, unit: str) -> str:
+    """The office's name within its division: its unit (发展和改革局), and the one key of the
+    division's own government for 人民政府, 管理委员会 … or its name alone (`office_key`). A zone's offices keep the zone's name (less the division's, which
+    the code says): 苏州工业园区管理委员会 and 苏州市苏州工业园区管委会 are 320500:工业园区管理委员会,
+    宿迁经济技术开发区 and 宿迁市经济技术开发区管委会 are 321300:经济技术开发区管理委员会."""
+    last = places[-1]
+    zone = next((p for p in G.named(last) if p.status == "zone"), None)
+    if zone is not None:
+        unit = _without_division(last, zone) + unit
+    if any(unit.endswith(w) for w in G.zone_words()):
+        unit += ZONE_BODY
+    return office_key(unit)
+
+
+def _without_division(zone_name: str, zone) -> str:
+    """A zone's name less the division named before it (苏州工业园区 → 工业园区, 四川天府新区 →
+    天府新区): the name of data/zones.csv it ends with, else without its division's full or short
+    name."""
+    listed = G.listed_zone(zone_name)
+    if listed:
+        return listed
+    division = G.by_code(zone.adcode)
+    if division is None:
+        return zone_name
+    suffixes = {s for s in G.division_suffixes().stems + tuple(G.division_suffixes().last) if division.name.endswith(s)}
+    for prefix in sorted({division.name} | {division.name[:-len(s)] for s in suffixes}, key=len, reverse=True):
+        if len(prefix) >= 2 and zone_name.startswith(prefix) and len(zone_name) > len(prefix):
+            return zone_name[len(prefix):]
+    return zone_name
 
 
 def recognised(ident: Optional[Identity]) -> bool:

@@ -257,12 +257,12 @@ def _align(reads: list, out: Collector) -> dict:
     split = [r.code or placement.get(id(r), ("",))[0] for r in reads if r.how == "split" and id(r) in placement]
     if split:
         out.flag("extract.split", TABLE, found=" ".join(split),
-                 zh=f"申请表以下行的数字连在一起，按唯一满足勾稽关系的拆分读取：{' '.join(split)}",
+                 zh=f"申请表以下行的数字连在一起，按唯一满足勾稽关系的拆分读取：{_row_names(split)}",
                  en=f"requests rows whose digits ran together, split the only way the arithmetic allows: {' '.join(split)}")
     if aligned:
         codes = " ".join(code for _, code in aligned)
         out.flag("extract.aligned", TABLE, found=codes,
-                 zh=f"申请表中标签丢失的行按国家格式的行顺序定位为：{codes}（表内勾稽关系相符）",
+                 zh=f"申请表中标签丢失的行按国家格式的行顺序定位为：{_row_names(codes.split())}（表内勾稽关系相符）",
                  en=f"requests rows whose labels were lost were placed by the national row order as: {codes} "
                     "(the table's arithmetic confirms it)")
     for r in stray:
@@ -275,6 +275,11 @@ def _align(reads: list, out: Collector) -> dict:
                      f"{len(stray)} rows whose labels were lost could not be placed by the row order "
                      "for certain, or the table's arithmetic did not confirm it")
     return placement
+
+
+def _row_names(codes: list) -> str:
+    """Rows as an auditor reads them: their labels (不予公开·属于国家秘密), not their codes."""
+    return "、".join(L.canonical_label(TABLE, "row", c) for c in codes)
 
 
 def _solve_splits(reads: list, settings: ExtractSettings) -> None:

@@ -85,6 +85,13 @@ def codes(outline: str = NATIONAL) -> tuple:
     return tuple(dict.fromkeys(r["code"] for r in _rows(outline)))
 
 
+def section_name(code: str, outline: str = NATIONAL) -> str:
+    """A section as people name it: its number and first heading (一、总体情况); the code itself
+    for a section the outline does not have."""
+    row = next((r for r in _rows(outline) if r["code"] == code), None)
+    return f"{row['number']}、{row['label']}" if row and row["number"] else (row["label"] if row else code)
+
+
 @lru_cache(maxsize=None)
 def _headings(outline: str = NATIONAL) -> dict:
     out = {}

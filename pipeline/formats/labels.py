@@ -81,6 +81,29 @@ def canonical_label(table: str, axis: str, code: str) -> str:
     return code
 
 
+def axis_name(table: str, axis: str, code: str, lang: str = "zh") -> str:
+    """What people read for a row or column code: its canonical wording (or English name); a
+    legacy indicator the data does not know (`other:<label>`) by the label it was printed with."""
+    if axis == "row" and code.startswith(layout.OTHER_ROW):
+        return code[len(layout.OTHER_ROW):]
+    return canonical_label(table, axis, code) if lang == "zh" else name_en(table, axis, code)
+
+
+def cell_name(table: str, row: str, col: str, lang: str = "zh", with_table: bool = True) -> str:
+    """A cell's full name for people: 三、收到和处理政府信息公开申请情况 · 本年新收政府信息公开申请数量 ·
+    自然人 (without the table's title: the row and the column)."""
+    parts = ([layout.title(table, lang)] if with_table else []) + [axis_name(table, "row", row, lang),
+                                                                   axis_name(table, "col", col, lang)]
+    return " · ".join(p for p in parts if p)
+
+
+def code_name(code: str, lang: str = "zh", with_table: bool = True) -> str:
+    """cell_name of a `table.row.col` code (the row of a legacy indicator may hold dots)."""
+    table, _, rest = code.partition(".")
+    row, _, col = rest.rpartition(".")
+    return cell_name(table, row, col, lang, with_table) if row else code
+
+
 @lru_cache(maxsize=1)
 def _names_en() -> dict:
     return {(r["table"], r["axis"], r["code"]): r["en"] for r in data.rows("names_en.csv")}

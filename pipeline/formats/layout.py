@@ -25,6 +25,7 @@ from pipeline import data
 
 FORMATS = ("2019", "2021")
 LEGACY = "legacy"      # the format, outline and table code of the reports before 2019
+OTHER_ROW = "other:"   # a legacy indicator the data does not know: other:<label as printed>
 
 
 @dataclass(frozen=True)

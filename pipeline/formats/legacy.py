@@ -17,10 +17,10 @@ from functools import lru_cache
 
 from pipeline.core.model import Table
 from pipeline.formats import labels as L
-from pipeline.formats.layout import LEGACY
+from pipeline.formats.layout import LEGACY, OTHER_ROW
 
 TABLE = LEGACY
-OTHER = "other:"            # the row code of an indicator the data does not know: other:<label as printed>
+OTHER = OTHER_ROW           # the row code of an indicator the data does not know: other:<label as printed>
 ROW_ACCEPT = 0.86           # a row label is an indicator only when exact, or the indicator with a note
                             # or unit after it (…金额（元）): a near miss is another indicator, kept apart
 YEAR_COLUMN = re.compile(r"^(?:19|20)\d{2}年度?$")       # 2013年度: the reporting year's column

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -17,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.core.results import Checked, Extracted, ReportMeta, Segmented
-from pipeline.core.store import Workspace
+from pipeline.core.store import Workspace, temp_file
 from pipeline.core.version import pipeline_version
 from pipeline.dataset import groups, panel
 from pipeline.dataset.checks import check_dataset, dataset_findings
@@ -263,7 +262,7 @@ class DatasetFiles:
     def _writer(self, name: str):
         if name not in self.writers:
             self.out.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.out, prefix=f".{name}.parquet.", suffix=".tmp")
+            fd, tmp = temp_file(self.out, f"{name}.parquet")
             os.close(fd)
             self.temps[name] = tmp
             self.writers[name] = pq.ParquetWriter(tmp, schema.arrow_schema(name))

@@ -11,8 +11,8 @@ from html import escape
 
 BAR_HEIGHT = 18
 BAR_GAP = 6
-LABEL_WIDTH = 230
-BAR_WIDTH = 300
+LABEL_WIDTH = 190
+BAR_WIDTH = 140
 BAR_COLOUR = "#c62828"
 
 
@@ -21,25 +21,29 @@ def _n(x: float) -> str:
     return f"{round(x, 1):g}"
 
 
-def bar_chart(items: list, title: str, colour: str = BAR_COLOUR) -> str:
-    """Horizontal bars of (label, count[, colour]) in the order given; `title` names the chart for
-    screen readers. An empty list gives a one-line 'none' chart, never an error."""
+def bar_chart(items: list, title: str, colour: str = BAR_COLOUR, chart: str = "") -> str:
+    """Horizontal bars of (label, count[, colour[, key]]) in the order given; `title` names the
+    chart for screen readers, `chart` names it for the page's script, which redraws each bar
+    (`data-key`) under the filters. An empty list gives a one-line 'none' chart, never an error."""
+    width = LABEL_WIDTH + BAR_WIDTH + 40
+    name = f' data-chart="{escape(chart)}" data-bar-width="{BAR_WIDTH}" data-label-width="{LABEL_WIDTH}"' if chart else ""
     if not items:
-        return f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{LABEL_WIDTH + BAR_WIDTH}" ' \
-               f'height="24"><text x="0" y="16">无 (none)</text></svg>'
+        return f'<svg class="chart" role="img" aria-label="{escape(title)}"{name} width="{width}" ' \
+               f'height="24" viewBox="0 0 {width} 24"><text x="0" y="16">无 (none)</text></svg>'
     top = max(v for _, v, *_ in items) or 1
     height = len(items) * (BAR_HEIGHT + BAR_GAP)
-    width = LABEL_WIDTH + BAR_WIDTH + 50
-    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{width}" height="{height}" '
+    parts = [f'<svg class="chart" role="img" aria-label="{escape(title)}"{name} width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}">']
     for i, (label, value, *rest) in enumerate(items):
         y = i * (BAR_HEIGHT + BAR_GAP)
         w = BAR_WIDTH * value / top
-        fill = rest[0] if rest else colour
-        parts.append(f'<text x="{LABEL_WIDTH - 6}" y="{_n(y + 13)}" text-anchor="end">{escape(str(label))}</text>'
+        fill = (rest[0] if rest and rest[0] else None) or colour
+        key = f' data-key="{escape(str(rest[1]))}"' if len(rest) > 1 else ""
+        parts.append(f'<g class="bar"{key}><text x="{LABEL_WIDTH - 6}" y="{_n(y + 13)}" text-anchor="end">'
+                     f'{escape(str(label))}</text>'
                      f'<rect x="{LABEL_WIDTH}" y="{_n(y)}" width="{_n(max(w, 1))}" height="{BAR_HEIGHT}" '
                      f'fill="{fill}"><title>{escape(str(label))}: {value}</title></rect>'
-                     f'<text x="{_n(LABEL_WIDTH + w + 4)}" y="{_n(y + 13)}">{value}</text>')
+                     f'<text class="n" x="{_n(LABEL_WIDTH + w + 4)}" y="{_n(y + 13)}">{value}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 

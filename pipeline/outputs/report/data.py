@@ -4,6 +4,13 @@ The report reads only the published Parquet files (reports, cells, flags, panel)
 stage results in work/: what the auditor sees is what a researcher gets. Every table is sorted
 here, once, so that every view built from it comes out in the same order on every machine (the
 report must be byte-for-byte the same for the same dataset).
+
+One report, one count. A report is often published in several forms (its PDF, web page, Word
+file, a scan …): the dataset reads each, and each form carries the report's findings. The
+auditor counts reports, so a finding is counted once per report: the findings of a report's
+forms with the same flag (rule and location) are one finding, shown as the canonical form's
+(the one the panel takes) — or, when only other forms have it, the first of them — and it says
+which other forms have it too. `Audit.counted` are those findings; `Audit.findings` all.
 """
 from __future__ import annotations
 
@@ -14,9 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.outputs.counting import per_report
+from pipeline.outputs.select import UNKNOWN_REGION, Selection, mask, region_of, with_region  # noqa: F401
+
 HERE = Path(__file__).parent
 DATASETS = ("reports", "cells", "flags", "panel")
-UNKNOWN_REGION = "未知地区"
 UNKNOWN_OFFICE = "(未识别机关 office not identified)"
 
 
@@ -27,12 +36,23 @@ class NoDataset(FileNotFoundError):
 @dataclass
 class Audit:
     """The dataset as the report uses it; `findings` is flags.parquet joined with each file's
-    office, year and region (filters and grouping need them on every finding)."""
+    office, year, region, level and group of forms (filters and grouping need them on every
+    finding), `counted` one finding per report (see the module's docstring)."""
     folder: Path
     reports: pd.DataFrame
     cells: pd.DataFrame
     findings: pd.DataFrame
     panel: pd.DataFrame
+
+    @property
+    def counted(self) -> pd.DataFrame:
+        return self.findings[self.findings["shown"]]
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """One row per report (office-year, or a file of its own): its canonical form."""
+        r = self.reports
+        return r[r["canonical"] == True]  # noqa: E712 (nullable bool)
 
 
 @lru_cache(maxsize=None)
@@ -50,25 +70,25 @@ def load(folder) -> Audit:
         hint = (f"`ogi publish {folder}` writes them from the stage results in {folder / 'work'}"
                 if (folder / "work").is_dir() else f"run `ogi run REPORTS_DIR -o {folder}` first")
         raise NoDataset(f"{folder} holds no dataset (no {', '.join(m + '.parquet' for m in missing)}): {hint}")
-    reports = _read(folder, "reports", ["source", "input", "report_id"])
-    reports["input"] = reports["input"].map(lambda i: str(folder / i) if isinstance(i, str) else i)  # relative to it
-    reports["region"] = reports.apply(region_of, axis=1)
+    reports = with_region(_read(folder, "reports", ["source", "input", "report_id"]))
+    # the input folder as a path from here: relative to the dataset's folder (an absolute one stays)
+    reports["input"] = reports["input"].map(lambda i: str(folder / i) if isinstance(i, str) else i)
     reports["office_key"] = reports["office_id"].fillna("")
+    reports["group_key"] = reports["group_id"].fillna(reports["report_id"])
+    reports["canonical"] = reports["canonical"].fillna(False).astype(bool)
     cells = _read(folder, "cells", ["report_id", "table_code", "row_code", "col_code"])
     flags = _read(folder, "flags", ["report_id", "flag"])
     panel = _read(folder, "panel", ["office_id", "year"])
     return Audit(folder, reports, cells, _findings(flags, reports), panel)
 
 
-def subset(audit: Audit, regions=(), office_ids=()) -> Audit:
-    """Only the files of some regions (provinces) and/or offices: a report small enough to mail to
-    the people who audit them. Empty selections keep everything."""
-    keep = pd.Series(True, index=audit.reports.index)
-    if regions:
-        keep &= audit.reports["region"].isin(set(regions))
-    if office_ids:
-        keep &= audit.reports["office_key"].isin(set(office_ids))
-    reports = audit.reports[keep].reset_index(drop=True)
+def subset(audit: Audit, sel: Selection) -> Audit:
+    """Only the reports a selection names (pipeline.outputs.select): a report small enough to
+    mail to the people who audit them. Findings about no document (a line of corrections.csv)
+    stay only when nothing is selected."""
+    if not sel:
+        return audit
+    reports = audit.reports[mask(audit.reports, sel)].reset_index(drop=True)
     ids = set(reports["report_id"])
     return Audit(audit.folder, reports, audit.cells[audit.cells["report_id"].isin(ids)].reset_index(drop=True),
                  audit.findings[audit.findings["report_id"].isin(ids)].reset_index(drop=True),
@@ -80,32 +100,19 @@ def _read(folder: Path, name: str, order: list) -> pd.DataFrame:
     return frame.sort_values(order, kind="mergesort", na_position="last").reset_index(drop=True)
 
 
-def region_of(report) -> str:
-    """The report's province: reports.province, else the province of its division_code (its first
-    two digits, GB/T 2260); a placeholder when neither is known, so that such reports stay
-    visible under a filter value."""
-    province = report.get("province")
-    if isinstance(province, str) and province:
-        return province
-    code = report.get("division_code")
-    if isinstance(code, str) and len(code) == 6 and code.isdigit() and code != "000000":
-        from pipeline.extract.gazetteer import by_code
-        place = by_code(code[:2] + "0000")
-        if place is not None:
-            return place.name
-    return UNKNOWN_REGION
-
-
 def _findings(flags: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """Flags with the office, year, region and format of their file, sorted by office, year,
-    file and flag: the order the auditor reads them in."""
-    cols = ["report_id", "office_key", "office", "year", "region", "detected_format", "canonical", "input"]
-    out = flags.merge(reports[cols], on="report_id", how="left")
+    """Flags with the office, year, region, level, format and group of their file, sorted by
+    office, year, file and flag (the order the auditor reads them in); `shown` marks the one
+    finding counted per report and flag, `forms` the sources of the report's other forms that
+    have it too (pipeline.outputs.counting)."""
+    cols = ["report_id", "office_key", "office", "year", "region", "level", "detected_format", "input",
+            "format_version"]
+    out = flags.merge(reports.drop_duplicates("report_id")[cols], on="report_id", how="left")
     out["office_key"] = out["office_key"].fillna("")
     out = out.sort_values(["office_key", "year", "source", "severity", "flag", "location"], kind="mergesort",
                           na_position="last").reset_index(drop=True)
     out["finding_id"] = [f"f{i}" for i in range(len(out))]
-    return out
+    return per_report(out, reports)
 
 
 def source_path(report) -> Path:
@@ -123,11 +130,6 @@ def offices(audit: Audit) -> list:
             name = r.office if isinstance(r.office, str) and r.office else UNKNOWN_OFFICE
             rows[r.office_key] = (r.office_key, name, r.region)
     return sorted(rows.values(), key=lambda t: (t[0] == "", t[0]))
-
-
-def cell_rows(cells: pd.DataFrame, report_id: str) -> pd.DataFrame:
-    """The cells of one report."""
-    return cells[cells["report_id"] == report_id]
 
 
 def format_value(v) -> str:
