@@ -60,15 +60,24 @@ def _writers() -> dict:
     }
 
 
+def _legacy_writers() -> dict:
+    """form -> writer of a legacy report where it differs from the national forms' (the crawler's
+    run-together text and the converter's Markdown have their own)."""
+    from . import legacy_crawl, legacy_md
+    return {"txt_crawl": legacy_crawl.write, "md_converted": legacy_md.write}
+
+
 def _write_forms(job: tuple) -> list:
     """Write one report in each of its forms; returns the paths. A unit of work for a worker:
     every writer draws only from the report's own random streams, so where it runs changes no
     byte."""
     report, forms, out_dir = job
     writers = _writers()
+    own = _legacy_writers() if report.format == "legacy" else {}
     paths = []
     for form in forms:
         suffix, write = writers[form]
+        write = own.get(form, write)
         path = out_dir / f"{report.stem}{suffix}"
         write(report, path)
         paths.append(path)
@@ -79,9 +88,12 @@ PARALLEL_FROM = 50     # reports; fewer are written in this process (starting wo
 
 
 def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Optional[int] = None,
-             seed: int = 0, workers: Optional[int] = None) -> list:
+             seed: int = 0, workers: Optional[int] = None, legacy: int = 0) -> list:
     """Write `count` reports (default: the fixed set of 12) in each of `forms` to `out_dir`, and
     their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
+
+    `legacy` more reports from before 2019 (samples.legacy_plan: a fixed set, then offices of the
+    gazetteer), each office's later reports (2019 on) with them where its series goes on.
 
     `workers` processes write the files (default: every core when there are PARALLEL_FROM
     reports or more, else this process alone); the bytes are the same either way. Workers are
@@ -96,8 +108,11 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
     out_dir.mkdir(parents=True, exist_ok=True)
     (truth_dir / "cells").mkdir(parents=True, exist_ok=True)
     reports = content.build_reports(seed, count)
+    if legacy:
+        from . import legacy_plan
+        reports += legacy_plan.build(seed, legacy)
     for r in reports:
-        r.flags = truth.within_report_flags(r.cells)
+        r.flags = truth.within_report_flags(r.cells) if r.format != "legacy" else _legacy_flags(r)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(reports) >= PARALLEL_FROM else 1
     jobs = [(r, tuple(forms), out_dir) for r in reports]
@@ -119,6 +134,11 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
     return paths
 
 
+def _legacy_flags(report) -> list:
+    from . import legacy
+    return legacy.within_flags(report.cells)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Command line: python -m samples OUT_DIR --truth TRUTH_DIR [options]."""
     ap = argparse.ArgumentParser(prog="python -m samples",
@@ -135,9 +155,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "offices of the gazetteer, a few consecutive years each)")
     ap.add_argument("--workers", type=int, default=None,
                     help=f"processes writing files (default: every core from {PARALLEL_FROM} reports on)")
+    ap.add_argument("--legacy", type=int, default=0,
+                    help="also this many reports from before 2019 (provincial tables, the State Council's form, "
+                         "text-only reports), with the later reports of the offices that go on after 2019")
     a = ap.parse_args(argv)
     try:
-        paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed, workers=a.workers)
+        paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed, workers=a.workers,
+                         legacy=a.legacy)
     except ValueError as e:            # a count the gazetteer cannot give, a negative count
         ap.error(str(e))
     print(f"wrote {len(paths)} files to {a.out_dir}, truth to {a.truth}")

@@ -70,7 +70,11 @@ def within_report_flags(cells: dict) -> list:
 
 
 def cross_year_flags(prev, cur) -> list:
-    """Flags between consecutive years t-1 (`prev`) and t (`cur`) of one office."""
+    """Flags between consecutive years t-1 (`prev`) and t (`cur`) of one office (a legacy
+    report's: samples.legacy)."""
+    if "legacy" in (prev.format, cur.format):
+        from . import legacy
+        return legacy.cross_year_flags(prev, cur)
     flags = []
     p, c = prev.cells, cur.cells
     for col, _ in L.REQUEST_COLS:
@@ -132,11 +136,13 @@ def write_reports(path: Path, rows: list) -> None:
 
 
 def cross_year_rows(reports: list) -> list:
-    """One row per consecutive pair of years of one office, with the pair's cross-year flags."""
-    by = {(r.qualified_office, r.year): r for r in reports}
+    """One row per consecutive pair of years of one office, with the pair's cross-year flags. An
+    office that changed its name (a county become a district) is one series: `office` is the
+    later year's name."""
+    by = {(r.series or r.qualified_office, r.year): r for r in reports}
     rows = []
     for r in reports:
-        prev = by.get((r.qualified_office, r.year - 1))
+        prev = by.get((r.series or r.qualified_office, r.year - 1))
         if prev is not None:
             rows.append({"office": r.qualified_office, "year": r.year, "prev_year": prev.year,
                          "flags": ";".join(cross_year_flags(prev, r))})
