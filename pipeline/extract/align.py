@@ -133,7 +133,7 @@ def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSe
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
 
 
-def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> list:
+def read_run(run: str, parts: int, sums: list, settings: ExtractSettings, digits_needed: bool = True) -> list:
     """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
     read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
     na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
@@ -143,10 +143,12 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings) -> lis
     marks (/ — 无 -, each one cell; a run of one dash may be one mark) and spaces. A space is read
     the two ways a copy can leave one: as a separator between cells, or — where the cells ran
     together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
-    cell per space. A reading must use one way throughout."""
+    cell per space. A reading must use one way throughout. A run is found by its digits, unless
+    the caller knows where it starts (`digits_needed` False: a legacy row's run after its unit,
+    which may be na marks and blank cells only)."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
     marks, dashes = na_marks().in_run, na_marks().dashes
-    if not any(ch.isdigit() for ch in s) or any(
+    if not any(ch.isdigit() for ch in s) and (digits_needed or not s) or any(
             not (ch.isdigit() or ch in ",+" or ch in marks or ch.isspace()) for ch in s):
         return []
     due = {}

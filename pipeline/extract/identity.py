@@ -6,7 +6,9 @@ name is normalised with the data tables
 
     data/office_abbreviations.csv  short forms → full forms (政府 → 人民政府, 科委 → 科学技术委员会,
                                    街道 → 街道办事处 at the end of a name, …)
-    data/office_kinds.csv          the words a name ends with → its kind and level
+    data/office_kinds.csv          the words a name ends with → its kind and level; `is_division`:
+                                   a body that, named right after its division, is the division
+                                   itself (平潭综合实验区管理委员会 reports as 平潭综合实验区)
 
 so 玄武区政府 and 南京市玄武区人民政府 are one office. A division name one character away from a
 real division, where the region context agrees (沐阳县 in a report that names 宿迁市), is read as
@@ -93,6 +95,12 @@ def _replace_outside(text: str, short: str, full: str) -> str:
         out.append(text[i:m.start()] + full)
         i = m.end()
     return "".join(out) + text[i:]
+
+
+@lru_cache(maxsize=1)
+def _division_bodies() -> frozenset:
+    """Names of the bodies that govern a zone and report as it (data/office_kinds.csv is_division)."""
+    return frozenset(r["ending"] for r in data.rows("office_kinds.csv") if r.get("is_division") == "yes")
 
 
 def kind_of(unit: str) -> tuple:
@@ -248,6 +256,8 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
     text = flat(text)
     places, rest = split_places(printed, text)
     unit = normalise_unit(rest)
+    if places and unit in _division_bodies():
+        unit = ""                      # the zone's 管理委员会 is the zone: one office, named as the zone
     if not places:
         bare = unit[1:] if unit[:1] in G.division_suffixes().alone else None
         for form in dict.fromkeys((printed, rest, unit, bare)):
