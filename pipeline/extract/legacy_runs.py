@@ -339,8 +339,13 @@ def _row_options(table: RunTable, i: int, settings: ExtractSettings) -> list:
     row = table.rows[i]
     if not row.label_known:
         return []
-    options = [o for o in read_run(row.run, len(table.cols), [], settings, digits_needed=False)
-               if all((v := _value(row, t)) is None or v >= 0 for t in o)]
+    run, options = row.run, []
+    while run.strip() and not options:
+        options = [o for o in read_run(run, len(table.cols), [], settings, digits_needed=False)
+                   if all((v := _value(row, t)) is None or v >= 0 for t in o)]
+        if not run[-1].isspace():
+            break
+        run = run[:-1]            # a space after the row's last cell: the text's own, after the table
     return _consistent(options, [_broken(table, {i: o}) for o in options])
 
 

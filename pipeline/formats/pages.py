@@ -37,6 +37,7 @@ class PageMarks:
     body: re.Pattern            # the mark where a saved copy's body starts
     footer: re.Pattern          # a page footer, wherever a line stands
     footer_block: re.Pattern    # ... or, for a block of text on its own on a page, a number alone
+    header: re.Pattern          # a line of a crawler's header block that is no field the data keys
 
 
 @lru_cache(maxsize=1)
@@ -48,4 +49,5 @@ def page_marks() -> PageMarks:
     footers = [r for r in rows if r["kind"] == "footer"]
     return PageMarks(body=line(r["pattern"] for r in rows if r["kind"] == "body"),
                      footer=line(r["pattern"] for r in footers if r["alone"] != "yes"),
-                     footer_block=line(r["pattern"] for r in footers))
+                     footer_block=line(r["pattern"] for r in footers),
+                     header=line(r["pattern"] for r in rows if r["kind"] == "header"))
