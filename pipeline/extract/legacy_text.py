@@ -29,9 +29,12 @@ from pipeline.extract.collect import Collector
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label
 from pipeline.formats.legacy import TABLE
+from pipeline.formats.pages import page_marks
 
 SENTENCE = re.compile(r"(?<=[。；;！!？?])")
-CLAUSE = re.compile(r"[，,：:]")        # (full-width and half-width: the text is split as printed)
+# clauses: at commas and colons (full-width and half-width: the text is split as printed), and at
+# a 、 after a count (当面申请17件、网上申请7件), never inside a name (行政复议、行政诉讼0件 counts both)
+CLAUSE = re.compile(r"[，,：:]|(?<=\d[件条个项次])、")
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,56 @@ def _patterns() -> tuple:
     return tuple(out)
 
 
+# a space beside a Chinese character may be a converter's or a line wrap's (2013 年, 申请 40 件) —
+# or the text's own, after a sub-heading run into the sentence ((一)公开的主要内容 2013年…)
+_LOOSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+
+
+WRAP = 1.5      # line heights: a line ending this close to its page's right margin wraps on
+
+
+def paragraphs(blocks: list) -> list:
+    """[(text, first block)]: the document's text as paragraphs. A PDF's or a scan's lines are
+    blocks of their own; a line that reaches its page's right margin without ending a sentence
+    goes on in the next line (page footers passed over), so a sentence cut by a line break is
+    read whole. Blocks without a box (web pages, Word, text) are paragraphs already."""
+    right = {}
+    for b in blocks:
+        if b.bbox:
+            right[b.page] = max(right.get(b.page, 0.0), b.bbox[2])
+    out, last = [], None
+    for b in blocks:
+        if page_marks().footer_block.match(b.text):
+            continue
+        if last is not None and _wraps(last, right) and not out[-1][0].rstrip().endswith(tuple("。；;！!？?")):
+            out[-1] = (out[-1][0] + b.text, out[-1][1])
+        else:
+            out.append((b.text, b))
+        last = b
+    return out
+
+
+def _wraps(block, right: dict) -> bool:
+    if not block.bbox:
+        return False
+    x0, y0, x1, y1 = block.bbox
+    return x1 >= right[block.page] - WRAP * (y1 - y0)
+
+
 def statements(doc: Document) -> list:
-    """Every figure the text states, in reading order (conflicting ones included)."""
+    """Every figure the text states, in reading order (conflicting ones included): read from
+    each sentence as printed and with the spaces beside its Chinese characters taken out, the
+    same figure once."""
     out = []
-    for block in doc.blocks:
-        for sentence in SENTENCE.split(block.text):
-            for clause in CLAUSE.split(sentence):
-                out.extend(_read(clause.strip(), sentence.strip(), block))
+    for text, block in paragraphs(doc.blocks):
+        for sentence in SENTENCE.split(text):
+            printed = unicodedata.normalize("NFKC", sentence)
+            found = []
+            for text in dict.fromkeys((printed, _LOOSE.sub("", printed))):
+                for clause in CLAUSE.split(text):
+                    found += [f for f in _read(clause.strip(), sentence.strip(), block)
+                              if (f.key, f.value) not in {(g.key, g.value) for g in found}]
+            out += found
     return out
 
 
