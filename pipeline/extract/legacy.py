@@ -58,7 +58,7 @@ def extract_legacy(doc: Document, settings: ExtractSettings = ExtractSettings())
     out = Collector(settings)
     stated, _ = legacy_text.figures(doc)
     printed, tables = set(), []
-    grids = statistics_tables(doc.tables)
+    grids = statistics_tables(doc.items)
     if grids:
         for table, header in grids:
             printed |= read_grid(table, header, out)
@@ -88,20 +88,47 @@ def _unread_tables(tables: list, out: Collector) -> None:
             return
 
 
-def statistics_tables(tables: list) -> list:
+def statistics_tables(items: list) -> list:
     """[(model table, header)] of the document's legacy tables, with the pieces after each that
-    have no header of their own but its width (a page break cut it)."""
-    out, last = [], None
-    for t in tables:
+    have no header of their own but its width (a page break cut it). A table whose header a
+    converter left as a line of text right above it (指标名称 计量单位 2013年度 历年累计) has that
+    header, where the line's columns are the table's."""
+    out, last, above = [], None, None
+    for item in items:
+        if not isinstance(item, Table):
+            above = G.text_header(item.text) if getattr(item, "text", "") else None
+            continue
+        t = item
         r = G.header_row(t)
         if r is not None:
             last = (_header(t, r), t.n_cols)
             out.append((t, last[0]))
         elif last is not None and t.n_cols == last[1]:
             out.append((t, _Header(-1, last[0].cols, last[0].unit_col, last[0].code_col)))
+        elif above is not None and _fits(above, t):
+            last = (_header_above(above), t.n_cols)
+            out.append((t, last[0]))
         else:
             last = None
+        above = None
     return out
+
+
+def _header_above(header: G.TextHeader) -> _Header:
+    """A table's header from a line of text: the indicator column first, then 代码 and 计量单位
+    where the line names them, then its value columns in order."""
+    k = 1
+    code = k if header.code else None
+    k += header.code
+    unit = k if header.unit else None
+    k += header.unit
+    return _Header(-1, [(k + j, col, word) for j, (col, word) in enumerate(zip(header.cols, header.words))], unit, code)
+
+
+def _fits(header: G.TextHeader, table: Table) -> bool:
+    """Whether a header line's columns are a table's: as many (or one empty cell more)."""
+    width = 1 + header.code + header.unit + len(header.cols)
+    return width <= table.n_cols <= width + 1
 
 
 def _header(table: Table, r: int) -> _Header:
