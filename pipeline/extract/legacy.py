@@ -42,10 +42,11 @@ from pipeline.formats.labels import canonical_label
 @dataclass
 class _Header:
     """What a legacy table's header says: its value columns and where its other columns are."""
-    row: int
+    row: int              # the header's grid row (-1: a piece of a table whose header is before it)
     cols: list            # [(grid col, code, printed word)]
     unit_col: Optional[int]
     code_col: Optional[int]
+    stop: Optional[int] = None     # the grid row where its rows end (a header printed again), None: the end
 
     @property
     def first_value(self) -> int:
@@ -63,6 +64,7 @@ def extract_legacy(doc: Document, settings: ExtractSettings = ExtractSettings())
         for table, header in grids:
             printed |= read_grid(table, header, out)
         tables = [G.TABLE]
+        _unread_tables([t for t in doc.tables if not any(t is g for g, _ in grids)], out)
     else:
         runs = legacy_runs.find(doc.blocks)
         if runs is not None:
@@ -88,22 +90,34 @@ def _unread_tables(tables: list, out: Collector) -> None:
             return
 
 
+MAX_SECTION_ROW = 40     # characters: a section row of a legacy table (一、主动公开情况) is short
+
+
 def statistics_tables(items: list) -> list:
     """[(model table, header)] of the document's legacy tables, with the pieces after each that
-    have no header of their own but its width (a page break cut it). A table whose header a
+    have no header of their own but its width (a page break cut it, or a section row a converter
+    lifted out of it; a converter's piece may end its rows with one empty cell more). A table whose header a
     converter left as a line of text right above it (指标名称 计量单位 2013年度 历年累计) has that
     header, where the line's columns are the table's."""
     out, last, above = [], None, None
     for item in items:
         if not isinstance(item, Table):
-            above = G.text_header(item.text) if getattr(item, "text", "") else None
+            text = getattr(item, "text", "") or ""
+            # a header line holds over a section row a converter lifted out of the table
+            above = G.text_header(text) or (above if G.SECTION_ROW.match(text) and len(text) <= MAX_SECTION_ROW
+                                            and not re.search(r"\d", text) else None)
             continue
         t = item
-        r = G.header_row(t)
-        if r is not None:
-            last = (_header(t, r), t.n_cols)
-            out.append((t, last[0]))
-        elif last is not None and t.n_cols == last[1]:
+        heads = G.header_rows(t)
+        if heads:
+            if heads[0] > 0 and last is not None and last[1] <= t.n_cols <= last[1] + 1:
+                out.append((t, _Header(-1, last[0].cols, last[0].unit_col, last[0].code_col, heads[0])))
+            for k, r in enumerate(heads):
+                header = _header(t, r)
+                header.stop = heads[k + 1] if k + 1 < len(heads) else None
+                out.append((t, header))
+            last = (header, t.n_cols)
+        elif last is not None and last[1] <= t.n_cols <= last[1] + 1:      # (one empty cell more)
             out.append((t, _Header(-1, last[0].cols, last[0].unit_col, last[0].code_col)))
         elif above is not None and _fits(above, t):
             last = (_header_above(above), t.n_cols)
@@ -148,7 +162,7 @@ def _header(table: Table, r: int) -> _Header:
 def read_grid(table: Table, header: _Header, out: Collector) -> set:
     """Cells of a legacy table read by its grid; returns the (row, col) it prints."""
     printed = set()
-    for row in rows(table)[header.row + 1:]:
+    for row in rows(table)[header.row + 1:header.stop]:
         label_cells = [c for c in row.cells if c.col < header.first_value and c.col not in (header.unit_col, header.code_col)
                        and c.text.strip()]
         values = {code: _at(row, k) for k, code, _ in header.cols}

@@ -126,16 +126,28 @@ def is_table(table: Table) -> bool:
 
 def header_row(table: Table):
     """The grid row index of a legacy table's header, or None."""
+    found = header_rows(table)
+    return found[0] if found else None
+
+
+def header_rows(table: Table) -> list:
+    """The grid rows of a legacy table that are its header: the first, and any printed again
+    further down (a converter joins the pieces of a table a page break cut, headers and all)."""
     rows = {}
     for c in table.cells:
         rows.setdefault(c.row, []).append(c)
+    out, known = [], None
     for r in sorted(rows):
         texts = [c.text for c in rows[r]]
         if not any(column_code(t) for t in texts):
             continue
-        if any(header_role(t) == "indicator" for t in texts) or indicators(table) >= 2:
-            return r
-    return None
+        if any(header_role(t) == "indicator" for t in texts):
+            out.append(r)
+            continue
+        known = indicators(table) if known is None else known
+        if known >= 2:
+            out.append(r)
+    return out
 
 
 def indicators(table: Table) -> int:
