@@ -131,9 +131,11 @@ def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSe
 
 
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
+_DECIMAL = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 
 
-def read_run(run: str, parts: int, sums: list, settings: ExtractSettings, digits_needed: bool = True) -> list:
+def read_run(run: str, parts: int, sums: list, settings: ExtractSettings, digits_needed: bool = True,
+             decimals: bool = False) -> list:
     """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
     read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
     na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
@@ -145,11 +147,14 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings, digits
     together with no separator at all — as what is left of a blank cell (its &nbsp;), one blank
     cell per space. A reading must use one way throughout. A run is found by its digits, unless
     the caller knows where it starts (`digits_needed` False: a legacy row's run after its unit,
-    which may be na marks and blank cells only)."""
+    which may be na marks and blank cells only). With `decimals`, a number may have a decimal
+    part (an amount: 0.0444)."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
     marks, dashes = na_marks().in_run, na_marks().dashes
+    point = "." if decimals else ""
+    number = _DECIMAL if decimals else _NUMBER
     if not any(ch.isdigit() for ch in s) and (digits_needed or not s) or any(
-            not (ch.isdigit() or ch in ",+" or ch in marks or ch.isspace()) for ch in s):
+            not (ch.isdigit() or ch in ",+" + point or ch in marks or ch.isspace()) for ch in s):
         return []
     due = {}
     for t, ks in sums:
@@ -187,13 +192,14 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings, digits
                 return
         digits = pos + (1 if s[pos] in "+-" else 0)
         stop = digits
-        while stop < end and (s[stop].isdigit() or s[stop] == ","):
+        while stop < end and (s[stop].isdigit() or s[stop] == "," or s[stop] == point):
             stop += 1
         for k in range(digits + 1, stop + 1):
             piece = s[pos:k]
-            if (k < end and s[k] == ",") or not _NUMBER.fullmatch(piece):
+            if (k < end and s[k] in "," + point) or not number.fullmatch(piece):
                 continue
-            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))])
+            value = piece.replace(",", "")
+            read(k, end, glued, texts + [run[pos:k]], vals + [float(value) if point in value else int(value)])
 
     stripped = len(s) - len(s.lstrip()), len(s.rstrip())
     read(stripped[0], stripped[1], False, [], [])

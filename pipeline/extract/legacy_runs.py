@@ -147,7 +147,7 @@ def _unit_run(has_code: bool) -> re.Pattern:
     characters a run of values is made of."""
     units = "|".join(map(re.escape, G.units()))
     code = r"(?P<code>[0-9０-９]{1,3})" if has_code else ""
-    return re.compile(rf"{code}(?P<unit>{units})(?P<run>[0-9０-９,，\s/／—–\-]+)")
+    return re.compile(rf"{code}(?P<unit>{units})(?P<run>(?:[0-9０-９,，\s/／—–\-]|[.．](?=[0-9０-９]))+)")
 
 
 def _split_carry(text: str, end: int, run: str, expected: int) -> tuple:
@@ -341,7 +341,8 @@ def _row_options(table: RunTable, i: int, settings: ExtractSettings) -> list:
         return []
     run, options = row.run, []
     while run.strip() and not options:
-        options = [o for o in read_run(run, len(table.cols), [], settings, digits_needed=False)
+        amounts = layout.value_type(G.TABLE, "", row.code) == "amount"
+        options = [o for o in read_run(run, len(table.cols), [], settings, digits_needed=False, decimals=amounts)
                    if all((v := _value(row, t)) is None or v >= 0 for t in o)]
         if not run[-1].isspace():
             break

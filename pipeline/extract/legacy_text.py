@@ -153,6 +153,8 @@ def _read(clause: str, sentence: str, block) -> list:
         m = p.regex.search(clause) if p.at == "any" else p.regex.match(clause)
         if m is None:
             continue
+        if p.value is None and re.match(r"0\d", m.group(m.lastindex)):
+            continue                  # 01, 05: a number with a leading zero is a code (代码), no count
         value = p.value if p.value is not None else float(m.group(m.lastindex))
         phrase = m.group(0)
         out.append(Figure(p.row, p.col, value, phrase, sentence, block.page, block.bbox))
