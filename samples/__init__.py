@@ -90,7 +90,8 @@ PARALLEL_FROM = 50     # reports; fewer are written in this process (starting wo
 def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Optional[int] = None,
              seed: int = 0, workers: Optional[int] = None, legacy: int = 0) -> list:
     """Write `count` reports (default: the fixed set of 12) in each of `forms` to `out_dir`, and
-    their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
+    their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv; with legacy reports
+    also offices.csv: the files of each office across its names and formats).
 
     `legacy` more reports from before 2019 (samples.legacy_plan: a fixed set, then offices of the
     gazetteer), each office's later reports (2019 on) with them where its series goes on.
@@ -123,14 +124,18 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
             written = list(pool.map(_write_forms, jobs, chunksize=8))
     else:
         written = [_write_forms(j) for j in jobs]
-    paths, rows = [], []
+    paths, rows, series = [], [], []
     for r, report_paths in zip(reports, written):
         for path in report_paths:
             paths.append(path)
             rows.append(truth.report_row(path.name, r))
             truth.write_cells(truth_dir / "cells" / f"{path.name}.csv", r)
+            if r.series:
+                series.append({"series": r.series, "file": path.name})
     truth.write_reports(truth_dir / "reports.csv", rows)
     truth.write_cross_year(truth_dir / "cross_year.csv", truth.cross_year_rows(reports))
+    if series:
+        truth.write_series(truth_dir / "offices.csv", series)
     return paths
 
 

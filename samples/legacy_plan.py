@@ -45,8 +45,8 @@ class Series:
 
 FIXED = (
     Series("zone", "provincial", (2016, 2017, 2018), (2019, 2020), defects=("responses_off",)),
-    Series("renamed", "provincial", (2014, 2015), (2019,), breaks={2015: "jump"}),
-    Series("abbrev", "state_council", (2011, 2012), (2020,), defects=("channel_off",)),
+    Series("renamed", "provincial", (2017, 2018), (2019,), breaks={2018: "jump"}),
+    Series("abbrev", "state_council", (2017, 2018), (2019, 2020), defects=("channel_off",)),
     Series("gov", "text", (2013, 2014), defects=("responses_off",)),
     Series("gov", "provincial", (2010, 2011, 2012), defects=("year_above_cumulative",), breaks={2012: "restart"}),
 )

@@ -16,6 +16,7 @@ from . import layouts as L
 REPORT_COLUMNS = ("file", "office", "year", "format", "province", "city", "county", "sections", "flags")
 CELL_COLUMNS = ("table", "row", "col", "kind", "value")
 CROSS_YEAR_COLUMNS = ("office", "year", "prev_year", "flags")
+SERIES_COLUMNS = ("series", "file")
 
 _NOT_INTEGER_COLS = ("amount",)
 _SIGNED_COLS = ("change",)
@@ -153,5 +154,14 @@ def write_cross_year(path: Path, rows: list) -> None:
     """truth/cross_year.csv: the cross-year flags the pipeline must raise for each pair."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CROSS_YEAR_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_series(path: Path, rows: list) -> None:
+    """truth/offices.csv: the files of each office that changed its name or spans the formats
+    (one `series` per office, whatever it called itself), for the reports that have one."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SERIES_COLUMNS)
         w.writeheader()
         w.writerows(rows)
