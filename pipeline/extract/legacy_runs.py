@@ -63,6 +63,8 @@ class RunRow:
     parent: Optional[int] = None    # the row it is a part of (其中)
     options: list = field(default_factory=list)   # the ways to cut the run: [[text per column]]
     label_known: bool = True        # False: a section row glued before the label hides where it starts
+    readings: int = 0               # the ways to cut the run at all, before the constraints
+    contradicted: Optional[str] = None   # the text's figure the constraints' cut disagrees with
 
 
 @dataclass
@@ -262,8 +264,31 @@ def decide(table: RunTable, figures: dict, settings: ExtractSettings = ExtractSe
                 better = _agreed(group, narrowed)
                 settled.update({i: True for i in open_rows if better.get(i) and None not in better[i]})
                 agreed = better
+        _contradicted(table, group, agreed, figures)
         chosen.update({i: v for i, v in agreed.items() if v is not None})
     return chosen, settled
+
+
+def _contradicted(table: RunTable, group: list, agreed: dict, figures: dict) -> None:
+    """Where the constraints cut a row the text states a figure for, and their cut disagrees with
+    it, the report's own figures break a relation somewhere (a year above its 历年累计, a row
+    swapped): the constraints' cut is no evidence then, and no row of the group is read that
+    only they cut (a row cut one way whatever they say stays read)."""
+    said = None
+    for i in group:
+        row, texts = table.rows[i], agreed.get(i)
+        if row.readings < 2 or not texts:
+            continue
+        for k, col in enumerate(table.cols):
+            f = figures.get((row.code, col))
+            if f is not None and texts[k] is not None and _value(row, texts[k]) != f.value:
+                said = f"{f.sentence}"
+    if said is None:
+        return
+    for i in group:
+        if table.rows[i].readings > 1:
+            agreed[i] = None
+            table.rows[i].contradicted = said
 
 
 def _components(table: RunTable) -> list:
@@ -347,6 +372,7 @@ def _row_options(table: RunTable, i: int, settings: ExtractSettings) -> list:
         if not run[-1].isspace():
             break
         run = run[:-1]            # a space after the row's last cell: the text's own, after the table
+    row.readings = len(options)
     return _consistent(options, [_broken(table, {i: o}) for o in options])
 
 
@@ -404,6 +430,9 @@ def _unplaced(r: RunRow, out: Collector, n: int) -> None:
     if not r.label_known:
         why_zh, why_en = "前面连着表内的节标题，指标名称从何处开始无法确定", \
             "a section row of the table runs into its label: where the indicator's name begins cannot be told"
+    elif r.contradicted:
+        why_zh, why_en = f"按表内勾稽关系的拆分与正文所述数字不符：{r.contradicted}", \
+            f"the cut the table's arithmetic allows disagrees with the figure the text states: {r.contradicted}"
     out.flag("extract.unplaced", f"{G.TABLE}.{r.code}", found=shown,
              zh=f"{layout.title(G.TABLE)}“{shown}”行的数字连在一起，无法唯一拆分，未读取（{why_zh}）",
              en=f"the statistics table's row {shown!r} has its digits run together and was left unread: {why_en}")
