@@ -29,7 +29,7 @@ from pipeline.extract.collect import Collector
 from pipeline.formats import layout
 from pipeline.formats.labels import canonical_label
 from pipeline.formats.legacy import TABLE
-from pipeline.formats.pages import page_marks
+from pipeline.formats.pages import SENTENCE_END, goes_on, page_marks, right_margins
 
 SENTENCE = re.compile(r"(?<=[。；;！!？?])")
 # clauses: at commas and colons (full-width and half-width: the text is split as printed), and at
@@ -82,8 +82,6 @@ _LOOSE = re.compile(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
 _SPLIT_NUMBER = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
-WRAP = 1.5      # line heights: a line ending this close to its page's right margin wraps on
-ENDS = tuple("。；;！!？?")
 # a heading: a short line numbered 一、 or （一）, no sentence in it
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,2}[)）])[^。；;！!？?]{0,40}$")
 
@@ -92,12 +90,9 @@ def paragraphs(blocks: list) -> list:
     """[(text, first block)]: the document's text as paragraphs, a sentence cut by a line break
     read whole. A line that ends no sentence goes on in the next one (joined by a space, which
     statements() reads through), unless either is a heading, or — where the reader gives the
-    lines' boxes (a PDF, a scan) — the line stops short of its page's right margin. Page
-    footers are passed over."""
-    right = {}
-    for b in blocks:
-        if b.bbox:
-            right[b.page] = max(right.get(b.page, 0.0), b.bbox[2])
+    lines' boxes (a PDF, a scan) — the line stops short of its page's right margin
+    (pipeline.formats.pages.goes_on). Page footers are passed over."""
+    right = right_margins(blocks)
     out, last = [], None
     for b in blocks:
         if page_marks().footer_block.match(b.text):
@@ -112,12 +107,9 @@ def paragraphs(blocks: list) -> list:
 
 def _goes_on(text: str, last, block, right: dict) -> bool:
     """Whether `block` continues the paragraph `text` whose last line is `last`."""
-    if text.rstrip().endswith(ENDS) or HEADING.match(last.text) or HEADING.match(block.text):
+    if text.rstrip().endswith(SENTENCE_END) or HEADING.match(last.text) or HEADING.match(block.text):
         return False
-    if not last.bbox:
-        return True
-    x0, y0, x1, y1 = last.bbox
-    return x1 >= right[last.page] - WRAP * (y1 - y0)
+    return goes_on(last, right) if last.bbox else True
 
 
 def statements(doc: Document) -> list:
