@@ -34,7 +34,8 @@ from pipeline.formats.pages import SENTENCE_END, goes_on, page_marks, right_marg
 SENTENCE = re.compile(r"(?<=[。；;！!？?])")
 # clauses: at commas and colons (full-width and half-width: the text is split as printed), and at
 # a 、 after a count (当面申请17件、网上申请7件), never inside a name (行政复议、行政诉讼0件 counts both)
-CLAUSE = re.compile(r"[，,：:]|(?<=\d[件条个项次])、")
+CLAUSE = re.compile(r"[，：:]|,(?!\d{3}(?!\d))|(?<=\d[件条个项次])、")    # (2,409: a number's own comma)
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def statements(doc: Document) -> list:
 def _read(clause: str, sentence: str, block) -> list:
     """The figures one clause states; the sentence, as printed, is their provenance."""
     out = []
-    clause = unicodedata.normalize("NFKC", clause)
+    clause = _THOUSANDS.sub("", unicodedata.normalize("NFKC", clause))
     for p in _patterns():
         m = p.regex.search(clause) if p.at == "any" else p.regex.match(clause)
         if m is None:
