@@ -440,13 +440,16 @@ def make_report(spec: LegacySpec, numbers: dict, seed: int = 0, table: Optional[
                                                 "requests_online", "responses_total", "responses_granted")
                            if c in {r.code for r in table.rows}}
     else:
+        plan.sections = _sections(rng, spec, table)
         plan.stated = _text_figures(rng, year)
+        if "fees" not in {code for code, _ in plan.sections}:
+            plan.stated.pop("fees", None)            # said only in its section
         rep.cells = {(TABLE, code, "year"): _written(v, spec, rng) for code, v in plan.stated.items()}
         rep.numbers = dict(plan.stated)
         for d in spec.defects:
             _TEXT_DEFECTS[d](rep.cells, plan.stated, spec)
     plan.text_style = _text_style(rng)
-    plan.sections = _sections(rng, spec, table)
+    plan.sections = plan.sections or _sections(rng, spec, table)
     rep.legacy = plan
     rep.sections = tuple(code for code, _ in plan.sections if code)
     rep.facts = _facts(rng, rep)

@@ -62,6 +62,9 @@ def extract_legacy(doc: Document, settings: ExtractSettings = ExtractSettings())
     grids = statistics_tables(doc.items)
     if grids:
         for table, header in grids:
+            if header is None:
+                _headless(table, out)
+                continue
             printed |= read_grid(table, header, out)
         tables = [G.TABLE]
         _unread_tables([t for t in doc.tables if not any(t is g for g, _ in grids)], out)
@@ -93,8 +96,17 @@ def _unread_tables(tables: list, out: Collector) -> None:
 MAX_SECTION_ROW = 40     # characters: a section row of a legacy table (一、主动公开情况) is short
 
 
+def _headless(table: Table, out: Collector) -> None:
+    """Rows of indicators above a table's header that no header reaches: reported, not read."""
+    out.flag("structure.missing_rows", G.TABLE, found=f"{table.n_rows} × {table.n_cols}",
+             zh=f"{layout.title(G.TABLE)}表头之前的行没有可对应的表头（本年度、历年累计等），未读取",
+             en="rows of the statistics table above its header have no header that names their columns: "
+                "they were not read")
+
+
 def statistics_tables(items: list) -> list:
-    """[(model table, header)] of the document's legacy tables, with the pieces after each that
+    """[(model table, header)] of the document's legacy tables (header None for rows above a
+    table's header that no header reaches), with the pieces after each that
     have no header of their own but its width (a page break cut it, or a section row a converter
     lifted out of it; a converter's piece may end its rows with one empty cell more). A table whose header a
     converter left as a line of text right above it (指标名称 计量单位 2013年度 历年累计) has that
@@ -110,8 +122,10 @@ def statistics_tables(items: list) -> list:
         t = item
         heads = G.header_rows(t)
         if heads:
-            if heads[0] > 0 and last is not None and last[1] <= t.n_cols <= last[1] + 1:
-                out.append((t, _Header(-1, last[0].cols, last[0].unit_col, last[0].code_col, heads[0])))
+            if heads[0] > 0:          # rows before the header: a piece of the table above, or under a header line
+                prior = last[0] if last is not None and last[1] <= t.n_cols <= last[1] + 1 else \
+                    _header_above(above) if above is not None and _fits(above, t) else None
+                out.append((t, _Header(-1, prior.cols, prior.unit_col, prior.code_col, heads[0]) if prior else None))
             for k, r in enumerate(heads):
                 header = _header(t, r)
                 header.stop = heads[k + 1] if k + 1 < len(heads) else None

@@ -53,7 +53,7 @@ def page_marks() -> PageMarks:
                      header=line(r["pattern"] for r in rows if r["kind"] == "header"))
 
 
-WRAP = 1.5                               # line heights from its page's right margin: a line wraps on
+WRAP = 2.5        # line heights from its page's right margin (a line of digits ends short of it): it wraps on
 SENTENCE_END = tuple("。；;！!？?")
 
 
