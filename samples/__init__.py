@@ -5,13 +5,16 @@ with its _files/ folder, .mht) and in the messy forms of converters and crawlers
 (`md_converted`, `txt_crawl`), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
-    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
+    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--legacy N] [--workers N]
 
 Modules: `layouts` (the forms as data), `content` (the fixed offices, numbers, how they are
 written, prose), `gazetteer`, `offices` and `plan` (the offices and years beyond the fixed set),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
-`markdown`, `scan`, `html_images`, `md_converted`, `txt_crawl`). Every form of one report has
-the same truth; the same seed gives the same bytes.
+`markdown`, `scan`, `html_images`, `md_converted`, `txt_crawl`). Reports from before 2019
+(`--legacy N`): `legacy` (their tables, numbers, prose and flags), `legacy_plan` (which offices
+and years, the offices that span 2019), and their own crawler text and converter Markdown
+(`legacy_crawl`, `legacy_md`); the other writers draw them as any report. Every form of one
+report has the same truth; the same seed gives the same bytes.
 
 It is a package of its own, outside the pipeline it tests, and needs reportlab (the `samples`
 extra: pip install 'ogi[samples]').
