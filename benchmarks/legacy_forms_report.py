@@ -20,7 +20,6 @@ import csv
 import shutil
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -29,10 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from benchmarks.forms_report import form_of  # noqa: E402
+from benchmarks.forms_report import form_of, generated_run  # noqa: E402
 from pipeline.outputs.score import score  # noqa: E402
-from pipeline.runtime.run import run  # noqa: E402
-from samples import FORMS, _writers, generate  # noqa: E402
+from samples import FORMS, _writers  # noqa: E402
 
 LEGACY_FORMS = ("pdf", "docx", "html", "html_word", "txt", "md", "txt_crawl", "md_converted")
 
@@ -89,14 +87,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     base = a.keep or Path(tempfile.mkdtemp(prefix="legacy_forms_"))
     try:
-        shutil.rmtree(base / "in", ignore_errors=True)
-        shutil.rmtree(base / "out", ignore_errors=True)
-        t = time.perf_counter()
-        generate(base / "in", base / "truth", forms=tuple(a.forms), count=0, legacy=a.legacy, seed=a.seed, workers=1)
-        made = time.perf_counter() - t
-        t = time.perf_counter()
-        run(base / "in", base / "out", workers=a.workers, progress=False)
-        ran = time.perf_counter() - t
+        made, ran = generated_run(base, a.forms, a.seed, a.workers, count=0, legacy=a.legacy)
         print(f"{a.legacy} legacy reports, seed {a.seed}, in {len(a.forms)} forms; generated in {made:.0f} s, "
               f"pipeline {ran:.0f} s")
         per = figures(base / "out", base / "truth", tuple(a.forms))

@@ -65,9 +65,10 @@ def _writers() -> dict:
 
 def _legacy_writers() -> dict:
     """form -> writer of a legacy report where it differs from the national forms' (the crawler's
-    run-together text and the converter's Markdown have their own)."""
-    from . import legacy_crawl, legacy_md
-    return {"txt_crawl": legacy_crawl.write, "md_converted": legacy_md.write}
+    run-together text: samples.legacy_crawl; the converter's Markdown is md_converted's, which
+    hands a legacy report to samples.legacy_md)."""
+    from . import legacy_crawl
+    return {"txt_crawl": legacy_crawl.write}
 
 
 def _write_forms(job: tuple) -> list:

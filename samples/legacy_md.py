@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Optional
 
 from . import content as C
 from . import layouts as L
 from . import md_converted as M
+from .markdown import _flat_rows as flat_rows
 
 DEFECTS = {
     "wrap_prose": 0.7,
@@ -59,13 +59,7 @@ def _table(report: C.Report, grid: L.Grid, rng, d: dict, pages: M._Pages) -> lis
     style = M._pick(rng, HEADER_STYLES)
     d["log"][f"legacy_header:{style}"] += 1
     at = grid.at()
-    rows = []
-    for r in range(grid.n_rows):
-        row = []
-        for k in range(grid.n_cols):
-            c = at[r][k]
-            row.append(c.text.strip() if c is not None and (c.row, c.col) == (r, k) else "")
-        rows.append(row)
+    rows = flat_rows(grid, repeat=False)
     header, body = rows[0], rows[1:]
     header = _header_words(header, style, rng)
     n = grid.n_cols
@@ -141,16 +135,3 @@ def markdown(report: C.Report, log: Optional[Counter] = None) -> str:
                 out += [text, ""]
     out.append(pages.footer())
     return "\n".join(out) + "\n"
-
-
-def drawn(report: C.Report) -> Counter:
-    log = Counter()
-    markdown(report, log)
-    return log
-
-
-def write(report: C.Report, path: Path) -> Path:
-    """Write the converter Markdown of a legacy report (UTF-8) at `path`."""
-    path = Path(path)
-    path.write_text(markdown(report), encoding="utf-8")
-    return path

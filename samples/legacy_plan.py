@@ -26,6 +26,7 @@ import random
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
 from . import content as C
 from . import gazetteer as G
 from . import legacy as LG
@@ -117,25 +118,10 @@ def _abbreviable(office: C.Office) -> bool:
     return any(office.office.endswith(full) for full, _ in C.SHORT_FORMS)
 
 
-def _gazetteer_offices(seed: int):
-    """Offices of the gazetteer, drawn one by one (role, Office), none twice."""
-    rng = random.Random(f"legacy_plan:{seed}")
-    pools = {}
-    for role, cands in O.candidates().items():
-        pool = list(cands)
-        random.Random(f"legacy_plan:{seed}:{role}").shuffle(pool)
-        pools[role] = pool
-    seen = set()
-    while any(pools.values()):
-        roles = [r for r in ROLE_WEIGHTS if pools[r]]
-        role = rng.choices(roles, weights=[ROLE_WEIGHTS[r] for r in roles])[0]
-        adcode, index = pools[role].pop()
-        orng = random.Random(f"legacy_office:{seed}:{role}:{adcode}:{index}")
-        office = O.make(role, adcode, index, orng)
-        if office is None or office.qualified in seen:
-            continue
-        seen.add(office.qualified)
-        yield role, office, orng
+def _gazetteer_offices(seed: int, taken: set = None):
+    """Offices of the gazetteer, drawn one by one (role, Office, its random stream), none twice."""
+    from .plan import draw_offices
+    return draw_offices(seed, set() if taken is None else taken, "legacy_plan", ROLE_WEIGHTS)
 
 
 @dataclass
@@ -223,9 +209,7 @@ def _planned(s: Series, key: str, offices: dict, namings: dict, rng: random.Rand
 
 def random_series(seed: int, taken: set):
     """Series of gazetteer offices beyond the fixed set, one after another."""
-    for role, office, orng in _gazetteer_offices(seed):
-        if office.qualified in taken:
-            continue
+    for role, office, orng in _gazetteer_offices(seed, set(taken)):
         length = orng.choices(list(RUN_LENGTHS), weights=list(RUN_LENGTHS.values()))[0]
         first = orng.randint(LG.FIRST_YEAR, LG.LAST_YEAR - length + 1)
         years = tuple(range(first, first + length))

@@ -11,8 +11,10 @@ so that cross_year.cumulative never compares it). Amounts are in 万元 (a 收�
 divided by 10,000).
 
 Where the table is:
-- a table of the document model (web page, Word, PDF, scan): read by its grid, the pieces a page
-  break left (tables after it without a header, as wide as it) with it;
+- a table of the document model (web page, Word, PDF, scan, Markdown): read by its grid, the
+  pieces a page break left (tables after it without a header, as wide as it, or one empty cell
+  wider) with it, a header printed again inside a table starting a piece of its own, and a
+  header a converter left as a line of text above its table taken for it;
 - a line of text whose cells ran together (a site archive's copy): pipeline.extract.legacy_runs;
 - none: the figures the text states (pipeline.extract.legacy_text).
 

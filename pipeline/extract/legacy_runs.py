@@ -82,64 +82,46 @@ def find(blocks: list) -> Optional[RunTable]:
         if header is None:
             continue
         pieces = [(block, block.text[header.end:])] + [(b, b.text) for b in blocks[i + 1:]]
-        rows, rest = _unit_rows(pieces, header.code) if header.unit else _rows(pieces)
+        rows, rest = _rows(pieces, header)
         if rows:
             return RunTable(list(header.cols), list(header.words), rows, rest)
     return None
 
 
-def _rows(pieces: list) -> tuple:
-    """(the rows of a table without a unit column, from the text after its header to where prose
-    begins; the text after them): each row its label, then a run that starts with a digit."""
+def _rows(pieces: list, header) -> tuple:
+    """(the rows of the table, from the text after its header to where prose begins; the text
+    after them). With a 计量单位 column a row is its label, its 代码 where the header has that
+    column, its unit, then its run — which may start with an na mark or a blank cell's space, and
+    keeps a blank last cell's space (read_run reads a space both as a separator and as what is
+    left of a blank cell); without one, its label, then a run that starts with a digit."""
     rows, label, expected = [], "", 1
+    by_unit = _unit_run(header.code) if header.unit else None
     for n, (block, text) in enumerate(pieces):
         pos = 0
         while pos < len(text):
-            m = _RUN.search(text, pos)
+            m = (by_unit or _RUN).search(text, pos)
             if m is None:
                 label += text[pos:]
                 break
             label += text[pos:m.start()]
-            numbering = _NUMBER_AT.match(text, m.start())
-            if numbering and not G.bare_label(label):
-                label += numbering.group(0)           # 1.网站公开: the row's own number
-                pos = numbering.end()
-                continue
-            run = m.group(0).rstrip()
-            run, carry = _split_carry(text, m.start() + len(run), run, expected)
-            row = _row(label, run, "", block)
+            if by_unit:
+                run, unit, end = m.group("run"), m.group("unit"), m.end()
+            else:
+                numbering = _NUMBER_AT.match(text, m.start())
+                if numbering and not G.bare_label(label):
+                    label += numbering.group(0)           # 1.网站公开: the row's own number
+                    pos = numbering.end()
+                    continue
+                run, unit = m.group(0).rstrip(), ""
+                end = m.start() + len(run)
+            run, carry = _split_carry(text, end, run, expected)
+            row = _row(label, run, unit, block)
             if row is None:
                 rest = label + text[m.start():] + "".join(t for _, t in pieces[n + 1:])
                 return _with_parents(rows), rest
             rows.append(row)
             expected = _number(label) + 1 if _number(label) else 1
-            label, pos = carry, m.start() + len(run) + len(carry)
-    return _with_parents(rows), label
-
-
-def _unit_rows(pieces: list, has_code: bool) -> tuple:
-    """(the rows of a table with a 计量单位 column, and the text after them): each row its label,
-    its 代码 where the header has that column, its unit, then its run — which may start with an
-    na mark or a blank cell's space, and keeps a blank last cell's space (read_run reads a space
-    both as a separator and as what is left of a blank cell)."""
-    rows, label, expected = [], "", 1
-    pattern = _unit_run(has_code)
-    for n, (block, text) in enumerate(pieces):
-        pos = 0
-        while pos < len(text):
-            m = pattern.search(text, pos)
-            if m is None:
-                label += text[pos:]
-                break
-            label += text[pos:m.start()]
-            run, carry = _split_carry(text, m.end(), m.group("run"), expected)
-            row = _row(label, run, m.group("unit"), block)
-            if row is None:
-                rest = label + text[m.start():] + "".join(t for _, t in pieces[n + 1:])
-                return _with_parents(rows), rest
-            rows.append(row)
-            expected = _number(label) + 1 if _number(label) else 1
-            label, pos = carry, m.end()
+            label, pos = carry, end
     return _with_parents(rows), label
 
 
