@@ -101,6 +101,20 @@ def crawl_rows(out: Path, reports: list) -> Counter:
     return c
 
 
+def generated_run(base: Path, forms: tuple, seed: int, workers=None, **counts) -> tuple:
+    """Generate reports (`counts`: count=, legacy= of samples.generate) in `forms` under
+    base/in with their truth in base/truth, run the pipeline into base/out; (seconds to
+    generate, seconds to run)."""
+    shutil.rmtree(base / "in", ignore_errors=True)
+    shutil.rmtree(base / "out", ignore_errors=True)
+    t = time.perf_counter()
+    generate(base / "in", base / "truth", forms=tuple(forms), seed=seed, workers=1, **counts)
+    made = time.perf_counter() - t
+    t = time.perf_counter()
+    run(base / "in", base / "out", workers=workers, progress=False)
+    return made, time.perf_counter() - t
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--count", type=int, default=150)
@@ -111,14 +125,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     base = a.keep or Path(tempfile.mkdtemp(prefix="forms_"))
     try:
-        shutil.rmtree(base / "in", ignore_errors=True)
-        shutil.rmtree(base / "out", ignore_errors=True)
-        t = time.perf_counter()
-        generate(base / "in", base / "truth", forms=tuple(a.forms), count=a.count, seed=a.seed, workers=1)
-        made = time.perf_counter() - t
-        t = time.perf_counter()
-        run(base / "in", base / "out", workers=a.workers, progress=False)
-        ran = time.perf_counter() - t
+        made, ran = generated_run(base, a.forms, a.seed, a.workers, count=a.count)
         reports = content.build_reports(a.seed, a.count)
         defective = {r.stem for r in reports if r.spec.defects}
         print(f"{a.count} reports, seed {a.seed} ({len(defective)} with a deliberate defect); "

@@ -5,13 +5,16 @@ with its _files/ folder, .mht) and in the messy forms of converters and crawlers
 (`md_converted`, `txt_crawl`), with ground truth in exactly the shared corpus's format.
 
     generate(out_dir, truth_dir)            -> the written report paths
-    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--workers N]
+    python -m samples OUT_DIR --truth TRUTH_DIR [--forms pdf md …] [--seed N] [--count N] [--legacy N] [--workers N]
 
 Modules: `layouts` (the forms as data), `content` (the fixed offices, numbers, how they are
 written, prose), `gazetteer`, `offices` and `plan` (the offices and years beyond the fixed set),
 `truth` (flags and truth files), and one writer per form (`pdf`, `text`, `docx`, `html`,
-`markdown`, `scan`, `html_images`, `md_converted`, `txt_crawl`). Every form of one report has
-the same truth; the same seed gives the same bytes.
+`markdown`, `scan`, `html_images`, `md_converted`, `txt_crawl`). Reports from before 2019
+(`--legacy N`): `legacy` (their tables, numbers, prose and flags), `legacy_plan` (which offices
+and years, the offices that span 2019), and their own crawler text and converter Markdown
+(`legacy_crawl`, `legacy_md`); the other writers draw them as any report. Every form of one
+report has the same truth; the same seed gives the same bytes.
 
 It is a package of its own, outside the pipeline it tests, and needs reportlab (the `samples`
 extra: pip install 'ogi[samples]').
@@ -60,15 +63,25 @@ def _writers() -> dict:
     }
 
 
+def _legacy_writers() -> dict:
+    """form -> writer of a legacy report where it differs from the national forms' (the crawler's
+    run-together text: samples.legacy_crawl; the converter's Markdown is md_converted's, which
+    hands a legacy report to samples.legacy_md)."""
+    from . import legacy_crawl
+    return {"txt_crawl": legacy_crawl.write}
+
+
 def _write_forms(job: tuple) -> list:
     """Write one report in each of its forms; returns the paths. A unit of work for a worker:
     every writer draws only from the report's own random streams, so where it runs changes no
     byte."""
     report, forms, out_dir = job
     writers = _writers()
+    own = _legacy_writers() if report.format == "legacy" else {}
     paths = []
     for form in forms:
         suffix, write = writers[form]
+        write = own.get(form, write)
         path = out_dir / f"{report.stem}{suffix}"
         write(report, path)
         paths.append(path)
@@ -79,9 +92,13 @@ PARALLEL_FROM = 50     # reports; fewer are written in this process (starting wo
 
 
 def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Optional[int] = None,
-             seed: int = 0, workers: Optional[int] = None) -> list:
+             seed: int = 0, workers: Optional[int] = None, legacy: int = 0) -> list:
     """Write `count` reports (default: the fixed set of 12) in each of `forms` to `out_dir`, and
-    their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv).
+    their truth to `truth_dir` (reports.csv, cells/<file>.csv, cross_year.csv; with legacy reports
+    also offices.csv: the files of each office across its names and formats).
+
+    `legacy` more reports from before 2019 (samples.legacy_plan: a fixed set, then offices of the
+    gazetteer), each office's later reports (2019 on) with them where its series goes on.
 
     `workers` processes write the files (default: every core when there are PARALLEL_FROM
     reports or more, else this process alone); the bytes are the same either way. Workers are
@@ -96,8 +113,11 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
     out_dir.mkdir(parents=True, exist_ok=True)
     (truth_dir / "cells").mkdir(parents=True, exist_ok=True)
     reports = content.build_reports(seed, count)
+    if legacy:
+        from . import legacy_plan
+        reports += legacy_plan.build(seed, legacy)
     for r in reports:
-        r.flags = truth.within_report_flags(r.cells)
+        r.flags = truth.within_report_flags(r.cells) if r.format != "legacy" else _legacy_flags(r)
     if workers is None:
         workers = (os.cpu_count() or 1) if len(reports) >= PARALLEL_FROM else 1
     jobs = [(r, tuple(forms), out_dir) for r in reports]
@@ -108,15 +128,24 @@ def generate(out_dir, truth_dir, forms: Sequence[str] = DEFAULT_FORMS, count: Op
             written = list(pool.map(_write_forms, jobs, chunksize=8))
     else:
         written = [_write_forms(j) for j in jobs]
-    paths, rows = [], []
+    paths, rows, series = [], [], []
     for r, report_paths in zip(reports, written):
         for path in report_paths:
             paths.append(path)
             rows.append(truth.report_row(path.name, r))
             truth.write_cells(truth_dir / "cells" / f"{path.name}.csv", r)
+            if r.series:
+                series.append({"series": r.series, "file": path.name})
     truth.write_reports(truth_dir / "reports.csv", rows)
     truth.write_cross_year(truth_dir / "cross_year.csv", truth.cross_year_rows(reports))
+    if series:
+        truth.write_series(truth_dir / "offices.csv", series)
     return paths
+
+
+def _legacy_flags(report) -> list:
+    from . import legacy
+    return legacy.within_flags(report.cells)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -135,9 +164,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "offices of the gazetteer, a few consecutive years each)")
     ap.add_argument("--workers", type=int, default=None,
                     help=f"processes writing files (default: every core from {PARALLEL_FROM} reports on)")
+    ap.add_argument("--legacy", type=int, default=0,
+                    help="also this many reports from before 2019 (provincial tables, the State Council's form, "
+                         "text-only reports), with the later reports of the offices that go on after 2019")
     a = ap.parse_args(argv)
     try:
-        paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed, workers=a.workers)
+        paths = generate(a.out_dir, a.truth, forms=a.forms, count=a.count, seed=a.seed, workers=a.workers,
+                         legacy=a.legacy)
     except ValueError as e:            # a count the gazetteer cannot give, a negative count
         ap.error(str(e))
     print(f"wrote {len(paths)} files to {a.out_dir}, truth to {a.truth}")

@@ -90,6 +90,8 @@ class Report:
     flags: list = field(default_factory=list)        # filled by truth.within_report_flags
     facts: dict = field(default_factory=dict)        # numbers the prose states
     printed_qualified: str = ""                      # the full name as the text prints it
+    series: str = ""                                 # the office across years and names (truth pairing)
+    legacy: Optional[object] = None                  # a legacy report's plan (samples.legacy.Plan)
 
     @property
     def stem(self) -> str:
@@ -649,7 +651,10 @@ def title_lines(rep: Report) -> list:
 
 
 def headings(rep: Report) -> list:
-    """The six section headings, with the common 五、 variant where the spec asks for it."""
+    """The six section headings, with the common 五、 variant where the spec asks for it (a
+    legacy report's own headings, in order)."""
+    if rep.legacy is not None:
+        return [h for _, h in rep.legacy.sections if h]
     hs = list(L.SECTION_HEADINGS[rep.format])
     if rep.spec and rep.spec.heading_variant:
         hs = [L.HEADING_VARIANTS.get(h, h) for h in hs]
@@ -661,7 +666,11 @@ def blocks(rep: Report, extra: int = 0) -> list:
 
     `extra` adds that many paragraphs of plain prose to the overview, for a writer that needs
     to move a page break (the PDF writer, to break the requests table across pages naturally).
+    A legacy report has its own outline (samples.legacy).
     """
+    if rep.legacy is not None:
+        from . import legacy
+        return legacy.blocks(rep, extra)
     rng = rep.rng("prose")
     f = rep.facts
     y = rep.year
@@ -692,6 +701,20 @@ def blocks(rep: Report, extra: int = 0) -> list:
     out.append(Block("heading", h[5]))
     out.append(Block("para", rng.choice(_OTHER).format(y=y, s=rep.short)))
     return out
+
+
+def grids(rep: Report) -> dict:
+    """{table: its layout grid filled with the report's cells}, in report order: the three
+    national tables, or a legacy report's statistics table (none for a text-only one)."""
+    if rep.legacy is not None:
+        from . import legacy
+        return legacy.grids(rep)
+    texts = rep.texts()
+    return {
+        "active": L.fill(L.active_grid(rep.format), texts),
+        "requests": L.fill(L.requests_grid(rep.format, rep.split_other), texts),
+        "review_litigation": L.fill(L.review_grid(), texts),
+    }
 
 
 def filler(rep: Report, n: int) -> list:

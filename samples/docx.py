@@ -64,7 +64,7 @@ def _table(doc, grid: L.Grid, blank: str) -> None:
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    widths = _WIDTHS[grid.table]
+    widths = _WIDTHS.get(grid.table) or [15.6 - 2.2 * (grid.n_cols - 1)] + [2.2] * (grid.n_cols - 1)
     _narrow_margins(t)
     # The cell elements, taken before any merge: looking cells up through python-docx after
     # merges recomputes the whole grid on every call, which is slow for a 28 x 10 table.
@@ -123,15 +123,10 @@ def build(report: C.Report):
     sec.left_margin = sec.right_margin = Cm(2.7)
     sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
     blank = rng.choice(["", "", "\u3000"])          # the blank template's cells hold ideographic spaces
-    grids = {
-        "active": L.active_grid(report.format),
-        "requests": L.requests_grid(report.format, report.split_other),
-        "review_litigation": L.review_grid(),
-    }
-    texts = report.texts()
+    grids = C.grids(report)
     for b in C.blocks(report):
         if b.kind == "table":
-            _table(doc, L.fill(grids[b.text], texts), blank)
+            _table(doc, grids[b.text], blank)
         else:
             _para(doc, b.text, b.kind)
     _footer(doc)

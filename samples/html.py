@@ -20,12 +20,7 @@ from . import layouts as L
 
 
 def _grids(report: C.Report) -> dict:
-    texts = report.texts()
-    return {
-        "active": L.fill(L.active_grid(report.format), texts),
-        "requests": L.fill(L.requests_grid(report.format, report.split_other), texts),
-        "review_litigation": L.fill(L.review_grid(), texts),
-    }
+    return C.grids(report)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +154,11 @@ def _label_with_br(label: str, rng: random.Random) -> list:
 _PX = {"active": [188, 139, 139, 139], "requests": [23, 117, 169] + [42] * 7, "review_litigation": [40] * 15}
 
 
+def _px(grid: L.Grid) -> list:
+    """Column widths in pixels; a legacy table's: the indicator column wide, the others narrow."""
+    return _PX.get(grid.table) or [605 - 90 * (grid.n_cols - 1)] + [90] * (grid.n_cols - 1)
+
+
 def _word_table(grid: L.Grid, rng: random.Random) -> str:
     """A Word-exported table: MsoNormalTable, one <td> per line, a <p class=MsoNormal> in each."""
     out = ["<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=605",
@@ -167,7 +167,7 @@ def _word_table(grid: L.Grid, rng: random.Random) -> str:
     for r in range(grid.n_rows):
         out.append(f" <tr style='mso-yfti-irow:{r};height:{rng.choice(['19.85', '22.7', '28.35'])}pt'>")
         for c in grid.row_cells(r):
-            attrs = f" width={round(sum(_PX[grid.table][c.col:c.col + c.colspan]))}"
+            attrs = f" width={round(sum(_px(grid)[c.col:c.col + c.colspan]))}"
             if c.colspan > 1:
                 attrs += f" colspan={c.colspan}"
             if c.rowspan > 1:

@@ -33,7 +33,7 @@ BOUNDARY = "----MultipartBoundary--ogiSampleTablePictures----"
 
 
 def table_images(report: C.Report) -> dict:
-    """{table key: (file name, image bytes, mime type)} for the three tables, in report order."""
+    """{table key: (file name, image bytes, mime type)} for the report's tables, in report order."""
     scan._require_font()
     from reportlab.pdfgen import canvas
 
@@ -41,7 +41,7 @@ def table_images(report: C.Report) -> dict:
     styles = pdf._styles(13)
     grids = html._grids(report)
     out = {}
-    for k, key in enumerate(("active", "requests", "review_litigation"), start=1):
+    for k, key in enumerate(grids, start=1):
         table = pdf.table_from_grid(grids[key], styles)
         w, h = table.wrap(A4[0], 10 * A4[1])
         buf = io.BytesIO()

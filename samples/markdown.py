@@ -46,12 +46,7 @@ def markdown(report: C.Report) -> str:
     """The Markdown text of a report."""
     rng = report.rng("md")
     repeat = rng.random() < 0.5
-    texts = report.texts()
-    grids = {
-        "active": L.fill(L.active_grid(report.format), texts),
-        "requests": L.fill(L.requests_grid(report.format, report.split_other), texts),
-        "review_litigation": L.fill(L.review_grid(), texts),
-    }
+    grids = C.grids(report)
     page = rng.randint(2, 3)
     out = []
     titles = [b.text for b in C.blocks(report) if b.kind == "title"]

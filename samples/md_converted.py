@@ -131,7 +131,10 @@ class _Pages:
 
 def markdown(report: C.Report, log: Optional[Counter] = None) -> str:
     """The converter's Markdown of a report; `log`, when given, counts the defects drawn (see
-    `drawn`)."""
+    `drawn`). A legacy report's is samples.legacy_md's."""
+    if report.legacy is not None:
+        from . import legacy_md
+        return legacy_md.markdown(report, log)
     rng = report.rng("md_converted")
     d = {k: rng.random() < p for k, p in DEFECTS.items() if k not in ("float_label", "partial_label")}
     d["repeat_header"] = report.rng("md_converted:header").random() < REPEAT_HEADER

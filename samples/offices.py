@@ -181,7 +181,7 @@ def _office(d: G.Division, own: str, site: str, short: str, role: str, rng: rand
         # a street of a district goes with its city and district, one of a county with the county
         chain = [d.city, d.name] if d.is_district else [d.name]
         qualified = "".join(chain) + own
-        short_title, short_chain = own, []
+        short_title = own
     elif county_level and d.is_district:
         chain = [d.city, d.name]
         qualified = d.city + own

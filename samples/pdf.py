@@ -84,7 +84,18 @@ _WIDTHS = {
 
 # Vertical cell padding: the requests table has the roomy rows (about 25pt) of the official form,
 # which makes it taller than a page's text area, so it breaks across pages by itself.
-_PAD = {"active": 3, "requests": 6.5, "review_litigation": 3}
+_PAD = {"active": 3, "requests": 6.5, "review_litigation": 3, "legacy": 3}
+# A legacy statistics table: the indicator column takes what its other columns leave.
+_LEGACY_COL = {"label": 40, "data": 72}
+
+
+def _widths(grid: L.Grid) -> list:
+    """Column widths (points) of a table; a legacy table's by its number of columns."""
+    if grid.table in _WIDTHS:
+        return _WIDTHS[grid.table]
+    narrow = [_LEGACY_COL["data"] if any(c.role == "data" and c.col == k for c in grid.cells)
+              else _LEGACY_COL["label"] for k in range(1, grid.n_cols)]
+    return [453 - sum(narrow)] + narrow
 
 
 def broken_label(label: str, br: str) -> str:
@@ -121,7 +132,7 @@ def table_from_grid(grid: L.Grid, styles: dict) -> Table:
             cmds.append(("SPAN", (c.col, c.row), (c.col + c.colspan - 1, c.row + c.rowspan - 1)))
         if c.role == "title":
             cmds.append(("BACKGROUND", (c.col, c.row), (c.col + c.colspan - 1, c.row), colors.HexColor("#c6d9f1")))
-    widths = _WIDTHS[grid.table]
+    widths = _widths(grid)
     t = Table(data, colWidths=widths, splitByRow=1, hAlign="CENTER")
     t.setStyle(TableStyle(cmds))
     return t
@@ -192,19 +203,14 @@ def _footer(canvas, doc):
 def story(report: C.Report, styles: dict, extra: int = 0) -> list:
     """The report's blocks as platypus flowables (`extra` paragraphs of prose added)."""
     out = []
-    grids = {
-        "active": L.active_grid(report.format),
-        "requests": L.requests_grid(report.format, report.split_other),
-        "review_litigation": L.review_grid(),
-    }
-    texts = report.texts()
+    grids = C.grids(report)
     bs = C.blocks(report, extra)
     for i, b in enumerate(bs):
         nxt = bs[i + 1] if i + 1 < len(bs) else None
         if b.kind == "heading" and nxt is not None and nxt.kind == "table":
             continue                                   # drawn together with its table below
         if b.kind == "table":
-            g = L.fill(grids[b.text], texts)
+            g = grids[b.text]
             heading = Paragraph(_esc(bs[i - 1].text), styles["heading_free"])
             if b.text == "requests":
                 out.append(BrokenTable(heading, g, styles))

@@ -36,28 +36,41 @@ class NotEnoughOffices(ValueError):
 
 def extra_specs(seed: int, n: int) -> list:
     """n specs of gazetteer offices, office by office in year order; none of a fixed-set office."""
-    taken = {s.office.qualified for s in CORE}
-    rng = random.Random(f"plan:{seed}")
+    drawn = draw_offices(seed, {s.office.qualified for s in CORE})
+    specs = []
+    while len(specs) < n:
+        got = next(drawn, None)
+        if got is None:
+            raise NotEnoughOffices(f"count {n + len(CORE)} is more than the {len(specs) + len(CORE)} "
+                                   f"office-years the gazetteer's offices give for seed {seed}")
+        _, office, orng = got
+        specs += office_specs(office, orng)[:n - len(specs)]
+    return specs
+
+
+def draw_offices(seed: int, taken: set, stream: str = "plan", weights: dict = ROLE_WEIGHTS):
+    """(role, office, its own random stream) of the gazetteer's offices, drawn one by one by
+    role weight, none twice and none in `taken` (which it fills); `stream` names the random
+    streams, so that another plan (samples.legacy_plan) draws its own offices."""
+    office_stream = "office" if stream == "plan" else f"{stream}_office"
+    rng = random.Random(f"{stream}:{seed}")
     pools = {}
     for role, cands in O.candidates().items():
         pool = list(cands)
-        random.Random(f"plan:{seed}:{role}").shuffle(pool)
+        random.Random(f"{stream}:{seed}:{role}").shuffle(pool)
         pools[role] = pool
-    specs = []
-    while len(specs) < n:
-        roles = [r for r in ROLE_WEIGHTS if pools[r]]
+    while True:
+        roles = [r for r in weights if pools[r]]
         if not roles:
-            raise NotEnoughOffices(f"count {n + len(CORE)} is more than the {len(specs) + len(CORE)} "
-                                   f"office-years the gazetteer's offices give for seed {seed}")
-        role = rng.choices(roles, weights=[ROLE_WEIGHTS[r] for r in roles])[0]
+            return
+        role = rng.choices(roles, weights=[weights[r] for r in roles])[0]
         adcode, index = pools[role].pop()
-        orng = random.Random(f"office:{seed}:{role}:{adcode}:{index}")
+        orng = random.Random(f"{office_stream}:{seed}:{role}:{adcode}:{index}")
         office = O.make(role, adcode, index, orng)
         if office.qualified in taken:
             continue
         taken.add(office.qualified)
-        specs += office_specs(office, orng)[:n - len(specs)]
-    return specs
+        yield role, office, orng
 
 
 def office_specs(office, rng: random.Random) -> list:

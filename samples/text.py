@@ -50,12 +50,7 @@ def _table_lines(grid: L.Grid, rng: random.Random) -> list:
 def text(report: C.Report) -> str:
     """The plain text of a report."""
     rng = report.rng("txt")
-    texts = report.texts()
-    grids = {
-        "active": L.fill(L.active_grid(report.format), texts),
-        "requests": L.fill(L.requests_grid(report.format, report.split_other), texts),
-        "review_litigation": L.fill(L.review_grid(), texts),
-    }
+    grids = C.grids(report)
     out = ["", ""]
     titles = [b.text for b in C.blocks(report) if b.kind == "title"]
     out += [" ".join(titles), ""]

@@ -16,6 +16,7 @@ from . import layouts as L
 REPORT_COLUMNS = ("file", "office", "year", "format", "province", "city", "county", "sections", "flags")
 CELL_COLUMNS = ("table", "row", "col", "kind", "value")
 CROSS_YEAR_COLUMNS = ("office", "year", "prev_year", "flags")
+SERIES_COLUMNS = ("series", "file")
 
 _NOT_INTEGER_COLS = ("amount",)
 _SIGNED_COLS = ("change",)
@@ -70,7 +71,11 @@ def within_report_flags(cells: dict) -> list:
 
 
 def cross_year_flags(prev, cur) -> list:
-    """Flags between consecutive years t-1 (`prev`) and t (`cur`) of one office."""
+    """Flags between consecutive years t-1 (`prev`) and t (`cur`) of one office (a legacy
+    report's: samples.legacy)."""
+    if "legacy" in (prev.format, cur.format):
+        from . import legacy
+        return legacy.cross_year_flags(prev, cur)
     flags = []
     p, c = prev.cells, cur.cells
     for col, _ in L.REQUEST_COLS:
@@ -132,11 +137,13 @@ def write_reports(path: Path, rows: list) -> None:
 
 
 def cross_year_rows(reports: list) -> list:
-    """One row per consecutive pair of years of one office, with the pair's cross-year flags."""
-    by = {(r.qualified_office, r.year): r for r in reports}
+    """One row per consecutive pair of years of one office, with the pair's cross-year flags. An
+    office that changed its name (a county become a district) is one series: `office` is the
+    later year's name."""
+    by = {(r.series or r.qualified_office, r.year): r for r in reports}
     rows = []
     for r in reports:
-        prev = by.get((r.qualified_office, r.year - 1))
+        prev = by.get((r.series or r.qualified_office, r.year - 1))
         if prev is not None:
             rows.append({"office": r.qualified_office, "year": r.year, "prev_year": prev.year,
                          "flags": ";".join(cross_year_flags(prev, r))})
@@ -147,5 +154,14 @@ def write_cross_year(path: Path, rows: list) -> None:
     """truth/cross_year.csv: the cross-year flags the pipeline must raise for each pair."""
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CROSS_YEAR_COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_series(path: Path, rows: list) -> None:
+    """truth/offices.csv: the files of each office that changed its name or spans the formats
+    (one `series` per office, whatever it called itself), for the reports that have one."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SERIES_COLUMNS)
         w.writeheader()
         w.writerows(rows)

@@ -21,7 +21,7 @@ from pipeline.extract.identity import identify, normalise_unit
     # a zone that governs a county reports as the zone, its 管委会 or the county's government:
     # one office across the years (issue 17: 平潭县人民政府 2012–2013, 平潭综合实验区 2020)
     ("平潭综合实验区", "", "平潭综合实验区", "350128:人民政府"),
-    ("平潭综合实验区管理委员会", "", "平潭综合实验区管理委员会", "350128:人民政府"),
+    ("平潭综合实验区管理委员会", "", "平潭综合实验区", "350128:人民政府"),      # its 管委会 is the zone
     ("平潭县人民政府", "", "平潭县人民政府", "350128:人民政府"),
     ("平潭综合实验区地方税务局", "", "平潭综合实验区地方税务局", "350128:地方税务局"),
     ("洪泽区人民政府", "淮安市洪泽区人民政府办公室", "淮安市洪泽区人民政府", "320813:人民政府"),

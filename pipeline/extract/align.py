@@ -133,10 +133,12 @@ def digit_splits(value_cells: list, codes: list, table: str, settings: ExtractSe
 
 NBSP = "\u00a0"
 _NUMBER = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)")
+_DECIMAL = re.compile(r"[+-]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.[0-9]+)?")
 
 
 def read_run(run: str, parts: int, sums: list, settings: ExtractSettings,
-             signed: Optional[frozenset] = None, hidden: int = 0) -> list:
+             signed: Optional[frozenset] = None, hidden: int = 0, digits_needed: bool = True,
+             decimals: bool = False) -> list:
     """Every way a row's values, run together on a line of text as a crawler's copy leaves them,
     read as `parts` cells such that each relation in `sums` holds (see `split_digits`; a blank or
     na cell counts as 0 there). Returns lists of cell texts, '' for a blank cell, at most
@@ -151,11 +153,15 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings,
     sign (表二's 本年增/减); None: any cell may. `hidden`: how many blank cells a reading with
     separators may take to have left nothing at all (an empty cell without &nbsp;, whose
     whitespace the copy collapsed: "5 2 1 0 53" for seven columns) — where they were, only the
-    arithmetic can say."""
+    arithmetic can say. A run is found by its digits, unless the caller knows where it starts
+    (`digits_needed` False: a legacy row's run after its unit, which may be na marks and blank
+    cells only). With `decimals`, a number may have a decimal part (an amount: 0.0444)."""
     s = "".join(n if len(n := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in run)
     marks, dashes = na_marks().in_run, na_marks().dashes
-    if not any(ch.isdigit() for ch in s) or any(
-            not (ch.isdigit() or ch in ",+" or ch in marks or ch.isspace()) for ch in s):
+    point = "." if decimals else ""
+    number = _DECIMAL if decimals else _NUMBER
+    if not any(ch.isdigit() for ch in s) and (digits_needed or not s) or any(
+            not (ch.isdigit() or ch in ",+" + point or ch in marks or ch.isspace()) for ch in s):
         return []
     due = {}
     for t, ks in sums:
@@ -202,13 +208,14 @@ def read_run(run: str, parts: int, sums: list, settings: ExtractSettings,
             return                                         # a sign where no cell has one
         digits = pos + (1 if s[pos] in "+-" else 0)
         stop = digits
-        while stop < end and (s[stop].isdigit() or s[stop] == ","):
+        while stop < end and (s[stop].isdigit() or s[stop] == "," or s[stop] == point):
             stop += 1
         for k in range(digits + 1, stop + 1):
             piece = s[pos:k]
-            if (k < end and s[k] == ",") or not _NUMBER.fullmatch(piece):
+            if (k < end and s[k] in "," + point) or not number.fullmatch(piece):
                 continue
-            read(k, end, glued, texts + [run[pos:k]], vals + [int(piece.replace(",", ""))], hidden)
+            value = piece.replace(",", "")
+            read(k, end, glued, texts + [run[pos:k]], vals + [float(value) if point in value else int(value)], hidden)
 
     start, end = 0, len(s)
     while start < end and separator(start):

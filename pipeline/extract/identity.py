@@ -6,8 +6,10 @@ name is normalised with the data tables
 
     data/office_abbreviations.csv  short forms → full forms (政府 → 人民政府, 科委 → 科学技术委员会,
                                    街道 → 街道办事处 at the end of a name, …)
-    data/office_kinds.csv          the words a name ends with → its kind and level, and the words
-                                   that name a division's own government (one key: 人民政府)
+    data/office_kinds.csv          the words a name ends with → its kind and level, the words that
+                                   name a division's own government (one key: 人民政府), and the
+                                   bodies that, after a zone standing for its division, are the
+                                   zone itself (`is_division`: 平潭综合实验区管委会 is 平潭综合实验区)
 
 so 玄武区政府 and 南京市玄武区人民政府 are one office. A division name one character away from a
 real division, where the region context agrees (沐阳县 in a report that names 宿迁市), is read as
@@ -102,6 +104,12 @@ def _government_keys() -> dict:
     division's own government (data/office_kinds.csv `key`): 平潭县人民政府, 平潭综合实验区管理委员会
     and 平潭综合实验区 (a division's name alone) are one office across years and renames."""
     return {r["ending"]: r["key"] for r in data.rows("office_kinds.csv") if r["key"]}
+
+
+def _division_bodies() -> frozenset:
+    """The bodies that govern a zone standing for its division and report as it (data/office_kinds.csv
+    `is_division`: 平潭综合实验区管理委员会 reports as 平潭综合实验区)."""
+    return frozenset(r["ending"] for r in data.rows("office_kinds.csv") if r["is_division"] == "yes")
 
 
 def office_key(unit: str) -> str:
@@ -317,6 +325,8 @@ def identify(printed: str, text: str = "") -> Optional[Identity]:
     text = flat(text)
     places, rest = split_places(printed, text)
     unit = normalise_unit(rest)
+    if places and unit in _division_bodies() and not any(p.status == "zone" for p in G.named(places[-1])):
+        unit = ""       # the 管理委员会 of a zone that stands for its division is the zone: named as the zone
     if not places:
         bare = unit[1:] if unit[:1] in G.level_words() else None
         for form in dict.fromkeys((printed, rest, unit, bare)):

@@ -11,8 +11,10 @@ so that cross_year.cumulative never compares it). Amounts are in 万元 (a 收�
 divided by 10,000).
 
 Where the table is:
-- a table of the document model (web page, Word, PDF, scan): read by its grid, the pieces a page
-  break left (tables after it without a header, as wide as it) with it;
+- a table of the document model (web page, Word, PDF, scan, Markdown): read by its grid, the
+  pieces a page break left (tables after it without a header, as wide as it, or one empty cell
+  wider) with it, a header printed again inside a table starting a piece of its own, and a
+  header a converter left as a line of text above its table taken for it;
 - a line of text whose cells ran together (a site archive's copy): pipeline.extract.legacy_runs;
 - none: the figures the text states (pipeline.extract.legacy_text).
 
@@ -42,10 +44,11 @@ from pipeline.formats.labels import canonical_label
 @dataclass
 class _Header:
     """What a legacy table's header says: its value columns and where its other columns are."""
-    row: int
+    row: int              # the header's grid row (-1: a piece of a table whose header is before it)
     cols: list            # [(grid col, code, printed word)]
     unit_col: Optional[int]
     code_col: Optional[int]
+    stop: Optional[int] = None     # the grid row where its rows end (a header printed again), None: the end
 
     @property
     def first_value(self) -> int:
@@ -58,11 +61,15 @@ def extract_legacy(doc: Document, settings: ExtractSettings = ExtractSettings())
     out = Collector(settings)
     stated, _ = legacy_text.figures(doc)
     printed, tables = set(), []
-    grids = statistics_tables(doc.tables)
+    grids = statistics_tables(doc.items)
     if grids:
         for table, header in grids:
+            if header is None:
+                _headless(table, out)
+                continue
             printed |= read_grid(table, header, out)
         tables = [G.TABLE]
+        _unread_tables([t for t in doc.tables if not any(t is g for g, _ in grids)], out)
     else:
         runs = legacy_runs.find(doc.blocks)
         if runs is not None:
@@ -88,20 +95,70 @@ def _unread_tables(tables: list, out: Collector) -> None:
             return
 
 
-def statistics_tables(tables: list) -> list:
-    """[(model table, header)] of the document's legacy tables, with the pieces after each that
-    have no header of their own but its width (a page break cut it)."""
-    out, last = [], None
-    for t in tables:
-        r = G.header_row(t)
-        if r is not None:
-            last = (_header(t, r), t.n_cols)
-            out.append((t, last[0]))
-        elif last is not None and t.n_cols == last[1]:
+MAX_SECTION_ROW = 40     # characters: a section row of a legacy table (一、主动公开情况) is short
+
+
+def _headless(table: Table, out: Collector) -> None:
+    """Rows of indicators above a table's header that no header reaches: reported, not read."""
+    out.flag("structure.missing_rows", G.TABLE, found=f"{table.n_rows} × {table.n_cols}",
+             zh=f"{layout.title(G.TABLE)}表头之前的行没有可对应的表头（本年度、历年累计等），未读取",
+             en="rows of the statistics table above its header have no header that names their columns: "
+                "they were not read")
+
+
+def statistics_tables(items: list) -> list:
+    """[(model table, header)] of the document's legacy tables (header None for rows above a
+    table's header that no header reaches), with the pieces after each that
+    have no header of their own but its width (a page break cut it, or a section row a converter
+    lifted out of it; a converter's piece may end its rows with one empty cell more). A table whose header a
+    converter left as a line of text right above it (指标名称 计量单位 2013年度 历年累计) has that
+    header, where the line's columns are the table's."""
+    out, last, above = [], None, None
+    for item in items:
+        if not isinstance(item, Table):
+            text = getattr(item, "text", "") or ""
+            # a header line holds over a section row a converter lifted out of the table
+            above = G.text_header(text) or (above if G.SECTION_ROW.match(text) and len(text) <= MAX_SECTION_ROW
+                                            and not re.search(r"\d", text) else None)
+            continue
+        t = item
+        heads = G.header_rows(t)
+        if heads:
+            if heads[0] > 0:          # rows before the header: a piece of the table above, or under a header line
+                prior = last[0] if last is not None and last[1] <= t.n_cols <= last[1] + 1 else \
+                    _header_above(above) if above is not None and _fits(above, t) else None
+                out.append((t, _Header(-1, prior.cols, prior.unit_col, prior.code_col, heads[0]) if prior else None))
+            for k, r in enumerate(heads):
+                header = _header(t, r)
+                header.stop = heads[k + 1] if k + 1 < len(heads) else None
+                out.append((t, header))
+            last = (header, t.n_cols)
+        elif last is not None and last[1] <= t.n_cols <= last[1] + 1:      # (one empty cell more)
             out.append((t, _Header(-1, last[0].cols, last[0].unit_col, last[0].code_col)))
+        elif above is not None and _fits(above, t):
+            last = (_header_above(above), t.n_cols)
+            out.append((t, last[0]))
         else:
             last = None
+        above = None
     return out
+
+
+def _header_above(header: G.TextHeader) -> _Header:
+    """A table's header from a line of text: the indicator column first, then 代码 and 计量单位
+    where the line names them, then its value columns in order."""
+    k = 1
+    code = k if header.code else None
+    k += header.code
+    unit = k if header.unit else None
+    k += header.unit
+    return _Header(-1, [(k + j, col, word) for j, (col, word) in enumerate(zip(header.cols, header.words))], unit, code)
+
+
+def _fits(header: G.TextHeader, table: Table) -> bool:
+    """Whether a header line's columns are a table's: as many (or one empty cell more)."""
+    width = 1 + header.code + header.unit + len(header.cols)
+    return width <= table.n_cols <= width + 1
 
 
 def _header(table: Table, r: int) -> _Header:
@@ -121,7 +178,7 @@ def _header(table: Table, r: int) -> _Header:
 def read_grid(table: Table, header: _Header, out: Collector) -> set:
     """Cells of a legacy table read by its grid; returns the (row, col) it prints."""
     printed = set()
-    for row in rows(table)[header.row + 1:]:
+    for row in rows(table)[header.row + 1:header.stop]:
         label_cells = [c for c in row.cells if c.col < header.first_value and c.col not in (header.unit_col, header.code_col)
                        and c.text.strip()]
         values = {code: _at(row, k) for k, code, _ in header.cols}

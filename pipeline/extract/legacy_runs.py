@@ -2,10 +2,14 @@
 
 The crawler's copy writes the table as one stretch of text, label, unit and values of a row glued
 together: `指标名称计量单位2012年度历年累计主动公开信息数条20263542其中：1.网站公开条17953304…`.
-The header says which value columns there are (pipeline.formats.legacy); each row is its label,
-its unit (when the header has a 计量单位 column), then a run of digits to be cut into those columns
-(`2026 | 3542`). A row's numbering glued to the run before it (`…179533042.政府公报公开`) is the
-next row's: its digits are the number that row's sequence expects, else the last digit.
+The header says which columns there are (pipeline.formats.legacy); each row is its label, its
+代码 (on the State Council's form: `主动公开政府信息数01条4545`), its unit (when the header has a 计量
+单位 column: a row is found by its unit, and its run may then hold na marks and blank cells'
+spaces only), then a run to be cut into the value columns (`2026 | 3542`). A row's numbering
+glued to the run before it (`…179533042.政府公报公开`) is the next row's: its digits are the
+number that row's sequence expects, else the last digit. A section row of the table (一、主动公开
+情况) runs into the next row's label: it is taken off where the rest is an indicator the data
+knows, and the row is reported unread where not.
 
 A run is cut only where the constraints leave exactly one way (pipeline.extract.align.read_run
 gives the ways without leading zeros):
@@ -44,6 +48,7 @@ _RUN = re.compile(r"[0-9０-９][0-9０-９,，\s/／—–\-]*")
 _NUMBER_AT = re.compile(r"(?:\d{1,2}[.．、]|[(（]\d{1,2}[)）])(?=\s*[\u4e00-\u9fff“《])")
 _NEXT_NUMBERING = re.compile(r"[.．、]\s*[\u4e00-\u9fff“《]")
 _PROSE = re.compile(r"[。；;！!？?]")
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 @dataclass
@@ -57,6 +62,9 @@ class RunRow:
     score: float = 0.0
     parent: Optional[int] = None    # the row it is a part of (其中)
     options: list = field(default_factory=list)   # the ways to cut the run: [[text per column]]
+    label_known: bool = True        # False: a section row glued before the label hides where it starts
+    readings: int = 0               # the ways to cut the run at all, before the constraints
+    contradicted: Optional[str] = None   # the text's figure the constraints' cut disagrees with
 
 
 @dataclass
@@ -74,36 +82,40 @@ def find(blocks: list) -> Optional[RunTable]:
         if header is None:
             continue
         pieces = [(block, block.text[header.end:])] + [(b, b.text) for b in blocks[i + 1:]]
-        rows, rest = _rows(pieces, header.unit)
+        rows, rest = _rows(pieces, header)
         if rows:
             return RunTable(list(header.cols), list(header.words), rows, rest)
     return None
 
 
-def _rows(pieces: list, has_unit: bool) -> tuple:
+def _rows(pieces: list, header) -> tuple:
     """(the rows of the table, from the text after its header to where prose begins; the text
-    after them)."""
+    after them). With a 计量单位 column a row is its label, its 代码 where the header has that
+    column, its unit, then its run — which may start with an na mark or a blank cell's space, and
+    keeps a blank last cell's space (read_run reads a space both as a separator and as what is
+    left of a blank cell); without one, its label, then a run that starts with a digit."""
     rows, label, expected = [], "", 1
+    by_unit = _unit_run(header.code) if header.unit else None
     for n, (block, text) in enumerate(pieces):
         pos = 0
         while pos < len(text):
-            m = _RUN.search(text, pos)
+            m = (by_unit or _RUN).search(text, pos)
             if m is None:
                 label += text[pos:]
                 break
             label += text[pos:m.start()]
-            numbering = _NUMBER_AT.match(text, m.start())
-            if numbering and not G.bare_label(label):
-                label += numbering.group(0)           # 1.网站公开: the row's own number
-                pos = numbering.end()
-                continue
-            run = m.group(0).rstrip()
-            end = m.start() + len(run)
-            carry = ""
-            if _NEXT_NUMBERING.match(text, end):      # …179533042.政府公报公开: the next row's number
-                k = len(str(expected)) if run.endswith(str(expected)) and len(run) > len(str(expected)) else 1
-                run, carry = run[:-k], run[-k:]
-            row = _row(label, run, block, has_unit)
+            if by_unit:
+                run, unit, end = m.group("run"), m.group("unit"), m.end()
+            else:
+                numbering = _NUMBER_AT.match(text, m.start())
+                if numbering and not G.bare_label(label):
+                    label += numbering.group(0)           # 1.网站公开: the row's own number
+                    pos = numbering.end()
+                    continue
+                run, unit = m.group(0).rstrip(), ""
+                end = m.start() + len(run)
+            run, carry = _split_carry(text, end, run, expected)
+            row = _row(label, run, unit, block)
             if row is None:
                 rest = label + text[m.start():] + "".join(t for _, t in pieces[n + 1:])
                 return _with_parents(rows), rest
@@ -113,19 +125,43 @@ def _rows(pieces: list, has_unit: bool) -> tuple:
     return _with_parents(rows), label
 
 
-def _row(label: str, run: str, block, has_unit: bool) -> Optional[RunRow]:
-    """A row from its label (unit included) and run; None where the label is prose."""
-    text = " ".join(label.split())
-    if not text or len(text) > MAX_LABEL or _PROSE.search(text) or not run.strip():
-        return None
-    unit = next((u for u in G.units() if text.rstrip(" :：").endswith(u)), "")
-    if has_unit and not unit:
-        return None
-    name = text.rstrip(" :：")[: len(text.rstrip(" :：")) - len(unit)].rstrip() if unit else text
-    code, score = G.row_code(name)
+@lru_cache(maxsize=2)
+def _unit_run(has_code: bool) -> re.Pattern:
+    """A row's [代码,] unit and run: the unit the data knows (longest first) right before the
+    characters a run of values is made of."""
+    units = "|".join(map(re.escape, G.units()))
+    code = r"(?P<code>[0-9０-９]{1,3})" if has_code else ""
+    return re.compile(rf"{code}(?P<unit>{units})(?P<run>(?:[0-9０-９,，\s/／—–\-]|[.．](?=[0-9０-９]))+)")
+
+
+def _split_carry(text: str, end: int, run: str, expected: int) -> tuple:
+    """(run, the next row's number): where a row's number is glued to the run before it
+    (…179533042.政府公报公开), its digits are the number that row's sequence expects, else the last
+    digit."""
+    if not (run and run[-1].isdigit() and _NEXT_NUMBERING.match(text, end)):
+        return run, ""
+    k = len(str(expected)) if run.endswith(str(expected)) and len(run) > len(str(expected)) else 1
+    return run[:-k], run[-k:]
+
+
+def _row(label: str, run: str, unit: str, block) -> Optional[RunRow]:
+    """A row from its label (with its unit at the end where `unit` is '' and the table has none)
+    and run; None where the label is prose. A label that opens with a section row glued before
+    it is read without it (pipeline.formats.legacy.after_section_row); where that cannot be told,
+    the row is kept under the label as printed, to be reported unread."""
+    text = " ".join(label.split()).rstrip(" :：")
+    if not text or len(text) > MAX_LABEL or _PROSE.search(text) or not (run.strip() or unit) or \
+            _DIGIT.search(G.bare_label(text)):
+        return None               # prose, or digits in a label: a row the reader cannot follow
+    if not unit:                                      # no unit column: a unit may end the label
+        unit = next((u for u in G.units() if text.endswith(u)), "")
+        text = text[: len(text) - len(unit)].rstrip()
+    name = G.after_section_row(text)
+    known = name is not None
+    code, score = G.row_code(name if known else text)
     if code is None:
         return None
-    return RunRow(name, run, unit, block, code, score)
+    return RunRow(name if known else text, run, unit, block, code, score, label_known=known)
 
 
 def _number(label: str) -> int:
@@ -210,8 +246,31 @@ def decide(table: RunTable, figures: dict, settings: ExtractSettings = ExtractSe
                 better = _agreed(group, narrowed)
                 settled.update({i: True for i in open_rows if better.get(i) and None not in better[i]})
                 agreed = better
+        _contradicted(table, group, agreed, figures)
         chosen.update({i: v for i, v in agreed.items() if v is not None})
     return chosen, settled
+
+
+def _contradicted(table: RunTable, group: list, agreed: dict, figures: dict) -> None:
+    """Where the constraints cut a row the text states a figure for, and their cut disagrees with
+    it, the report's own figures break a relation somewhere (a year above its 历年累计, a row
+    swapped): the constraints' cut is no evidence then, and no row of the group is read that
+    only they cut (a row cut one way whatever they say stays read)."""
+    said = None
+    for i in group:
+        row, texts = table.rows[i], agreed.get(i)
+        if row.readings < 2 or not texts:
+            continue
+        for k, col in enumerate(table.cols):
+            f = figures.get((row.code, col))
+            if f is not None and texts[k] is not None and _value(row, texts[k]) != f.value:
+                said = f"{f.sentence}"
+    if said is None:
+        return
+    for i in group:
+        if table.rows[i].readings > 1:
+            agreed[i] = None
+            table.rows[i].contradicted = said
 
 
 def _components(table: RunTable) -> list:
@@ -280,9 +339,22 @@ def _by_figures(table: RunTable, group: list, combos: list, open_rows: list, fig
 
 
 def _row_options(table: RunTable, i: int, settings: ExtractSettings) -> list:
-    """The ways to cut a row's run (no leading zeros) that satisfy the relations along the row
-    (本年度 ≤ 历年累计), unless none does (the report's own error)."""
-    options = read_run(table.rows[i].run, len(table.cols), [], settings)
+    """The ways to cut a row's run (no leading zeros, no negative figure: a dash before digits is
+    an na mark, as no count or amount of the table is below 0) that satisfy the relations along
+    the row (本年度 ≤ 历年累计), unless none does (the report's own error). None for a row whose
+    indicator cannot be told."""
+    row = table.rows[i]
+    if not row.label_known:
+        return []
+    run, options = row.run, []
+    while run.strip() and not options:
+        amounts = layout.value_type(G.TABLE, "", row.code) == "amount"
+        options = [o for o in read_run(run, len(table.cols), [], settings, digits_needed=False, decimals=amounts)
+                   if all((v := _value(row, t)) is None or v >= 0 for t in o)]
+        if not run[-1].isspace():
+            break
+        run = run[:-1]            # a space after the row's last cell: the text's own, after the table
+    row.readings = len(options)
     return _consistent(options, [_broken(table, {i: o}) for o in options])
 
 
@@ -337,6 +409,12 @@ def _unplaced(r: RunRow, out: Collector, n: int) -> None:
     why_zh = "没有满足约束的拆分" if not r.options else f"{len(r.options)}种拆分均可能"
     why_en = "no way of cutting it satisfies the constraints" if not r.options else \
         f"{len(r.options)} ways of cutting it into {n} cells remain possible"
+    if not r.label_known:
+        why_zh, why_en = "前面连着表内的节标题，指标名称从何处开始无法确定", \
+            "a section row of the table runs into its label: where the indicator's name begins cannot be told"
+    elif r.contradicted:
+        why_zh, why_en = f"按表内勾稽关系的拆分与正文所述数字不符：{r.contradicted}", \
+            f"the cut the table's arithmetic allows disagrees with the figure the text states: {r.contradicted}"
     out.flag("extract.unplaced", f"{G.TABLE}.{r.code}", found=shown,
              zh=f"{layout.title(G.TABLE)}“{shown}”行的数字连在一起，无法唯一拆分，未读取（{why_zh}）",
              en=f"the statistics table's row {shown!r} has its digits run together and was left unread: {why_en}")

@@ -27,6 +27,9 @@ from pipeline.formats.labels import normalize
 TOP_NUMBER = re.compile(r"^\s*([一二三四五六])\s*[、.．，,]")
 MAX_HEADING = 40       # characters: a longer line is prose, not a heading
 NUMBERED_ACCEPT = 0.72
+# the legacy headings share most of their words (政府信息公开…情况): a numbered line is one only when
+# this close to a wording (a section of the office's own, 政府信息公开保障情况, is none)
+FREE_NUMBERED_ACCEPT = 0.85
 BARE_ACCEPT = 0.90
 PREFIX = 5             # characters of a heading's wording that mark a line as a heading
 # a table's caption ("表三：收到和处理政府信息公开申请情况"), which converters repeat inside the
@@ -133,7 +136,7 @@ def _free_heading_code(flat: str, after: int, outline: str):
             continue
         variants = _headings(outline)[code][1]
         best = max(fuzz.ratio(key, v) / 100.0 for v in variants)
-        if best >= (NUMBERED_ACCEPT if m else BARE_ACCEPT):
+        if best >= (FREE_NUMBERED_ACCEPT if m else BARE_ACCEPT):
             return code
         if not SENTENCE.search(rest) and any(len(v) >= SUFFIX and key.endswith(v) for v in variants):
             return code

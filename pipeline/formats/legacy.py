@@ -68,6 +68,29 @@ def bare_label(text: str) -> str:
         t = stripped
 
 
+SECTION_ROW = re.compile(r"^\s*[一二三四五六七八九十]{1,2}\s*[、.．]")
+
+
+def after_section_row(label: str):
+    """A row's label without the section row a run-together copy glued before it (一、主动公开情况
+    主动公开政府信息数 → 主动公开政府信息数): where the label opens like a section (一、) and is no
+    indicator the data knows, the longest end of it that is one; None where there is none (where
+    the section's words end and an indicator of the office's own begins cannot be told). Any
+    other label as it is."""
+    if not SECTION_ROW.match(label or "") or not (row_code(label)[0] or OTHER).startswith(OTHER):
+        return label
+    for k in range(1, len(label)):
+        code, _ = row_code(label[k:])
+        if code and not code.startswith(OTHER) and L.normalize(bare_label(label[k:])) in _exact_keys():
+            return label[k:]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _exact_keys() -> frozenset:
+    return frozenset(l.key for l in _labels("row"))
+
+
 def is_part(text: str) -> bool:
     return bool(PART.match(text or ""))
 
@@ -103,16 +126,28 @@ def is_table(table: Table) -> bool:
 
 def header_row(table: Table):
     """The grid row index of a legacy table's header, or None."""
+    found = header_rows(table)
+    return found[0] if found else None
+
+
+def header_rows(table: Table) -> list:
+    """The grid rows of a legacy table that are its header: the first, and any printed again
+    further down (a converter joins the pieces of a table a page break cut, headers and all)."""
     rows = {}
     for c in table.cells:
         rows.setdefault(c.row, []).append(c)
+    out, known = [], None
     for r in sorted(rows):
         texts = [c.text for c in rows[r]]
         if not any(column_code(t) for t in texts):
             continue
-        if any(header_role(t) == "indicator" for t in texts) or indicators(table) >= 2:
-            return r
-    return None
+        if any(header_role(t) == "indicator" for t in texts):
+            out.append(r)
+            continue
+        known = indicators(table) if known is None else known
+        if known >= 2:
+            out.append(r)
+    return out
 
 
 def indicators(table: Table) -> int:
@@ -138,24 +173,25 @@ class TextHeader:
     cols: tuple          # the value columns' codes, in printed order
     words: tuple         # ... as printed (2012年度, 历年累计)
     unit: bool           # whether there is a 计量单位 column
+    code: bool = False   # whether there is a 代码 column (the State Council's form)
 
 
 def text_header(text: str):
     """The header of a legacy table written as a line of text (a TextHeader), or None: at least
     one value column after the indicator column's name."""
     for m in _header_pattern().finditer(text or ""):
-        cols, words, unit, end = _header_words(m.group(0))
+        cols, words, roles, end = _header_words(m.group(0))
         if cols:
-            return TextHeader(m.start(), m.start() + end, tuple(cols), tuple(words), unit)
+            return TextHeader(m.start(), m.start() + end, tuple(cols), tuple(words), "unit" in roles, "code" in roles)
     return None
 
 
 def _header_words(header: str):
-    """The value columns of a header line in order (codes and words), whether it has a unit
-    column, and where the header ends (before a repeated column: the first row's label may
-    start with a column's word)."""
+    """The value columns of a header line in order (codes and words), the roles of its other
+    columns (unit, code), and where the header ends (before a repeated column: the first row's
+    label may start with a column's word)."""
     known = sorted({l.text for l in _labels("header")} | {l.text for l in _labels("col")}, key=len, reverse=True)
-    pos, cols, words, unit, end = 0, [], [], False, 0
+    pos, cols, words, unit, end = 0, [], [], set(), 0
     while pos < len(header):
         if header[pos].isspace():
             pos += 1
@@ -170,8 +206,8 @@ def _header_words(header: str):
         if code:
             cols.append(code)
             words.append(word)
-        elif header_role(word) == "unit":
-            unit = True
+        elif header_role(word) in ("unit", "code"):
+            unit.add(header_role(word))
         pos += len(word)
         end = pos
     return cols, words, unit, end

@@ -92,6 +92,9 @@ def _find_report_root(body: Tag):
     if not anchors:
         return _densest_text(body), None, []
     root = _common_ancestor(anchors)
+    while any(root is a for a in anchors) and isinstance(root.parent, Tag) and root.parent is not body.parent:
+        root = root.parent          # one anchor alone (a heading whose words one span holds): the
+                                    # report is what holds it, not the anchor itself
     content_len = len(clean_text(root.get_text()))
     node = root
     for _ in range(4):

@@ -41,8 +41,9 @@ def read(path: Path, options: Options = Options()) -> Document:
 
 def header_block(lines: list) -> tuple:
     """({title, date, url, publisher}, the lines after the block) when the text opens with a
-    crawler's header block (fields of data/meta_fields.csv: the first of each key is kept)
-    ending in a ==== 正文 ==== line; ({}, lines) otherwise."""
+    crawler's header block (fields of data/meta_fields.csv: the first of each key is kept; the
+    block's other lines, data/page_marks.csv `header`, passed over) ending in a ==== 正文 ==== line;
+    ({}, lines) otherwise."""
     meta = {}
     for k, line in enumerate(lines[:20]):
         if page_marks().body.match(line):
@@ -50,7 +51,7 @@ def header_block(lines: list) -> tuple:
         m = _field().match(line)
         if m:
             meta.setdefault(meta_fields().fields[m.group(1)][0], m.group(2))
-        elif line.strip():
+        elif line.strip() and not page_marks().header.match(line):
             break
     return {}, lines
 

@@ -18,7 +18,7 @@ from pipeline.core.results import Section, Segmented
 from pipeline.formats import headings, layout
 from pipeline.formats import legacy as legacy_table
 from pipeline.formats.labels import kind_hits
-from pipeline.formats.pages import page_marks
+from pipeline.formats.pages import goes_on, page_marks, right_margins
 
 CODES = headings.codes()
 MAX_OPENING = 60      # characters: an opening line is short (a sub-heading, a first sentence)
@@ -54,8 +54,11 @@ def _by_heading(items: list, outline: str) -> dict:
     """{code: (item index, "heading")}: the headings, each after the one before it."""
     codes = headings.codes(outline)
     starts, index = {}, -1
+    right = right_margins([x for x in items if isinstance(x, TextBlock)]) if outline != headings.NATIONAL else {}
     for i, item in enumerate(items):
         if isinstance(item, TextBlock):
+            if i and isinstance(items[i - 1], TextBlock) and goes_on(items[i - 1], right):
+                continue     # a line a sentence wraps into (the opening's list of the parts) heads nothing
             code = headings.heading_code(item.text, after=index, outline=outline)
             if code:
                 index = codes.index(code)
