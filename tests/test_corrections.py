@@ -281,7 +281,7 @@ def test_a_repeated_line_is_applied_once_and_said_so(edited):
 
 
 def test_unchanged_lines_are_no_corrections_in_the_workbook(edited, tmp_path):
-    pytest.importorskip("openpyxl")
+    need_module("openpyxl")
     from openpyxl import load_workbook
     assert ogi("export", edited["out"], "--xlsx", tmp_path / "e.xlsx").returncode == 0
     ws = load_workbook(tmp_path / "e.xlsx")["概览"]

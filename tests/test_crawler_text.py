@@ -9,6 +9,7 @@ import csv
 
 import pandas as pd
 import pytest
+from conftest import need_module
 
 import pipeline.extract  # noqa: F401  (before pipeline.segment: the packages import each other)
 from pipeline.core.options import ExtractSettings
@@ -209,7 +210,7 @@ def test_what_nothing_decides_stays_reported_with_its_run(dataset):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    pytest.importorskip("reportlab")
+    need_module("reportlab")
     from samples import generate
     base = tmp_path_factory.mktemp("crawl_generated")
     generate(base / "in", base / "truth", forms=("txt_crawl",), count=150, seed=7, workers=1)
@@ -264,7 +265,7 @@ def test_a_blank_cell_that_left_no_trace_is_found_by_the_column_balance(tmp_path
     """A copy with a space between cells whose one empty cell (no &nbsp;) left nothing: 新收's
     row shows six values for seven columns, "122 12 1 \u00a0 6 141". The row's sum holds wherever
     the empty cell is put; the 法律服务机构 and 其他 columns' balances say it is 其他."""
-    pytest.importorskip("reportlab")
+    need_module("reportlab")
     from samples import content, truth, txt_crawl
     report = next(r for r in content.build_reports(7, len(content.CORE)) if r.stem == "苏州市交通运输局_2020")
     hidden = ("requests", "new", "other_org")
@@ -293,7 +294,7 @@ def test_the_generator_writes_every_layout_of_a_text_copy():
     """Both formats, table 二 run together and a space apart, tables 三 and 四 run together and a
     space apart (&nbsp; for a blank), a blank cell that left nothing, the body on one line and a
     line per block — and a row that only its neighbouring years decide."""
-    pytest.importorskip("reportlab")
+    need_module("reportlab")
     from collections import Counter
 
     from samples import content, txt_crawl

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, absent, need_module
 
 from pipeline.runtime.run import run
 
-distributed = pytest.importorskip("distributed")
-psutil = pytest.importorskip("psutil")
+distributed = need_module("distributed")
+psutil = need_module("psutil")
 
 RAW = ROOT / "raw"
 SCAN = RAW / "南京市玄武区人民政府_2022_scan.pdf"
@@ -84,7 +84,7 @@ class Cluster:
 @pytest.fixture()
 def cluster(tmp_path):
     if not DASK.exists():
-        pytest.skip(f"the dask command is not installed beside {sys.executable}")
+        absent(f"the dask command is not installed beside {sys.executable} (pip install 'ogi[dask]')")
     c = Cluster(tmp_path)
     try:
         yield c

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tomllib
+from conftest import need_module
 
 from pipeline.core.failures import Kind
 from pipeline.core.options import Options
@@ -121,7 +122,7 @@ def test_pdfplumber_table_finder_with_other_parts(monkeypatch):
 
 @pytest.mark.ocr
 def test_rapidocr_loader_gone_fails_before_any_page(monkeypatch, tmp_path):
-    cv2 = pytest.importorskip("cv2")
+    cv2 = need_module("cv2")
     from rapidocr import RapidOCR
 
     from pipeline.readers import image as image_reader
@@ -160,7 +161,7 @@ def test_two_thread_counts_in_one_process_get_engines_with_those_counts(monkeypa
     onnxruntime sessions) with that count, not the first one's."""
     if (os.cpu_count() or 1) < 2:
         pytest.skip("onnxruntime is given at most as many threads as there are cores")
-    pytest.importorskip("cv2")
+    need_module("cv2")
     from pipeline.readers.ocr import engine
 
     monkeypatch.setattr(engine, "_engines", {})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, REAL, ROOT, need_corpus
+from conftest import CORPUS, REAL, REQUIRE_CORPUS, ROOT, absent, need_corpus, need_module
 
 LEGACY_REAL = CORPUS / "legacy" / "real"
 
@@ -79,7 +79,7 @@ def test_compare_two_offices_in_one_year_and_an_office_across_its_years(samples_
     assert list(frame.columns) == ["项目", "2021", "2022", "2023", "Δ 2022", "% 2022", "Δ 2023", "% 2023"]
     assert frame.loc["requests.new.total", ["2021", "2022", "2023", "Δ 2023", "% 2023"]].tolist() == \
         ["260", "637", "509", "-128", "-20.1%"]
-    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl = need_module("openpyxl")
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
     codes = [c.value for c in ws[2]]
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[codes.index("code")] == "requests.new.total")
@@ -130,7 +130,7 @@ def corpus_all(tmp_path_factory):
     """The shared corpus, modern and legacy, read in place (the scan has its own tests)."""
     need_corpus()
     if not LEGACY_REAL.is_dir():
-        pytest.skip(f"the legacy corpus is not at {LEGACY_REAL}")
+        absent(f"the legacy corpus is not at {LEGACY_REAL}", REQUIRE_CORPUS)
     from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("corpus_all")
     run([REAL, LEGACY_REAL], out, workers=2, progress=False, exclude=("*_scan.pdf",))
@@ -150,7 +150,7 @@ def _calc() -> str:
 def test_the_workbook_of_the_shared_corpus_prints_on_fewer_than_40_a4_pages(corpus_all, tmp_path):
     why = _calc()
     if why:
-        pytest.skip(why)
+        absent(why)
     import pypdfium2 as pdfium
     assert ogi("export", corpus_all, "--xlsx", tmp_path / "corpus.xlsx").returncode == 0
     p = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
@@ -167,7 +167,7 @@ def test_the_workbook_of_the_shared_corpus_prints_on_fewer_than_40_a4_pages(corp
 
 @pytest.mark.e2e
 def test_the_years_before_2019_in_the_workbook(corpus_all, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl = need_module("openpyxl")
     assert ogi("export", corpus_all, "--xlsx", tmp_path / "c.xlsx").returncode == 0
     book = openpyxl.load_workbook(tmp_path / "c.xlsx")
     ws = book["2008–2018年"]

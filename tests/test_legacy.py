@@ -7,7 +7,7 @@ import csv
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, REQUIRE_CORPUS, absent
 
 from pipeline.checks import check_report
 from pipeline.core.model import Document, TextBlock, table_from_rows
@@ -34,7 +34,7 @@ def truth_rows():
 @pytest.fixture(scope="module")
 def legacy_run(tmp_path_factory):
     if not REAL.is_dir() or not (TRUTH / "reports.csv").exists():
-        pytest.skip(f"the legacy corpus is not at {LEGACY}")
+        absent(f"the legacy corpus is not at {LEGACY}", REQUIRE_CORPUS)
     from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("legacy_out")
     run(REAL, out, workers=2, progress=False)
@@ -333,7 +333,7 @@ def test_cross_year_cumulative_on_the_county_s_reports_with_one_figure_changed(t
     """The county's 2012 crawler copy and its 2013 web page, the page's 网站公开 历年累计 changed
     from 5017 to 5018: raised there, and nowhere else."""
     if not REAL.is_dir():
-        pytest.skip(f"the legacy corpus is not at {LEGACY}")
+        absent(f"the legacy corpus is not at {LEGACY}", REQUIRE_CORPUS)
     from pipeline.runtime.run import run
     src = tmp_path / "in"
     src.mkdir()

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import absent, need_module
 
 from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 
-pytest.importorskip("reportlab")
+need_module("reportlab")
 from samples import _writers, generate, legacy, legacy_plan, truth  # noqa: E402
 
 SEED = 0
@@ -112,7 +113,7 @@ def test_the_fixed_set_holds_every_kind_and_inconsistency(generated):
 def test_every_report_of_the_form_is_found_with_its_office_year_and_format(scored, form):
     entries = scored[form]
     if form == "scan" and not entries:
-        pytest.skip("no CJK font for the scans")
+        absent("no CJK font for the scans (Debian: fonts-wqy-microhei)")
     assert len(_legacy(entries)) == (2 if form == "scan" else LEGACY)
     for s, _, _ in entries:
         assert s.found and s.format_ok and s.office_ok and s.year_ok, (s.file, s.problems[:4])
@@ -123,7 +124,7 @@ def test_every_report_of_the_form_is_found_with_its_office_year_and_format(score
 def test_legacy_cells_right_and_none_wrong(scored, form):
     entries = _legacy(scored[form])
     if not entries:
-        pytest.skip("no CJK font for the scans")
+        absent("no CJK font for the scans (Debian: fonts-wqy-microhei)")
     wrong = {s.file: _wrong(s) for s, _, _ in scored[form] if _wrong(s)}
     assert wrong == {}
     right = sum(s.cells_right for s, _, _ in entries)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import need_module
 
 from pipeline.core.model import TextBlock
 from pipeline.core.store import Workspace
@@ -14,7 +15,7 @@ from pipeline.outputs.score import score
 from pipeline.runtime.run import run
 
 pytestmark = pytest.mark.e2e
-pytest.importorskip("reportlab")
+need_module("reportlab")
 from samples import generate  # noqa: E402
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import CORPUS, ROOT, TRUTH
+from conftest import CORPUS, REQUIRE_CORPUS, ROOT, TRUTH, absent, need_module
 
 from pipeline.core.results import CellRecord
 from pipeline.dataset import crosswalk, panel
@@ -52,7 +52,7 @@ def mixed(tmp_path_factory):
     """One dataset of the corpus's modern and legacy reports (the scan left out: it is slow and
     adds nothing here)."""
     if not (TRUTH / "reports.csv").exists() or not (LEGACY_TRUTH / "reports.csv").exists():
-        pytest.skip(f"the shared corpus (with its legacy part) is not at {CORPUS}")
+        absent(f"the shared corpus (with its legacy part) is not at {CORPUS}", REQUIRE_CORPUS)
     from pipeline.runtime.run import run
     out = tmp_path_factory.mktemp("mixed") / "out"
     run([CORPUS / "real", LEGACY_REAL], out, workers=2, progress=False, exclude=("*_scan.pdf",))
@@ -229,7 +229,7 @@ def test_the_schema_version_changes_with_the_columns():
 
 @pytest.mark.e2e
 def test_the_data_package_validates_with_frictionless(mixed):
-    frictionless = pytest.importorskip("frictionless")
+    frictionless = need_module("frictionless")
     report = frictionless.validate(str(mixed / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])[:5]
     package = json.loads((mixed / "datapackage.json").read_text(encoding="utf-8"))
@@ -356,7 +356,7 @@ def test_the_docs_stand_alone_and_the_dataset_can_be_cited():
     assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert cff.startswith("cff-version: 1.2.0") and "title:" in cff and "authors:" in cff
-    yaml = pytest.importorskip("yaml")
+    yaml = need_module("yaml")
     assert yaml.safe_load(cff)["license"] == "MIT"
 
 
